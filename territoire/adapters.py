@@ -1,0 +1,37 @@
+"""django-allauth hooks: sign-up by invitation only, e-mails sent by a Celery task."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
+
+from territoire.tasks import task_send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Nobody signs up on their own: an organiser's invitation creates the account
+        # (territoire.views.invitations).
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render in the request (its language, its site), send from a worker."""
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, full_context)
+        html = next(
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            None,
+        )
+        task_send_email.delay_on_commit(
+            subject=message.subject, body=message.body, to=list(message.to), html=html
+        )

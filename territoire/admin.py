@@ -1,0 +1,255 @@
+"""The admin, scoped: an organiser sees and edits only their territories' objects."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from territoire.domain.invitations import invite
+from territoire.models import Domain, Invitation, Membership, Organisation, Territory, User
+from territoire.queries import organised_territory_ids
+
+
+class RulesAdminMixin:
+    """Ask the ``rules`` permissions (with the object) instead of Django's model permissions."""
+
+    def _perm(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(self._perm("view"))
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.has_perm(self._perm("view"), obj) or self.has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return request.user.has_perm(self._perm("add"))
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.has_perm(self._perm("change"), obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.has_perm(self._perm("delete"), obj)
+
+
+class TerritoryScopedAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """Lists, forms and autocompletes limited to the territories the person organises."""
+
+    territory_lookup = "territory"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.territory_lookup}__in": organised_territory_ids(request.user)}
+        ).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        scoped = scoped_choices(db_field.related_model, request)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def scoped_choices(model: type[Model], request: HttpRequest) -> QuerySet | None:
+    """The objects of ``model`` a person may pick in a form, or None when not territorial."""
+    if request.user.is_superuser:
+        return None
+    territories = organised_territory_ids(request.user)
+    if model is Territory:
+        return Territory.objects.filter(pk__in=territories)
+    if model is Organisation:
+        return Organisation.objects.filter(territory__in=territories)
+    if model is User:
+        return User.objects.filter(memberships__territory__in=territories).distinct()
+    return None
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+    fields = ["user", "role", "organisation", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("territoire.add_membership", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("territoire.change_membership", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("territoire.delete_membership", obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("territoire.view_membership", obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scoped = scoped_choices(db_field.related_model, request)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Territory)
+class TerritoryAdmin(TerritoryScopedAdmin):
+    territory_lookup = "pk"
+    list_display = ["name", "job_target", "job_target_deadline", "launched_on", "evening_on"]
+    list_filter = ["domains", "evening_on"]
+    search_fields = ["name", "description"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["domains"]
+    date_hierarchy = "launched_on"
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "domains"]}),
+        (
+            _("Objectif et calendrier"),
+            {
+                "fields": [
+                    "job_target",
+                    "job_target_deadline",
+                    "launched_on",
+                    "evening_on",
+                    "accompaniment_ends_on",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the platform's superusers rename a territory's address.
+        return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+
+@admin.register(Domain)
+class DomainAdmin(RulesAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TerritoryScopedAdmin):
+    list_display = ["name", "kind", "territory", "website"]
+    list_filter = ["kind", "territory"]
+    search_fields = ["name", "description", "website"]
+    ordering = ["name"]
+    autocomplete_fields = ["territory"]
+    list_select_related = ["territory"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(TerritoryScopedAdmin):
+    list_display = ["user", "role", "territory", "organisation", "created_at"]
+    list_filter = ["role", "territory"]
+    search_fields = ["user__full_name", "user__email", "organisation__name"]
+    ordering = ["territory__name", "role", "user__full_name"]
+    autocomplete_fields = ["user", "territory", "organisation"]
+    list_select_related = ["user", "territory", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TerritoryScopedAdmin):
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "territory",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", "territory", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "full_name"]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["territory", "organisation"]
+    list_select_related = ["territory"]
+    fields = ["territory", "email", "full_name", "role", "organisation", "language"]
+    actions = ["resend"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.fields, "invited_by", "sent_at", "expires_at", "accepted_at", "accepted_by"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return self.get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj: Invitation, form, change: bool) -> None:
+        if change:
+            return
+        created = invite(
+            territory=obj.territory,
+            email=obj.email,
+            role=obj.role,
+            full_name=obj.full_name,
+            organisation=obj.organisation,
+            language=obj.language,
+            invited_by=request.user,
+        )
+        for field in Invitation._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+
+    @admin.action(description=_("Renvoyer l'invitation (nouveau lien)"))
+    def resend(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
+        count = 0
+        for invitation in queryset.filter(accepted_at__isnull=True).select_related("territory"):
+            renewed = invite(
+                territory=invitation.territory,
+                email=invitation.email,
+                role=invitation.role,
+                invited_by=request.user,
+                language=invitation.language,
+            )
+            count += renewed.pk == invitation.pk
+        self.message_user(
+            request,
+            ngettext("%d invitation renvoyée.", "%d invitations renvoyées.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(RulesAdminMixin, BaseUserAdmin):
+    """People's accounts. Nobody adds one here: accounts come from invitations."""
+
+    form = UserChangeForm
+    list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
+    list_filter = ["is_active", "is_superuser", "memberships__role", "memberships__territory"]
+    search_fields = ["email", "full_name"]
+    ordering = ["full_name", "email"]
+    filter_horizontal = ["groups", "user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Identité"), {"fields": ["full_name"]}),
+        (_("Accès"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scoped = scoped_choices(User, request)
+        return queryset if scoped is None else queryset.filter(pk__in=scoped.values("pk"))

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoireConfig(AppConfig):
+    default = True
+    name = "territoire"
+    verbose_name = _("Territoires et personnes")
+
+
+class TerritoireAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that lets organisers in by their role."""
+
+    default = False
+    default_site = "territoire.admin_site.TerritoireAdminSite"

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Role(models.TextChoices):
+    """What a person does in one territory. Project team membership comes with projects."""
+
+    ORGANISER = "organiser", pgettext_lazy("territory role", "organisateur·rice")
+    FACILITATOR = "facilitator", pgettext_lazy("territory role", "animateur·rice")
+    COACH = "coach", pgettext_lazy("territory role", "coach")
+    OFFICIAL = "official", pgettext_lazy("territory role", "élu·e / agent·e de la collectivité")
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("entreprise")
+    STARTUP = "startup", _("start-up")
+    ASSOCIATION = "association", _("association")
+    PUBLIC_BODY = "public_body", _("collectivité ou organisme public")
+    SCHOOL = "school", _("école ou université")
+    MUTUAL = "mutual", _("mutuelle ou assurance")
+    NETWORK = "network", _("réseau, forum ou fédération")
+    OTHER = "other", _("autre")

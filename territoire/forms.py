@@ -1,0 +1,50 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountSetupForm(forms.Form):
+    """What an invitee types to set up their account. The password is optional."""
+
+    full_name = forms.CharField(label=_("Votre nom complet"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe (facultatif)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Laissez vide pour vous connecter avec un code reçu par e-mail à chaque visite."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe, à nouveau"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Indiquez votre nom."))
+        return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 or password2:
+            if password1 != password2:
+                self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+            else:
+                from territoire.models import User
+
+                candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+                try:
+                    password_validation.validate_password(password1, candidate)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,72 @@
+"""Permissions of the core: deny by default, one line per permission.
+
+A predicate's target is a Territory, an object with a ``territory_id``, or None (the model-level
+question "may this person use this kind of object at all?").
+"""
+
+from typing import Any
+
+import rules
+
+from territoire.queries import organised_territory_ids, roles_by_territory
+
+
+def territory_id_of(target: Any) -> int | None:
+    from territoire.models import Territory
+
+    if isinstance(target, Territory):
+        return target.pk
+    return getattr(target, "territory_id", None)
+
+
+@rules.predicate
+def is_member_somewhere(user) -> bool:
+    return bool(roles_by_territory(user))
+
+
+@rules.predicate
+def organises_target(user, target=None) -> bool:
+    """Organiser of the target's territory; without a target, organiser of any territory."""
+    territories = organised_territory_ids(user)
+    if target is None:
+        return bool(territories)
+    return territory_id_of(target) in territories
+
+
+@rules.predicate
+def organises_person(user, target=None) -> bool:
+    """Organiser of a territory where the target person holds a role."""
+    territories = organised_territory_ids(user)
+    if target is None or not territories:
+        return bool(territories)
+    return target.memberships.filter(territory_id__in=territories).exists()
+
+
+is_superuser = rules.is_superuser
+organiser_or_superuser = is_superuser | organises_target
+
+rules.add_perm("territoire.access_admin", is_superuser | organises_target)
+rules.add_perm("territoire.access_space", rules.is_authenticated)
+
+rules.add_perm("territoire.view_territory", organiser_or_superuser)
+rules.add_perm("territoire.change_territory", organiser_or_superuser)
+rules.add_perm("territoire.add_territory", is_superuser)
+rules.add_perm("territoire.delete_territory", is_superuser)
+
+# The domain catalogue is shared: organisers read it to pick their territory's set.
+rules.add_perm("territoire.view_domain", is_superuser | organises_target)
+rules.add_perm("territoire.add_domain", is_superuser)
+rules.add_perm("territoire.change_domain", is_superuser)
+rules.add_perm("territoire.delete_domain", is_superuser)
+
+for _model in ("organisation", "membership", "invitation"):
+    for _action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"territoire.{_action}_{_model}", organiser_or_superuser)
+
+# Organisers see the people of their territories (to give them another role); only superusers
+# edit accounts.
+rules.add_perm("territoire.view_user", is_superuser | organises_person)
+# Accounts are created by accepting an invitation (or createsuperuser), never in the admin.
+rules.add_perm("territoire.add_user", rules.always_deny)
+rules.add_perm("territoire.change_user", is_superuser)
+rules.add_perm("territoire.delete_user", is_superuser)

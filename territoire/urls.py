@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from territoire.views import health, invitations, public, space
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("territoires/<slug:slug>/", public.territory_detail, name="territory_detail"),
+    path("espace/", space.space, name="space"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("healthz", health.healthz, name="healthz"),
+    path("compte/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+"""A signed-in person's space: their territories and roles, and what they can do there."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from territoire.enums import Role
+from territoire.models import Invitation
+from territoire.queries import memberships_for_space
+
+
+@login_required
+def space(request: HttpRequest) -> HttpResponse:
+    territories: dict[int, dict] = {}
+    for membership in memberships_for_space(request.user):
+        entry = territories.setdefault(
+            membership.territory_id, {"territory": membership.territory, "roles": []}
+        )
+        entry["roles"].append(membership)
+    for entry in territories.values():
+        entry["is_organiser"] = any(m.role == Role.ORGANISER for m in entry["roles"])
+    pending = Invitation.objects.filter(
+        email__iexact=request.user.email,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("territory")
+    return render(
+        request,
+        "territoire/space.html",
+        {"territories": list(territories.values()), "pending_invitations": pending},
+    )
