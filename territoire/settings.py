@@ -2,7 +2,8 @@
 
 With no environment at all it runs on SQLite, with a local-memory cache and Celery tasks executed
 in-process, so a newcomer needs nothing installed. ``DATABASE_URL`` switches to PostgreSQL
-(psycopg 3), ``REDIS_URL`` to a Redis cache and a real Celery broker. Production sets ``DJANGO_DEBUG=0``,
+(psycopg 3), ``REDIS_URL`` to a Redis cache and a real Celery broker.
+Production sets ``DJANGO_DEBUG=0``,
 ``DJANGO_SECRET_KEY`` (or ``DJANGO_SECRET_KEY_FILE``), ``ALLOWED_HOSTS`` and the e-mail settings.
 """
 

@@ -1,0 +1,48 @@
+# Territoire — the two commands that are always true: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo install test test-fast lint format messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the platform on SQLite with the Roubaix demo, tasks in-process: http://127.0.0.1:8000
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The whole suite, browser journey included (skipped with a message when Chromium is missing)
+test: install
+	$(BIN)/pytest
+
+## Everything but the browser tests
+test-fast: install
+	$(BIN)/pytest -m "not browser"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Refresh the English catalogue after changing strings (compiled .mo files are committed)
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore ".venv/*" --ignore "tests/*"
+	$(BIN)/python manage.py compilemessages -l en --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles tests/artifacts

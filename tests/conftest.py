@@ -1,0 +1,83 @@
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from territoire.celery import app as celery_app
+from territoire.enums import Role
+from territoire.models import Territory, User
+from tests.factories import MembershipFactory, TerritoryFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(reason: str) -> None:
+    """Skip a test whose service is missing on a developer's machine; fail it in CI."""
+    if IN_CI:
+        pytest.fail(f"CI must provide this service: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in the test's process, even when REDIS_URL points at a real broker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Cast:
+    """Two territories and one person per role, plus outsiders (healthchecks' Alice/Bob/Charlie)."""
+
+    territory: Territory
+    other_territory: Territory
+    organiser: User
+    facilitator: User
+    coach: User
+    official: User
+    other_organiser: User
+    stranger: User
+    superuser: User
+
+    def role_users(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "stranger": self.stranger,
+            "organiser": self.organiser,
+            "facilitator": self.facilitator,
+            "coach": self.coach,
+            "official": self.official,
+            "other_organiser": self.other_organiser,
+            "superuser": self.superuser,
+        }
+
+
+def member(territory: Territory, role: str, **user_fields) -> User:
+    return MembershipFactory(territory=territory, role=role, user=UserFactory(**user_fields)).user
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    territory = TerritoryFactory(name="Métropole A", slug="metropole-a")
+    other = TerritoryFactory(name="Vallée B", slug="vallee-b")
+    return Cast(
+        territory=territory,
+        other_territory=other,
+        organiser=member(territory, Role.ORGANISER, email="orga@example.org"),
+        facilitator=member(territory, Role.FACILITATOR, email="anim@example.org"),
+        coach=member(territory, Role.COACH, email="coach@example.org"),
+        official=member(territory, Role.OFFICIAL, email="elu@example.org"),
+        other_organiser=member(other, Role.ORGANISER, email="orga-b@example.org"),
+        stranger=UserFactory(email="inconnu@example.org"),
+        superuser=UserFactory(email="root@example.org", is_superuser=True, is_staff=True),
+    )
