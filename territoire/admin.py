@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ from territoire.queries import organised_territory_ids
 
 class RulesAdminMixin:
     """Ask the ``rules`` permissions (with the object) instead of Django's model permissions."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _perm(self, action: str) -> str:
         opts = self.model._meta

@@ -1,9 +1,12 @@
 """The admin site organisers live in: open to organisers by their role, not by ``is_staff``."""
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +20,24 @@ class TerritoireAdminSite(admin.AdminSite):
         user = request.user
         return user.is_active and user.has_perm("territoire.access_admin")
 
+    def admin_view(self, view, cacheable: bool = False):
+        """One sign-in page for everybody (allauth's); a signed-in person without the role gets a
+        plain 403 rather than the admin's own login form."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not self.has_permission(request):
+                if request.user.is_authenticated:
+                    raise PermissionDenied
+                return redirect_to_login(request.get_full_path(), reverse("account_login"))
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        # One sign-in page for everybody (allauth's); a signed-in person without a role that
-        # opens the admin gets a plain refusal.
+        if request.user.is_authenticated and self.has_permission(request):
+            return redirect(request.GET.get("next") or reverse("admin:index"))
         if request.user.is_authenticated:
             raise PermissionDenied
         next_url = request.GET.get("next") or reverse("admin:index")

@@ -1,8 +1,9 @@
 """The Lille-metropolis demo, restated from the seed documents (fictional people only).
 
-``python manage.py load_demo`` calls ``load()`` here, then the ``demo.load(demo)`` of every later app
-(challenges, events, projects, accompaniment) that has one, so the demo always shows the whole cycle.
-Every step is idempotent: it looks objects up by their natural key and only creates what is missing.
+``python manage.py load_demo`` calls ``load()`` here, then the ``demo.load(demo)`` of every later
+app (challenges, events, projects, accompaniment) that has one, so the demo always shows the whole
+cycle. Every step is idempotent: it looks objects up by their natural key and only creates what is
+missing.
 """
 
 import datetime
@@ -39,7 +40,8 @@ LILLE_DESCRIPTION = (
     "La soirée de lancement, au vélodrome de Roubaix de 18 h à minuit, réunit plus de mille "
     "personnes pour faire émerger 20 à 30 projets à fort impact social. Les projets sont ensuite "
     "soutenus 18 à 24 mois par tous les moyens du territoire. À Roubaix, la ville et ses "
-    "partenaires travaillent trois thèmes : économie circulaire, jeunesse et bien-être dans la ville."
+    "partenaires travaillent trois thèmes : économie circulaire, jeunesse et bien-être "
+    "dans la ville."
 )
 FIGEAC_DESCRIPTION = (
     "Un territoire rural qui lance son propre cycle : agriculture, mobilité et santé au cœur des "

@@ -28,7 +28,9 @@ def _tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
-def _plain_static(settings):
+def _fast_test_settings(settings):
+    # A deliberately slow password hash is production's business, not the tests'.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

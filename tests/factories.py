@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.contrib.auth.hashers import make_password
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"personne{n}@example.org")
     full_name = factory.Faker("name", locale="fr_FR")
-    password = factory.django.Password(PASSWORD)
+    password = factory.LazyFunction(lambda: make_password(PASSWORD, hasher="md5"))
 
     @factory.post_generation
     def verified_email(self, create: bool, extracted, **kwargs) -> None:
