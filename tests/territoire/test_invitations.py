@@ -1,4 +1,4 @@
-"""Sign-up by invitation, end to end: the organiser invites, the e-mail arrives, the account is made."""
+"""Sign-up by invitation, end to end: organiser invites, the e-mail arrives, an account is made."""
 
 import datetime
 import re

@@ -1,0 +1,140 @@
+"""Both settings paths: nothing set → SQLite and in-process tasks; service URLs → services."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; from django.conf import settings as s; django.setup();"
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'],"
+    " 'conn_max_age': s.DATABASES['default'].get('CONN_MAX_AGE'),"
+    " 'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
+    " 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG,"
+    " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}))"
+)
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "CELERY_BROKER_URL",
+)
+
+
+def _settings_with(**env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    clean["DJANGO_SETTINGS_MODULE"] = "territoire.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_no_environment_means_sqlite_locmem_and_in_process_tasks():
+    values = _settings_with()
+
+    assert values == values | {
+        "engine": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "eager": True,
+        "debug": True,
+        "lang": "fr",
+        "tz": "Europe/Paris",
+    }
+
+
+def test_service_urls_mean_postgresql_redis_and_a_real_broker():
+    values = _settings_with(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/territoire",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["conn_max_age"] == 600
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/0"
+
+
+def test_production_without_secret_key_fails_loudly():
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "",
+            "DJANGO_SETTINGS_MODULE": "territoire.settings",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_bad_boolean_is_refused():
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={
+            **os.environ,
+            "DJANGO_DEBUG": "peut-être",
+            "DJANGO_SETTINGS_MODULE": "territoire.settings",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES},
+        "DJANGO_SETTINGS_MODULE": "territoire.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-and-random-production-secret-0123456789",
+        "ALLOWED_HOSTS": "territoire.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.services
+def test_the_suite_runs_on_postgresql_when_asked(db):
+    if not os.environ.get("DATABASE_URL"):
+        require_service("DATABASE_URL is not set: this run uses SQLite")
+
+    assert connection.vendor == "postgresql"
+    assert django_settings.DATABASES["default"]["CONN_MAX_AGE"] == 600
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
