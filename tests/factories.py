@@ -3,8 +3,8 @@
 import datetime
 
 import factory
-from django.contrib.auth.hashers import make_password
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from territoire.enums import OrganisationKind, Role
