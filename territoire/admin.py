@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -252,7 +253,16 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Superusers pass every has_perm(); accounts still only come from invitations.
+        return False
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         scoped = scoped_choices(User, request)
         return queryset if scoped is None else queryset.filter(pk__in=scoped.values("pk"))
+
+
+# Roles live in Membership, per territory: Django's global groups would be a second, confusing
+# permission system.
+admin.site.unregister(Group)

@@ -25,6 +25,11 @@ def is_member_somewhere(user) -> bool:
 
 
 @rules.predicate
+def organises_somewhere(user) -> bool:
+    return bool(organised_territory_ids(user))
+
+
+@rules.predicate
 def organises_target(user, target=None) -> bool:
     """Organiser of the target's territory; without a target, organiser of any territory."""
     territories = organised_territory_ids(user)
@@ -54,7 +59,7 @@ rules.add_perm("territoire.add_territory", is_superuser)
 rules.add_perm("territoire.delete_territory", is_superuser)
 
 # The domain catalogue is shared: organisers read it to pick their territory's set.
-rules.add_perm("territoire.view_domain", is_superuser | organises_target)
+rules.add_perm("territoire.view_domain", is_superuser | organises_somewhere)
 rules.add_perm("territoire.add_domain", is_superuser)
 rules.add_perm("territoire.change_domain", is_superuser)
 rules.add_perm("territoire.delete_domain", is_superuser)

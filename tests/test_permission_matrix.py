@@ -1,0 +1,240 @@
+"""Every URL the resolver knows, requested as every role, answers what is declared here.
+
+A URL pattern without a declared row fails the test: each new page joins the matrix as it is
+written. Answers: 200, "login" (redirect to the sign-in page), 403, 404, 405, 410, or 302 (any
+other redirect).
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from territoire.enums import Role
+from territoire.models import Membership
+from tests.factories import InvitationFactory, OrganisationFactory
+
+ROLES = (
+    "anonymous",
+    "stranger",
+    "organiser",
+    "facilitator",
+    "coach",
+    "official",
+    "other_organiser",
+    "superuser",
+)
+LOGIN = "login"
+
+
+def answers(default, **by_role) -> dict[str, object]:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+PUBLIC = answers(200)
+SIGNED_IN = answers(200, anonymous=LOGIN)
+# The admin: organisers by their role, superusers; everyone else signed in gets 403.
+ADMIN_PAGE = answers(403, anonymous=LOGIN, organiser=200, other_organiser=200, superuser=200)
+SUPERUSER_ONLY = answers(403, anonymous=LOGIN, superuser=200)
+# An object of territory A in the admin: territory B's organiser gets the admin's
+# "doesn't exist" redirect to the index, never the object.
+ADMIN_OBJECT_OF_A = answers(403, anonymous=LOGIN, organiser=200, other_organiser=302, superuser=200)
+NOBODY_IN_ADMIN = answers(403, anonymous=LOGIN)
+
+EXPECTED: dict[str, dict[str, object]] = {
+    "home": PUBLIC,
+    "territory_detail": PUBLIC,
+    "healthz": PUBLIC,
+    "space": SIGNED_IN,
+    # The invitation is for someone without an account yet: only they (anonymous) may use it.
+    "invitation_accept": answers(403, anonymous=200),
+    "set_language": answers(302),
+    # allauth
+    "account_login": answers(302, anonymous=200),
+    "account_logout": answers(200, anonymous=302),
+    "account_inactive": PUBLIC,
+    "account_signup": answers(302, anonymous=200),
+    "account_reauthenticate": SIGNED_IN,
+    "account_email": SIGNED_IN,
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": answers(200, anonymous=LOGIN),
+    "account_set_password": answers(302, anonymous=LOGIN),
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_confirm_email": PUBLIC,  # an unknown key shows "invalid link"
+    "account_request_login_code": answers(302, anonymous=200),
+    "account_confirm_login_code": answers(302, anonymous=LOGIN),  # no code pending
+    # admin
+    "admin:index": ADMIN_PAGE,
+    "admin:login": answers(403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302),
+    "admin:logout": answers(
+        405, anonymous=LOGIN, stranger=403, facilitator=403, coach=403, official=403
+    ),
+    "admin:password_change": ADMIN_PAGE,
+    "admin:password_change_done": ADMIN_PAGE,
+    "admin:autocomplete": answers(403, anonymous=LOGIN),
+    "admin:jsi18n": ADMIN_PAGE,
+    "admin:view_on_site": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+    "admin:app_list": ADMIN_PAGE,
+    "admin:<catch-all>": answers(
+        403, anonymous=LOGIN, organiser=404, other_organiser=404, superuser=404
+    ),
+    # allauth's e-mail addresses: Django model permissions, which only superusers have.
+    "admin:account_emailaddress_changelist": SUPERUSER_ONLY,
+    "admin:account_emailaddress_add": SUPERUSER_ONLY,
+    "admin:account_emailaddress_history": SUPERUSER_ONLY,
+    "admin:account_emailaddress_delete": SUPERUSER_ONLY,
+    "admin:account_emailaddress_change": SUPERUSER_ONLY,
+    "admin:account_emailaddress_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+    # people: organisers see those of their territories; accounts come from invitations only.
+    "admin:territoire_user_changelist": ADMIN_PAGE,
+    "admin:territoire_user_add": NOBODY_IN_ADMIN,
+    "admin:territoire_user_history": ADMIN_OBJECT_OF_A,
+    "admin:territoire_user_delete": SUPERUSER_ONLY,
+    "admin:territoire_user_change": ADMIN_OBJECT_OF_A,
+    "admin:territoire_user_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+    "admin:auth_user_password_change": SUPERUSER_ONLY,
+    # the shared domain catalogue: organisers read it, superusers edit it.
+    "admin:territoire_domain_changelist": ADMIN_PAGE,
+    "admin:territoire_domain_add": SUPERUSER_ONLY,
+    "admin:territoire_domain_history": ADMIN_PAGE,
+    "admin:territoire_domain_delete": SUPERUSER_ONLY,
+    "admin:territoire_domain_change": ADMIN_PAGE,
+    "admin:territoire_domain_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+    # territories: created and deleted by superusers, configured by their organisers.
+    "admin:territoire_territory_changelist": ADMIN_PAGE,
+    "admin:territoire_territory_add": SUPERUSER_ONLY,
+    "admin:territoire_territory_history": ADMIN_OBJECT_OF_A,
+    "admin:territoire_territory_delete": SUPERUSER_ONLY,
+    "admin:territoire_territory_change": ADMIN_OBJECT_OF_A,
+    "admin:territoire_territory_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+}
+for _model in ("organisation", "membership", "invitation"):
+    EXPECTED |= {
+        f"admin:territoire_{_model}_changelist": ADMIN_PAGE,
+        f"admin:territoire_{_model}_add": ADMIN_PAGE,
+        f"admin:territoire_{_model}_history": ADMIN_OBJECT_OF_A,
+        f"admin:territoire_{_model}_delete": ADMIN_OBJECT_OF_A,
+        f"admin:territoire_{_model}_change": ADMIN_OBJECT_OF_A,
+        f"admin:territoire_{_model}_<object>": answers(
+            403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+        ),
+    }
+
+
+def _walk(patterns, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        else:
+            yield _key(entry, namespace, prefix + str(entry.pattern)), entry, namespace
+
+
+def _key(entry: URLPattern, namespace: str, route: str) -> str:
+    if entry.name:
+        return f"{namespace}{entry.name}"
+    if route.endswith("<path:object_id>/"):
+        # The admin's unnamed "object → change page" redirect, one per model.
+        model_prefix = route.removeprefix("admin/").split("/")
+        return f"{namespace}{model_prefix[0]}_{model_prefix[1]}_<object>"
+    if "(?P<url>.*)" in route:
+        return f"{namespace}<catch-all>"
+    return f"{namespace}<unnamed:{route}>"
+
+
+ALL_URLS = sorted({key for key, _entry, _ns in _walk(get_resolver().url_patterns)})
+
+
+def test_every_url_has_a_declared_rule():
+    undeclared = sorted(set(ALL_URLS) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(ALL_URLS))
+
+    assert undeclared == [], "declare who may reach these URLs in tests/test_permission_matrix.py"
+    assert stale == []
+
+
+def _objects(cast) -> dict[str, object]:
+    """One object of territory A per admin model, and the values of every URL parameter."""
+    organisation = OrganisationFactory(territory=cast.territory, name="Mairie de A")
+    invitation = InvitationFactory(territory=cast.territory, email="nouvelle@example.org")
+    return {
+        "territory": cast.territory,
+        "organisation": organisation,
+        "membership": Membership.objects.get(user=cast.facilitator, role=Role.FACILITATOR),
+        "invitation": invitation,
+        "domain": cast.territory.domains.create(name="Santé", slug="sante"),
+        "user": cast.facilitator,
+        "emailaddress": cast.facilitator.emailaddress_set.get(),
+    }
+
+
+def _url(key: str, cast, objects: dict[str, object]) -> str:
+    if key in {"admin:password_change", "admin:password_change_done"}:
+        return reverse(key)
+    if key == "admin:<catch-all>":
+        return "/admin/nulle-part/"
+    if key.endswith("_<object>"):
+        prefix = key.removesuffix("_<object>")
+        model = prefix.split("_")[-1]
+        return f"{reverse(prefix + '_changelist')}{objects[model].pk}/"
+    kwargs: dict[str, object] = {}
+    if key == "territory_detail":
+        kwargs = {"slug": cast.territory.slug}
+    elif key == "invitation_accept":
+        kwargs = {"token": objects["invitation"].token}
+    elif key == "account_confirm_email":
+        kwargs = {"key": "cle-inconnue"}
+    elif key == "account_reset_password_from_key":
+        kwargs = {"uidb36": "1", "key": "cle-inconnue"}
+    elif key == "admin:view_on_site":
+        from django.contrib.contenttypes.models import ContentType
+
+        territory = cast.territory
+        kwargs = {
+            "content_type_id": ContentType.objects.get_for_model(territory).pk,
+            "object_id": territory.pk,
+        }
+    elif key == "admin:app_list":
+        kwargs = {"app_label": "territoire"}
+    elif key == "admin:auth_user_password_change":
+        kwargs = {"id": cast.facilitator.pk}
+    elif key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
+        model = key.split("_")[-2]
+        kwargs = {"object_id": objects[model].pk}
+    return reverse(key, kwargs=kwargs)
+
+
+def _answer(response) -> object:
+    if response.status_code == 302:
+        location = response.url
+        return LOGIN if location.startswith(reverse("account_login")) else 302
+    return response.status_code
+
+
+@pytest.mark.parametrize("key", ALL_URLS)
+def test_url_answers_each_role_as_declared(client, cast, key):
+    objects = _objects(cast)
+    url = _url(key, cast, objects)
+    actual = {}
+    for role, user in cast.role_users().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        actual[role] = _answer(client.get(url))
+
+    assert actual == EXPECTED.get(key), url
