@@ -1,0 +1,82 @@
+"""A real task through a real Celery worker over Redis (CI runs it; a laptop without Redis skips)."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+from territoire.celery import app
+from territoire.tasks import task_ping
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        require_service("REDIS_URL is not set: no broker to send a task through")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        require_service(f"Redis does not answer at {url}: {exc}")
+    return url
+
+
+@pytest.fixture
+def worker(redis_url):
+    """A worker process of our own, on a queue of its own, stopped after the test."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "territoire",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "REDIS_URL": redis_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    print(output)  # shown by pytest when the test failed
+
+
+def test_a_task_goes_through_a_real_worker_and_comes_back(worker):
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        result = task_ping.apply_async(kwargs={"value": "vélodrome"}, queue=worker)
+        answer = result.get(timeout=60)
+    finally:
+        app.conf.task_always_eager = previous
+
+    assert answer == "pong:vélodrome"
+    assert result.status == "SUCCESS"
