@@ -17,7 +17,7 @@ class AccountSetupForm(forms.Form):
         ),
     )
     password2 = forms.CharField(
-        label=_("Mot de passe, à nouveau"),
+        label=_("Confirmez le mot de passe"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

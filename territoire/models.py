@@ -46,10 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("accès technique à l'administration"),
         default=False,
-        help_text=_("Réservé à l'équipe technique ; les organisateurs y accèdent par leur rôle."),
+        help_text=_(
+            "Réservé à l'équipe technique ; l'équipe d'organisation y accède par son rôle."
+        ),
     )
     is_active = models.BooleanField(_("actif"), default=True)
-    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
 
     objects = UserManager()
 
