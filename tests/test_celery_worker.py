@@ -1,4 +1,4 @@
-"""A real task through a real Celery worker over Redis (CI runs it; a laptop without Redis skips)."""
+"""A real task through a real Celery worker over Redis (CI runs it; without Redis it skips)."""
 
 import os
 import subprocess
