@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +49,17 @@ class AccountSetupForm(forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("password1", error)
         return cleaned
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form, with the words the rest of the site uses."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Adresse e-mail")
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse e-mail")

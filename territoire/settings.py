@@ -193,6 +193,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "space"
 ACCOUNT_ADAPTER = "territoire.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "territoire.forms.LoginForm",
+    "request_login_code": "territoire.forms.RequestLoginCodeForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -22,6 +22,7 @@ PROBE = (
     " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}))"
 )
 SERVICE_VARIABLES = (
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_SECRET_KEY",
