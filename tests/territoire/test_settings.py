@@ -31,17 +31,22 @@ SERVICE_VARIABLES = (
 )
 
 
-def _settings_with(**env: str) -> dict:
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with only ``env`` on top of a service-free environment."""
     clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     clean["DJANGO_SETTINGS_MODULE"] = "territoire.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+    return subprocess.run(
+        [sys.executable, *args],
         env={**clean, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _settings_with(**env: str) -> dict:
+    result = _run("-c", PROBE, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -73,56 +78,29 @@ def test_service_urls_mean_postgresql_redis_and_a_real_broker():
 
 
 def test_production_without_secret_key_fails_loudly():
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env={
-            **os.environ,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "",
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-        },
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run("-c", PROBE, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_a_bad_boolean_is_refused():
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env={
-            **os.environ,
-            "DJANGO_DEBUG": "peut-être",
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-        },
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run("-c", PROBE, DJANGO_DEBUG="peut-être")
 
+    assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES},
-        "DJANGO_SETTINGS_MODULE": "territoire.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-and-random-production-secret-0123456789",
-        "ALLOWED_HOSTS": "territoire.example.org",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 20 + "-a-long-and-random-production-secret-0123456789",
+        ALLOWED_HOSTS="territoire.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
