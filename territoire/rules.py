@@ -8,15 +8,26 @@ from typing import Any
 
 import rules
 
-from territoire.queries import organised_territory_ids, roles_by_territory
+from territoire.queries import (
+    organised_territory_ids,
+    roles_by_territory,
+    territory_ids_with_role,
+)
 
 
 def territory_id_of(target: Any) -> int | None:
+    """The territory an object belongs to: itself, its ``territory_id``, or its parent's
+    (``challenge``, ``session``…) for objects that hang under a territorial one."""
     from territoire.models import Territory
 
     if isinstance(target, Territory):
         return target.pk
-    return getattr(target, "territory_id", None)
+    if hasattr(target, "territory_id"):
+        return target.territory_id
+    for parent in ("challenge", "session"):
+        if hasattr(target, f"{parent}_id"):
+            return territory_id_of(getattr(target, parent))
+    return None
 
 
 @rules.predicate
@@ -36,6 +47,19 @@ def organises_target(user, target=None) -> bool:
     if target is None:
         return bool(territories)
     return territory_id_of(target) in territories
+
+
+def holds_role(role: str) -> rules.Predicate:
+    """Predicate: the person holds ``role`` in the target's territory (any, without a target)."""
+
+    @rules.predicate(name=f"holds_{role}")
+    def predicate(user, target=None) -> bool:
+        territories = territory_ids_with_role(user, role)
+        if target is None:
+            return bool(territories)
+        return territory_id_of(target) in territories
+
+    return predicate
 
 
 @rules.predicate

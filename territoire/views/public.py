@@ -25,3 +25,8 @@ def territory_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice people consent to when they sign up."""
+    return render(request, "territoire/privacy.html")

@@ -1,0 +1,154 @@
+"""Signing up to a territory's mobilisation, with double opt-in by e-mail."""
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from challenges.enums import ChallengeStatus
+from challenges.models import Challenge, SignUp
+from territoire.enums import Role
+from territoire.models import Territory, User
+
+CONFIRMATION_SALT = "challenges.signup.confirm"
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+
+
+class ConfirmationRefused(Exception):
+    """The confirmation link is unknown, expired or already used."""
+
+
+def sign_up(
+    *,
+    territory: Territory,
+    full_name: str,
+    email: str,
+    actor_kind: str,
+    challenges: Iterable[Challenge],
+    organisation_name: str = "",
+    wants_to_facilitate: bool = False,
+    wants_to_mentor: bool = False,
+    language: str | None = None,
+) -> SignUp:
+    """Record someone's sign-up, or update theirs when the address already signed up.
+
+    Only open challenges of ``territory`` are kept. A confirmed sign-up stays confirmed.
+    Side effects: one SignUp row created or updated; a confirmation e-mail task queued.
+    """
+    email = email.strip().lower()
+    chosen = [
+        c for c in challenges if c.territory_id == territory.pk and c.status == ChallengeStatus.OPEN
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        signup = (
+            SignUp.objects.select_for_update()
+            .filter(territory=territory, email__iexact=email)
+            .first()
+        ) or SignUp(territory=territory, email=email)
+        signup.full_name = full_name.strip()
+        signup.organisation_name = organisation_name.strip()
+        signup.actor_kind = actor_kind
+        signup.wants_to_facilitate = wants_to_facilitate
+        signup.wants_to_mentor = wants_to_mentor
+        signup.language = language or translation.get_language() or settings.LANGUAGE_CODE
+        signup.consented_at = now
+        signup.confirmation_nonce = secrets.token_hex(16)
+        signup.save()
+        signup.challenges.set(chosen)
+        from challenges.tasks import task_send_signup_confirmation
+
+        task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk)
+    return signup
+
+
+def confirmation_token(signup: SignUp) -> str:
+    return signing.dumps([signup.pk, signup.confirmation_nonce], salt=CONFIRMATION_SALT)
+
+
+def send_confirmation(*, signup: SignUp) -> None:
+    """E-mail the confirmation link, in the language the person signed up in.
+
+    Side effects: one e-mail sent; ``confirmation_sent_at`` set.
+    """
+    from django.core.mail import send_mail
+
+    url = settings.SITE_URL + reverse(
+        "signup_confirm", kwargs={"token": confirmation_token(signup)}
+    )
+    with translation.override(signup.language):
+        context = {
+            "signup": signup,
+            "url": url,
+            "challenges": list(signup.challenges.order_by("order")),
+            "days": CONFIRMATION_MAX_AGE.days,
+        }
+        subject = _("Confirmez votre inscription — %(territory)s") % {
+            "territory": signup.territory.name
+        }
+        body = render_to_string("challenges/email/signup_confirmation.txt", context)
+    send_mail(subject, body, None, [signup.email])
+    signup.confirmation_sent_at = timezone.now()
+    signup.save(update_fields=["confirmation_sent_at"])
+
+
+def confirm_sign_up(*, token: str) -> SignUp:
+    """Confirm the sign-up a link was made for. Each link works once, for seven days.
+
+    Raises ConfirmationRefused with a message for the person.
+    Side effects: ``confirmed_at`` set (kept when already set); the link's nonce is spent.
+    """
+    try:
+        signup_id, nonce = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ConfirmationRefused(
+            _("Ce lien a expiré. Inscrivez-vous à nouveau pour en recevoir un autre.")
+        ) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ConfirmationRefused(_("Ce lien de confirmation n'est pas valide.")) from None
+    with transaction.atomic():
+        signup = SignUp.objects.select_for_update().filter(pk=signup_id).first()
+        if signup is None or not nonce or signup.confirmation_nonce != nonce:
+            raise ConfirmationRefused(
+                _("Ce lien a déjà servi ou a été remplacé par un plus récent.")
+            )
+        signup.confirmed_at = signup.confirmed_at or timezone.now()
+        signup.confirmation_nonce = ""
+        signup.save(update_fields=["confirmed_at", "confirmation_nonce", "updated_at"])
+    return signup
+
+
+def invite_volunteers_as_facilitators(*, signups: Iterable[SignUp], by: User) -> int:
+    """Send the facilitator invitation (the foundation's) to confirmed volunteers.
+
+    Volunteers already invited are skipped. Returns how many were invited.
+    Side effects: one Invitation per volunteer (territoire.domain.invitations.invite);
+    ``facilitator_invited_at`` set.
+    """
+    from territoire.domain.invitations import invite
+
+    invited = 0
+    for signup in signups:
+        if not signup.is_confirmed or signup.facilitator_invited_at is not None:
+            continue
+        invite(
+            territory=signup.territory,
+            email=signup.email,
+            role=Role.FACILITATOR,
+            full_name=signup.full_name,
+            invited_by=by,
+            language=signup.language,
+        )
+        signup.facilitator_invited_at = timezone.now()
+        signup.save(update_fields=["facilitator_invited_at"])
+        invited += 1
+    return invited

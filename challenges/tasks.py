@@ -1,0 +1,25 @@
+"""Celery entry points of the mobilisation, thin."""
+
+import logging
+
+from celery import shared_task
+
+from challenges.domain.signups import send_confirmation
+from challenges.models import SignUp
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="challenges.send_signup_confirmation",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def task_send_signup_confirmation(*, signup_id: int) -> None:
+    signup = SignUp.objects.select_related("territory").filter(pk=signup_id).first()
+    if signup is None:
+        logger.info("sign-up %s is gone; no confirmation to send", signup_id)
+        return
+    send_confirmation(signup=signup)

@@ -1,0 +1,26 @@
+"""A small fixed-window rate limiter on the cache, for public forms (sign-ups, contributions)."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_key(request: HttpRequest) -> str:
+    """Who is asking, without keeping their address: a hash of the client IP."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(address.encode()).hexdigest()[:24]
+
+
+def allow(scope: str, who: str, *, limit: int, window: int) -> bool:
+    """Count one hit of ``who`` on ``scope``; False once ``limit`` hits happened in ``window`` s."""
+    key = f"ratelimit:{scope}:{who}"
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window)
+        return True
+    return hits <= limit
