@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChallengesConfig(AppConfig):
     name = "challenges"
     verbose_name = _("Défis et mobilisation")
+
+    def ready(self) -> None:
+        from challenges import links  # noqa: F401  (registers the links)

@@ -86,6 +86,7 @@ ACCOUNTS = [
         "facilitator",
         [
             ("metropole-lilloise", Role.FACILITATOR, None),
+            ("pays-de-figeac", Role.FACILITATOR, None),
             ("pays-de-figeac", Role.COACH, None),
         ],
     ),

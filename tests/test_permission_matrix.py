@@ -10,8 +10,15 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from challenges.domain.signups import confirmation_token
 from territoire.enums import Role
 from territoire.models import Membership
+from tests.challenges.factories import (
+    ChallengeFactory,
+    ContributionFactory,
+    SignUpFactory,
+    TrainingSessionFactory,
+)
 from tests.factories import InvitationFactory, OrganisationFactory
 
 ROLES = (
@@ -123,6 +130,46 @@ EXPECTED: dict[str, dict[str, object]] = {
         403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
     ),
 }
+# The mobilisation (challenges/)
+ORGANISERS_ONLY = answers(403, anonymous=LOGIN, organiser=200, superuser=200)
+FACILITATORS_AND_ORGANISERS = ORGANISERS_ONLY | {"facilitator": 200}
+POST_ONLY = answers(405, anonymous=LOGIN)
+CHALLENGE_URLS = {
+    "challenge_list": PUBLIC,
+    "challenge_detail": PUBLIC,  # an open challenge; drafts are tested in tests/challenges
+    "contribution_create": answers(302),  # GET goes back to the challenge's form
+    "signup": PUBLIC,
+    "signup_thanks": PUBLIC,
+    "mobilisation_board": ORGANISERS_ONLY,
+    "signups_csv": ORGANISERS_ONLY,
+    "volunteers_invite": POST_ONLY,
+    "contribution_hide": POST_ONLY,
+    "training_list": FACILITATORS_AND_ORGANISERS,
+    "training_respond": POST_ONLY,
+    "training_attendance": ORGANISERS_ONLY,
+    "kit_index": FACILITATORS_AND_ORGANISERS,
+    "kit_detail": FACILITATORS_AND_ORGANISERS,
+}
+EXPECTED |= CHALLENGE_URLS | {
+    "privacy": PUBLIC,
+    # GET shows a button; only the POST spends the single-use link.
+    "signup_confirm": PUBLIC,
+    "admin:challenges_challenge_copy": ADMIN_PAGE,
+    "admin:challenges_contribution_add": NOBODY_IN_ADMIN,
+}
+for _model in ("challenge", "signup", "contribution", "trainingsession"):
+    EXPECTED |= {
+        f"admin:challenges_{_model}_changelist": ADMIN_PAGE,
+        f"admin:challenges_{_model}_history": ADMIN_OBJECT_OF_A,
+        f"admin:challenges_{_model}_delete": ADMIN_OBJECT_OF_A,
+        f"admin:challenges_{_model}_change": ADMIN_OBJECT_OF_A,
+        f"admin:challenges_{_model}_<object>": answers(
+            403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+        ),
+    }
+    if _model != "contribution":
+        EXPECTED[f"admin:challenges_{_model}_add"] = ADMIN_PAGE
+
 for _model in ("organisation", "membership", "invitation"):
     EXPECTED |= {
         f"admin:territoire_{_model}_changelist": ADMIN_PAGE,
@@ -172,12 +219,21 @@ def _objects(cast) -> dict[str, object]:
     """One object of territory A per admin model, and the values of every URL parameter."""
     organisation = OrganisationFactory(territory=cast.territory, name="Mairie de A")
     invitation = InvitationFactory(territory=cast.territory, email="nouvelle@example.org")
+    domain = cast.territory.domains.create(name="Santé", slug="sante")
+    challenge = ChallengeFactory(territory=cast.territory, domain=domain, slug="defi-a")
+    signup = SignUpFactory(territory=cast.territory, challenges=[challenge], confirmed_at=None)
+    signup.confirmation_nonce = "jeton"
+    signup.save(update_fields=["confirmation_nonce"])
     return {
+        "challenge": challenge,
+        "signup": signup,
+        "contribution": ContributionFactory(challenge=challenge),
+        "trainingsession": TrainingSessionFactory(territory=cast.territory),
         "territory": cast.territory,
         "organisation": organisation,
         "membership": Membership.objects.get(user=cast.facilitator, role=Role.FACILITATOR),
         "invitation": invitation,
-        "domain": cast.territory.domains.create(name="Santé", slug="sante"),
+        "domain": domain,
         "user": cast.facilitator,
         "emailaddress": cast.facilitator.emailaddress_set.get(),
     }
@@ -209,6 +265,16 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             "content_type_id": ContentType.objects.get_for_model(territory).pk,
             "object_id": territory.pk,
         }
+    elif key in CHALLENGE_URLS:
+        kwargs = {"territory_slug": cast.territory.slug}
+        if key in {"challenge_detail", "contribution_create", "kit_detail"}:
+            kwargs["slug"] = objects["challenge"].slug
+        elif key == "contribution_hide":
+            kwargs["pk"] = objects["contribution"].pk
+        elif key in {"training_respond", "training_attendance"}:
+            kwargs["pk"] = objects["trainingsession"].pk
+    elif key == "signup_confirm":
+        kwargs = {"token": confirmation_token(objects["signup"])}
     elif key == "admin:app_list":
         kwargs = {"app_label": "territoire"}
     elif key == "admin:auth_user_password_change":

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from territoire.extensions import territory_links
 from territoire.queries import public_territories
 
 
@@ -22,6 +23,7 @@ def territory_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "territory": territory,
             "domains": territory.domains.all(),
             "phase": territory.phase_on(today),
+            "links": territory_links(territory),
             "today": today,
         },
     )

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from territoire.enums import Role
+from territoire.extensions import space_links
 from territoire.models import Invitation
 from territoire.queries import memberships_for_space
 
@@ -19,7 +20,9 @@ def space(request: HttpRequest) -> HttpResponse:
         )
         entry["roles"].append(membership)
     for entry in territories.values():
-        entry["is_organiser"] = any(m.role == Role.ORGANISER for m in entry["roles"])
+        roles = frozenset(m.role for m in entry["roles"])
+        entry["is_organiser"] = Role.ORGANISER in roles
+        entry["links"] = space_links(request.user, entry["territory"], roles)
     pending = Invitation.objects.filter(
         email__iexact=request.user.email,
         accepted_at__isnull=True,

@@ -26,6 +26,7 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
 class SignUpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SignUp
+        skip_postgeneration_save = True
 
     territory = factory.SubFactory(TerritoryFactory)
     full_name = factory.Sequence(lambda n: f"Personne {n}")

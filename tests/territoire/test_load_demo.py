@@ -1,12 +1,12 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import models
 
 from territoire import demo
 from territoire.enums import Role
-from territoire.models import Domain, Membership, Organisation, Territory, User
+from territoire.models import Membership, Territory, User
 
 
 @pytest.fixture(autouse=True)
@@ -16,18 +16,18 @@ def _development(settings):
 
 
 def _snapshot() -> dict:
-    """Every row the demo touches, as plain values (passwords included)."""
+    """Every row of every model of ours (and their many-to-many tables), every field."""
     snapshot = {}
-    for model in (Domain, Territory, Organisation, User, Membership):
-        fields = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if not isinstance(f, models.DateTimeField)
-        ]
-        snapshot[model.__name__] = sorted(model.objects.values_list(*fields))
-    snapshot["domains_of"] = sorted(
-        Territory.domains.through.objects.values_list("territory_id", "domain_id")
-    )
+    for label in ("territoire", "challenges", "events", "projects", "accompaniment"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [f.attname for f in model._meta.concrete_fields]
+            snapshot[model.__name__] = sorted(model.objects.values_list(*fields))
+            for m2m in model._meta.local_many_to_many:
+                through = m2m.remote_field.through
+                columns = [f.attname for f in through._meta.concrete_fields]
+                snapshot[f"{model.__name__}.{m2m.name}"] = sorted(
+                    through.objects.values_list(*columns)
+                )
     return snapshot
 
 
