@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from challenges.domain.signups import send_confirmation
+from challenges.domain.signups import purge_unconfirmed_signups, send_confirmation
 from challenges.models import SignUp
 
 logger = logging.getLogger(__name__)
@@ -23,3 +23,10 @@ def task_send_signup_confirmation(*, signup_id: int) -> None:
         logger.info("sign-up %s is gone; no confirmation to send", signup_id)
         return
     send_confirmation(signup=signup)
+
+
+@shared_task(name="challenges.purge_unconfirmed_signups")
+def task_purge_unconfirmed_signups() -> int:
+    deleted = purge_unconfirmed_signups()
+    logger.info("deleted %d unconfirmed sign-ups older than 30 days", deleted)
+    return deleted

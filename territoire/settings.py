@@ -177,6 +177,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "purge-unconfirmed-signups": {
+        "task": "challenges.purge_unconfirmed_signups",
+        "schedule": 24 * 3600,
+    },
+}
 
 # People
 AUTH_USER_MODEL = "territoire.User"

@@ -152,3 +152,18 @@ def invite_volunteers_as_facilitators(*, signups: Iterable[SignUp], by: User) ->
         signup.save(update_fields=["facilitator_invited_at"])
         invited += 1
     return invited
+
+
+UNCONFIRMED_RETENTION = datetime.timedelta(days=30)
+
+
+def purge_unconfirmed_signups(*, now: datetime.datetime | None = None) -> int:
+    """Delete sign-ups nobody confirmed within 30 days (the privacy notice's promise).
+
+    Returns how many were deleted. Side effects: SignUp rows deleted (and their choices).
+    """
+    cutoff = (now or timezone.now()) - UNCONFIRMED_RETENTION
+    _total, by_model = SignUp.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return by_model.get("challenges.SignUp", 0)
