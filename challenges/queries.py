@@ -18,7 +18,12 @@ def public_challenges(territory: Territory) -> QuerySet[Challenge]:
     """Open and closed challenges (never drafts) with their counts and domain, in order."""
     return with_confirmed_counts(
         territory.challenges.exclude(status=ChallengeStatus.DRAFT).select_related("domain")
-    ).order_by("domain__name", "order", "title")
+    ).order_by("domain__slug", "order", "title")  # slugs are ASCII: "économie" sorts under e
+
+
+def open_challenges(territory: Territory) -> QuerySet[Challenge]:
+    """The challenges one can sign up for or contribute to, in the organisers' order."""
+    return territory.challenges.filter(status=ChallengeStatus.OPEN).order_by("order", "title")
 
 
 def visible_contributions(challenge: Challenge) -> QuerySet[Contribution]:

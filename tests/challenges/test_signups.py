@@ -1,0 +1,312 @@
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from challenges.domain import signups
+from challenges.domain.signups import confirmation_token
+from challenges.enums import ActorKind, ChallengeStatus
+from challenges.models import SignUp
+from tests.challenges.factories import ChallengeFactory, SignUpFactory
+
+SIGNUP_PAGE_QUERIES = 3  # the territory, the chosen challenge (?defi=), the open challenges
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-signups",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signup_url(territory) -> str:
+    return reverse("signup", kwargs={"territory_slug": territory.slug})
+
+
+def typed(*challenges, **overrides) -> dict:
+    return {
+        "full_name": "Karim Benali",
+        "email": "karim@example.org",
+        "organisation_name": "Les Jardins du Nord",
+        "actor_kind": ActorKind.ASSOCIATION,
+        "challenges": [c.pk for c in challenges],
+        "wants_to_facilitate": "on",
+        "consent": "on",
+        "website": "",
+        **overrides,
+    }
+
+
+def pending_signup(territory, **fields) -> SignUp:
+    return SignUpFactory(
+        territory=territory, confirmed_at=None, confirmation_nonce="a" * 32, **fields
+    )
+
+
+def confirm_url(signup: SignUp) -> str:
+    return reverse("signup_confirm", kwargs={"token": confirmation_token(signup)})
+
+
+def test_signup_sends_one_confirmation_and_counts_only_once_confirmed(
+    client, cast, django_capture_on_commit_callbacks
+):
+    challenge = ChallengeFactory(territory=cast.territory, title="Seniors et numérique")
+    list_url = reverse("challenge_list", kwargs={"territory_slug": cast.territory.slug})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup_url(cast.territory), typed(challenge), follow=True)
+
+    signup = SignUp.objects.get()
+    assert response.redirect_chain == [
+        (reverse("signup_thanks", kwargs={"territory_slug": cast.territory.slug}), 302)
+    ]
+    assert "Nous avons envoyé un lien de confirmation à <strong>karim@example.org</strong>." in (
+        response.content.decode()
+    )
+    assert (signup.full_name, signup.actor_kind, signup.wants_to_facilitate) == (
+        "Karim Benali",
+        ActorKind.ASSOCIATION,
+        True,
+    )
+    assert list(signup.challenges.all()) == [challenge]
+    assert signup.confirmed_at is None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["karim@example.org"]
+    assert "Seniors et numérique" in mail.outbox[0].body
+    assert "valable 7 jours" in mail.outbox[0].body
+    link = re.search(r"https?://\S+/inscription/confirmer/\S+/", mail.outbox[0].body).group()
+    assert "1 personne mobilisée" not in client.get(list_url).content.decode()
+
+    response = client.post(urlsplit(link).path)
+
+    html = response.content.decode()
+    signup.refresh_from_db()
+    assert response.status_code == 200
+    assert signup.confirmed_at is not None
+    assert "Inscription confirmée" in html
+    assert "Métropole A" in html
+    assert f'<a href="{challenge.get_absolute_url()}">Seniors et numérique</a>' in html
+    assert "1 personne mobilisée" in client.get(list_url).content.decode()
+
+
+def test_signup_twice_with_the_same_email_updates_the_first(
+    client, cast, django_capture_on_commit_callbacks
+):
+    first, second = ChallengeFactory.create_batch(2, territory=cast.territory)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup_url(cast.territory), typed(first))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            signup_url(cast.territory),
+            typed(second, email="Karim@Example.ORG", full_name="Karim B."),
+        )
+
+    signup = SignUp.objects.get()
+    assert signup.full_name == "Karim B."
+    assert list(signup.challenges.all()) == [second]
+    assert len(mail.outbox) == 2
+
+
+def test_signup_page_preselects_the_challenge_from_the_link(client, cast):
+    chosen = ChallengeFactory(territory=cast.territory, slug="seniors")
+    other = ChallengeFactory(territory=cast.territory)
+
+    response = client.get(signup_url(cast.territory) + "?defi=seniors")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{chosen.pk}" id="id_challenges_0" checked' in html
+    assert f'value="{other.pk}" id="id_challenges_1">' in html
+    assert "Je veux bien animer une table le soir de l&#x27;événement (formation proposée)" in html
+    assert "Je veux bien parrainer un projet" in html
+    assert f'href="{reverse("privacy")}"' in html
+
+
+@pytest.mark.parametrize("item_count", (1, 3))
+def test_signup_page_in_bounded_queries(client, cast, django_assert_num_queries, item_count):
+    ChallengeFactory.create_batch(item_count, territory=cast.territory)
+
+    with django_assert_num_queries(SIGNUP_PAGE_QUERIES):
+        response = client.get(signup_url(cast.territory) + "?defi=inconnu")
+
+    assert response.content.decode().count('name="challenges"') == item_count
+
+
+def test_signup_lists_only_the_territorys_open_challenges(client, cast):
+    ChallengeFactory(territory=cast.territory, title="Défi ouvert")
+    ChallengeFactory(territory=cast.territory, title="Défi clos", status=ChallengeStatus.CLOSED)
+    ChallengeFactory(territory=cast.territory, title="Défi brouillon", status="draft")
+    ChallengeFactory(territory=cast.other_territory, title="Défi d'ailleurs")
+
+    response = client.get(signup_url(cast.territory) + "?defi=defi-clos")
+
+    html = response.content.decode()
+    assert "Défi ouvert" in html
+    assert "Défi clos" not in html
+    assert "Défi brouillon" not in html
+    assert "Défi d&#x27;ailleurs" not in html
+    assert "checked" not in html
+
+
+def test_signup_without_open_challenge_is_still_possible(
+    client, cast, django_capture_on_commit_callbacks
+):
+    ChallengeFactory(territory=cast.territory, status=ChallengeStatus.CLOSED)
+
+    page = client.get(signup_url(cast.territory))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup_url(cast.territory), typed())
+
+    assert "Aucun défi n'est ouvert pour l'instant." in page.content.decode()
+    assert response.status_code == 302
+    assert SignUp.objects.get().challenges.count() == 0
+
+
+@pytest.mark.parametrize("which", ("closed", "draft", "other_territory", "not_a_number"))
+def test_signup_refuses_a_challenge_one_cannot_join(client, cast, which):
+    challenges = {
+        "closed": ChallengeFactory(territory=cast.territory, status=ChallengeStatus.CLOSED),
+        "draft": ChallengeFactory(territory=cast.territory, status=ChallengeStatus.DRAFT),
+        "other_territory": ChallengeFactory(territory=cast.other_territory),
+    }
+    chosen = challenges[which].pk if which in challenges else "premier"
+
+    response = client.post(signup_url(cast.territory), typed(challenges=[chosen]))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Ce défi n&#x27;est pas ouvert aux inscriptions" in html
+    assert 'value="Karim Benali"' in html
+    assert SignUp.objects.count() == 0
+
+
+def test_signup_without_consent_is_refused(client, cast):
+    data = typed()
+    del data["consent"]
+
+    response = client.post(signup_url(cast.territory), data)
+
+    assert response.status_code == 400
+    assert "Votre accord est nécessaire pour vous inscrire" in response.content.decode()
+    assert SignUp.objects.count() == 0
+
+
+def test_signup_with_overlong_or_missing_fields_keeps_what_was_typed(client, cast):
+    long_name = "Karim " + "B" * 150
+
+    response = client.post(
+        signup_url(cast.territory),
+        typed(full_name=long_name, email="karim@", actor_kind="licorne", wants_to_mentor="on"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "au plus 150 caractères" in html
+    assert "Cette adresse e-mail n&#x27;est pas valide." in html
+    assert "Choisissez une réponse de la liste." in html
+    assert f'value="{long_name}"' in html
+    assert 'value="karim@"' in html
+    assert 'name="wants_to_mentor" id="id_wants_to_mentor" checked' in html
+    assert SignUp.objects.count() == 0
+
+
+def test_signup_with_blank_name_is_refused(client, cast):
+    response = client.post(signup_url(cast.territory), typed(full_name="   "))
+
+    assert response.status_code == 400
+    assert "Indiquez votre nom." in response.content.decode()
+
+
+def test_signup_with_filled_honeypot_is_refused(client, cast):
+    response = client.post(signup_url(cast.territory), typed(website="http://spam.example"))
+
+    assert response.status_code == 400
+    assert "Votre envoi n&#x27;a pas pu être accepté." in response.content.decode()
+    assert SignUp.objects.count() == 0
+
+
+def test_signup_flood_is_rate_limited(client, cast):
+    for index in range(5):
+        client.post(signup_url(cast.territory), typed(email=f"personne{index}@example.org"))
+
+    response = client.post(signup_url(cast.territory), typed(email="sixieme@example.org"))
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Trop d&#x27;envois en peu de temps : réessayez dans quelques minutes." in html
+    assert 'value="sixieme@example.org"' in html
+    assert SignUp.objects.count() == 5
+
+
+def test_signup_of_unknown_territory_is_404(client, db):
+    response = client.get(reverse("signup", kwargs={"territory_slug": "nulle-part"}))
+
+    assert response.status_code == 404
+
+
+def test_confirmation_link_opened_does_not_confirm(client, cast):
+    signup = pending_signup(cast.territory)
+
+    response = client.get(confirm_url(signup))
+
+    signup.refresh_from_db()
+    assert response.status_code == 200
+    assert "Confirmer mon inscription" in response.content.decode()
+    assert signup.confirmed_at is None
+
+
+def test_confirmation_link_works_once(client, cast):
+    signup = pending_signup(cast.territory)
+    url = confirm_url(signup)
+    client.post(url)
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "Ce lien a déjà servi" in response.content.decode()
+
+
+def test_confirmation_page_names_the_person_escaped(client, cast):
+    signup = pending_signup(cast.territory, full_name="<b>Zoé</b>")
+
+    response = client.post(confirm_url(signup))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Merci &lt;b&gt;Zoé&lt;/b&gt; !" in html
+    assert "<b>Zoé" not in html
+
+
+def test_confirmation_link_expires(client, cast, monkeypatch):
+    signup = pending_signup(cast.territory)
+    monkeypatch.setattr(signups, "CONFIRMATION_MAX_AGE", datetime.timedelta(seconds=-1))
+
+    response = client.post(confirm_url(signup))
+
+    signup.refresh_from_db()
+    assert response.status_code == 400
+    assert "Ce lien a expiré." in response.content.decode()
+    assert signup.confirmed_at is None
+
+
+def test_confirmation_link_tampered_is_refused(client, cast):
+    signup = pending_signup(cast.territory)
+    token = confirmation_token(signup)
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    response = client.post(reverse("signup_confirm", kwargs={"token": forged}))
+
+    assert response.status_code == 400
+    assert "Ce lien de confirmation n&#x27;est pas valide." in response.content.decode()
+    assert SignUp.objects.filter(confirmed_at__isnull=False).count() == 0
