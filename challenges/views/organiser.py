@@ -1,8 +1,182 @@
-from django.http import HttpResponse
+"""The organisers' mobilisation board: sign-ups, volunteers to invite, contributions to moderate,
+and the sign-up export."""
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from challenges import queries_board
+from challenges.domain.contributions import set_hidden
+from challenges.domain.signups import invite_volunteers_as_facilitators
+from challenges.models import Contribution
+from territoire.models import Territory
+
+LATEST_CONTRIBUTIONS = 50
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _todo(request, **kwargs):
-    return HttpResponse(status=501)
+def get_territory_for(request: HttpRequest, territory_slug: str, perm: str) -> Territory:
+    """The territory named in the URL, if ``request.user`` holds ``perm`` on it.
+
+    404 for a territory that does not exist, 403 for one the person may not act on.
+    """
+    territory = get_object_or_404(Territory, slug=territory_slug)
+    if not request.user.has_perm(perm, territory):
+        raise PermissionDenied
+    return territory
 
 
-mobilisation_board = signups_csv = volunteers_invite = contribution_hide = _todo
+def posted_flag(request: HttpRequest, name: str) -> bool | None:
+    """A yes/no form field: True for "1", False for "0", None for anything else."""
+    return {"1": True, "0": False}.get(request.POST.get(name, ""))
+
+
+def posted_ids(request: HttpRequest, name: str) -> set[int]:
+    """The integer values of a multi-valued form field; anything else is dropped."""
+    return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
+
+
+def _board_url(territory: Territory, anchor: str) -> str:
+    return reverse("mobilisation_board", kwargs={"territory_slug": territory.slug}) + anchor
+
+
+@login_required
+@require_safe
+def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    territory = get_territory_for(request, territory_slug, "challenges.view_mobilisation")
+    challenges = list(queries_board.challenges_with_counts(territory))
+    facilitators = queries_board.facilitator_emails(territory)
+    volunteers = [
+        {"signup": signup, "is_facilitator": signup.email.lower() in facilitators}
+        for signup in queries_board.volunteers(territory)
+    ]
+    return render(
+        request,
+        "challenges/mobilisation_board.html",
+        {
+            "territory": territory,
+            "totals": queries_board.signup_totals(territory),
+            "weeks": queries_board.confirmed_by_week(territory),
+            "challenges": challenges,
+            "challenge_peak": max((c.confirmed_signups for c in challenges), default=0),
+            "actor_kinds": queries_board.confirmed_by_actor_kind(territory),
+            "volunteers": volunteers,
+            "contributions": queries_board.latest_contributions(territory, LATEST_CONTRIBUTIONS),
+            "contribution_totals": queries_board.contribution_totals(territory),
+            "contribution_limit": LATEST_CONTRIBUTIONS,
+        },
+    )
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+@login_required
+@require_safe
+def signups_csv(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    """Every sign-up of the territory, one row each, for a spreadsheet.
+
+    Semicolon-separated and UTF-8 with a byte-order mark: what Excel expects in France, so that
+    it splits the columns and shows the accents right without an import wizard. A cell that a
+    spreadsheet would run as a formula gets a leading apostrophe.
+    """
+    territory = get_territory_for(request, territory_slug, "challenges.export_signups")
+    filename = f"inscriptions-{territory.slug}-{timezone.localdate().isoformat()}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("nom"),
+            _("e-mail"),
+            _("organisation"),
+            _("type d'acteur"),
+            _("défis"),
+            _("animer"),
+            _("parrainer"),
+            _("inscrit·e le"),
+            _("confirmée le"),
+            _("invitée comme animateur·rice le"),
+        ]
+    )
+    yes, no = _("oui"), _("non")
+    for signup in queries_board.signups_for_export(territory):
+        writer.writerow(
+            _cell(value)
+            for value in (
+                signup.full_name,
+                signup.email,
+                signup.organisation_name,
+                signup.get_actor_kind_display(),
+                " | ".join(challenge.title for challenge in signup.challenges.all()),
+                yes if signup.wants_to_facilitate else no,
+                yes if signup.wants_to_mentor else no,
+                _when(signup.created_at),
+                _when(signup.confirmed_at),
+                _when(signup.facilitator_invited_at),
+            )
+        )
+    return response
+
+
+@login_required
+@require_POST
+def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    territory = get_territory_for(request, territory_slug, "challenges.invite_volunteers")
+    ids = posted_ids(request, "signups")
+    if not ids:
+        messages.warning(request, _("Cochez au moins une personne à inviter."))
+        return redirect(_board_url(territory, "#volunteers"))
+    # Only this territory's confirmed volunteers: other ids are ignored.
+    chosen = queries_board.volunteers(territory).filter(pk__in=ids).select_related("territory")
+    invited = invite_volunteers_as_facilitators(signups=chosen, by=request.user)
+    if invited:
+        messages.success(
+            request,
+            ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", invited)
+            % {"count": invited},
+        )
+    else:
+        messages.info(
+            request, _("Aucune invitation envoyée : ces personnes ont déjà été invitées.")
+        )
+    return redirect(_board_url(territory, "#volunteers"))
+
+
+@login_required
+@require_POST
+def contribution_hide(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+    territory = get_territory_for(request, territory_slug, "challenges.moderate_contribution")
+    contribution = get_object_or_404(Contribution, pk=pk, challenge__territory=territory)
+    hidden = posted_flag(request, "hidden")
+    if hidden is None:
+        messages.error(request, _("Choisissez de masquer ou d'afficher la contribution."))
+    else:
+        set_hidden(contribution=contribution, hidden=hidden, by=request.user)
+        messages.success(
+            request,
+            _("La contribution est masquée au public.")
+            if hidden
+            else _("La contribution est de nouveau visible."),
+        )
+    return redirect(_board_url(territory, "#contributions"))
