@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, SignUp
 from territoire.enums import Role
-from territoire.models import Territory, User
+from territoire.models import Membership, Territory, User
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
@@ -139,6 +139,13 @@ def invite_volunteers_as_facilitators(*, signups: Iterable[SignUp], by: User) ->
     invited = 0
     for signup in signups:
         if not signup.is_confirmed or signup.facilitator_invited_at is not None:
+            continue
+        already_facilitator = Membership.objects.filter(
+            territory_id=signup.territory_id,
+            role=Role.FACILITATOR,
+            user__email__iexact=signup.email,
+        ).exists()
+        if already_facilitator:
             continue
         invite(
             territory=signup.territory,

@@ -1,9 +1,15 @@
 """Facilitators' training: they say they will come; organisers note who came."""
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from challenges.models import TrainingAttendance, TrainingSession
 from territoire.models import User
+
+
+class TrainingRefused(Exception):
+    """The answer cannot be taken: the session is past, or full."""
 
 
 def respond(
@@ -11,13 +17,34 @@ def respond(
 ) -> TrainingAttendance:
     """Record whether ``facilitator`` will come to ``session``. Answering again changes it.
 
+    Raises TrainingRefused when the session has started, or when it is full and the person
+    was not already coming (the session row is locked, so two last-place answers cannot both win).
     Side effects: one TrainingAttendance row created or updated.
     """
-    attendance, _created = TrainingAttendance.objects.update_or_create(
-        session=session,
-        facilitator=facilitator,
-        defaults={"will_attend": will_attend, "responded_at": timezone.now()},
-    )
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if session.starts_at <= timezone.now():
+            raise TrainingRefused(
+                _("Cette formation a déjà eu lieu : votre réponse n'a pas été modifiée.")
+            )
+        coming = session.attendances.filter(will_attend=True)
+        if (
+            will_attend
+            and session.capacity is not None
+            and not coming.filter(facilitator=facilitator).exists()
+            and coming.count() >= session.capacity
+        ):
+            raise TrainingRefused(
+                _(
+                    "Cette formation est complète : choisissez une autre date ou écrivez à "
+                    "l'équipe d'organisation."
+                )
+            )
+        attendance, _created = TrainingAttendance.objects.update_or_create(
+            session=session,
+            facilitator=facilitator,
+            defaults={"will_attend": will_attend, "responded_at": timezone.now()},
+        )
     return attendance
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from challenges import queries_board
-from challenges.domain.training import mark_attendance, respond
+from challenges.domain.training import TrainingRefused, mark_attendance, respond
 from challenges.enums import ChallengeStatus
 from challenges.models import TrainingSession
 from challenges.views.organiser import get_territory_for, posted_flag
@@ -58,14 +58,14 @@ def training_respond(request: HttpRequest, territory_slug: str, pk: int) -> Http
     territory = get_territory_for(request, territory_slug, "challenges.respond_training")
     session = get_object_or_404(TrainingSession, pk=pk, territory=territory)
     will_attend = posted_flag(request, "will_attend")
-    if session.starts_at <= timezone.now():
-        messages.error(
-            request, _("Cette formation a déjà eu lieu : votre réponse n'a pas été modifiée.")
-        )
-    elif will_attend is None:
+    if will_attend is None:
         messages.error(request, _("Dites si vous viendrez ou non."))
-    else:
+        return redirect(_training_url(territory.slug, f"#session-{session.pk}"))
+    try:
         respond(session=session, facilitator=request.user, will_attend=will_attend)
+    except TrainingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
         text = (
             _("C'est noté : vous viendrez à « %(session)s ».")
             if will_attend

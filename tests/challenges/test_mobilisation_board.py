@@ -528,3 +528,20 @@ def test_post_only_views_refuse_get(client, cast, url_name):
     response = client.get(reverse(url_name, kwargs=kwargs))
 
     assert response.status_code == 405
+
+
+def test_volunteer_already_facilitator_is_not_invited_again(
+    cast, django_capture_on_commit_callbacks
+):
+    from challenges.domain.signups import invite_volunteers_as_facilitators
+    from tests.challenges.factories import SignUpFactory
+
+    signup = SignUpFactory(
+        territory=cast.territory, email=cast.facilitator.email.upper(), wants_to_facilitate=True
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = invite_volunteers_as_facilitators(signups=[signup], by=cast.organiser)
+
+    assert invited == 0
+    assert mail.outbox == []

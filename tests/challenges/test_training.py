@@ -308,3 +308,41 @@ def test_respond_refuses_get(client, cast):
     response = client.get(respond_url(session))
 
     assert response.status_code == 405
+
+
+def test_full_session_refuses_a_new_participant_but_not_one_already_coming(client, cast):
+    from challenges.domain.training import TrainingRefused, respond
+    from tests.challenges.factories import TrainingAttendanceFactory, TrainingSessionFactory
+    from tests.conftest import member
+
+    session = TrainingSessionFactory(territory=cast.territory, capacity=1)
+    TrainingAttendanceFactory(session=session, facilitator=cast.facilitator, will_attend=True)
+    latecomer = member(cast.territory, "facilitator", email="tard@example.org")
+
+    with pytest.raises(TrainingRefused, match="complète"):
+        respond(session=session, facilitator=latecomer, will_attend=True)
+    respond(session=session, facilitator=cast.facilitator, will_attend=True)
+
+    assert session.attendances.filter(will_attend=True).count() == 1
+
+
+def test_full_session_answer_is_refused_with_a_message(client, cast):
+    from tests.challenges.factories import TrainingAttendanceFactory, TrainingSessionFactory
+    from tests.conftest import member
+
+    session = TrainingSessionFactory(territory=cast.territory, capacity=1)
+    TrainingAttendanceFactory(
+        session=session, facilitator=member(cast.territory, "facilitator"), will_attend=True
+    )
+    client.force_login(cast.facilitator)
+
+    response = client.post(
+        reverse(
+            "training_respond", kwargs={"territory_slug": cast.territory.slug, "pk": session.pk}
+        ),
+        {"will_attend": "1"},
+        follow=True,
+    )
+
+    assert "Cette formation est complète" in response.content.decode()
+    assert not session.attendances.filter(facilitator=cast.facilitator).exists()
