@@ -28,6 +28,21 @@ def _tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty local cache: rate limits and counters never leak from one
+    test (or one CI run, when REDIS_URL points at a shared Redis) into the next. The Redis cache
+    itself is proven by tests/test_redis_cache.py."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     # A deliberately slow password hash is production's business, not the tests'.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,23 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from challenges.enums import ChallengeStatus, ContributionKind
 from challenges.models import Contribution
 from tests.challenges.factories import ChallengeFactory, SignUpFactory
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "tests-contributions",
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def contribute_url(challenge) -> str:

@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from challenges.domain import signups
@@ -14,19 +13,6 @@ from challenges.models import SignUp
 from tests.challenges.factories import ChallengeFactory, SignUpFactory
 
 SIGNUP_PAGE_QUERIES = 3  # the territory, the chosen challenge (?defi=), the open challenges
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "tests-signups",
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def signup_url(territory) -> str:
