@@ -2,14 +2,21 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_key(request: HttpRequest) -> str:
-    """Who is asking, without keeping their address: a hash of the client IP."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    """Who is asking, without keeping their address: a hash of the client IP.
+
+    Behind our reverse proxy (TRUST_X_FORWARDED_FOR), the client is the last address the proxy
+    appended to X-Forwarded-For; the earlier ones are whatever the client chose to send.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
     return hashlib.sha256(address.encode()).hexdigest()[:24]
 
 
