@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,3 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # `make demo` serves uploads itself; in production the reverse proxy does (docs/production.md).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
