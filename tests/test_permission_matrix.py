@@ -152,6 +152,8 @@ CHALLENGE_URLS = {
 }
 EXPECTED |= CHALLENGE_URLS | {
     "privacy": PUBLIC,
+    # Uploads, served by Django only in development (DEBUG, as the tests import the URLs).
+    "media": answers(404),
     # GET shows a button; only the POST spends the single-use link.
     "signup_confirm": PUBLIC,
     "admin:challenges_challenge_copy": ADMIN_PAGE,
@@ -273,6 +275,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             kwargs["pk"] = objects["contribution"].pk
         elif key in {"training_respond", "training_attendance"}:
             kwargs["pk"] = objects["trainingsession"].pk
+    elif key == "media":
+        kwargs = {"path": "challenges/absente.png"}
     elif key == "signup_confirm":
         kwargs = {"token": confirmation_token(objects["signup"])}
     elif key == "admin:app_list":
