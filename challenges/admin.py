@@ -268,7 +268,7 @@ class ContributionAdmin(TerritoryScopedAdmin):
         # Contributions come from the public form only (superusers pass every has_perm()).
         return False
 
-    @admin.action(description=_("Masquer du site public"), permissions=["change"])
+    @admin.action(description=_("Masquer au public"), permissions=["change"])
     def hide(self, request, queryset):
         for contribution in queryset:
             set_hidden(contribution=contribution, hidden=True, by=request.user)

@@ -1,6 +1,7 @@
 """Validation of the public forms: signing up to the mobilisation, contributing to a challenge."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import ActorKind, ContributionKind
@@ -57,11 +58,14 @@ class ContributionForm(PublicForm):
         label=_("Votre contribution"),
         max_length=CONTRIBUTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("1000 caractères au plus. Elle sera publiée sur cette page."),
+        help_text=format_lazy(
+            _("{limit} caractères au plus. Elle sera publiée sur cette page."),
+            limit=CONTRIBUTION_MAX_LENGTH,
+        ),
         error_messages={
             "required": _("Écrivez votre contribution."),
             "max_length": _(
-                "Votre contribution fait %(show_value)d caractères : 1000 au plus, "
+                "Votre contribution fait %(show_value)d caractères : %(limit_value)d au plus, "
                 "raccourcissez-la."
             ),
         },

@@ -173,7 +173,7 @@ class Contribution(models.Model):
             models.CheckConstraint(
                 condition=Q(text__length__gt=0, text__length__lte=CONTRIBUTION_MAX_LENGTH),
                 name="contribution_text_length",
-                violation_error_message=_("Une contribution fait entre 1 et 1000 caractères."),
+                violation_error_message=_("Une contribution fait entre 1 et 1 000 caractères."),
             ),
         ]
         indexes = [models.Index(fields=["challenge", "hidden_at"])]

@@ -116,7 +116,7 @@ def signups_csv(request: HttpRequest, territory_slug: str) -> HttpResponse:
             _("parrainer"),
             _("inscrit·e le"),
             _("confirmée le"),
-            _("invitée comme animateur·rice le"),
+            _("invitation d'animateur·rice le"),
         ]
     )
     yes, no = _("oui"), _("non")

@@ -179,7 +179,7 @@ def test_board_shows_contributions_hidden_ones_marked(client, cast):
     ]
     assert "Ailleurs" not in html
     assert html.count("contribution--hidden") == 1
-    assert "Afficher de nouveau" in html
+    assert "Afficher à nouveau" in html
     assert "Masquer au public" in html
 
 
@@ -239,7 +239,7 @@ def test_csv_lists_every_signup_with_its_challenges(client, cast):
         "parrainer",
         "inscrit·e le",
         "confirmée le",
-        "invitée comme animateur·rice le",
+        "invitation d'animateur·rice le",
     ]
     assert [row[0] for row in rows] == ["Hélène Dubœuf", "Pas Confirmée"]
     helene, unconfirmed = rows
