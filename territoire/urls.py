@@ -13,6 +13,7 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("challenges.urls")),
+    path("", include("events.urls")),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,45 @@
+"""The version of a table's board: bumped by every write, read by every poll.
+
+Live pages answer a poll whose ETag matches the current version with 304, without rendering and,
+while the version sits in the cache, without touching the database (shared/PERFORMANCE.md: a
+board that re-counts on every poll cannot hold 1,000 phones on 2 cores).
+"""
+
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from events.models import Table
+
+VERSION_TTL = 6 * 3600
+
+
+def _version_key(table_id: int) -> str:
+    return f"events:table-version:{table_id}"
+
+
+def bump(table_id: int, **counters: int) -> None:
+    """Record a change on a table: new version, last activity, denormalised counters.
+
+    ``counters`` are increments, e.g. ``bump(t, idea_count=1)``. Call it inside the write's
+    transaction; the cached version is dropped once it commits.
+    Side effects: one UPDATE of the table row; its cached version forgotten.
+    """
+    from django.db import transaction
+
+    Table.objects.filter(pk=table_id).update(
+        version=F("version") + 1,
+        last_activity_at=timezone.now(),
+        **{name: F(name) + step for name, step in counters.items()},
+    )
+    transaction.on_commit(lambda: cache.delete(_version_key(table_id)))
+
+
+def current_version(table_id: int) -> int:
+    """The board's version: from the cache, else one indexed read (then cached)."""
+    key = _version_key(table_id)
+    version = cache.get(key)
+    if version is None:
+        version = Table.objects.filter(pk=table_id).values_list("version", flat=True).first() or 0
+        cache.set(key, version, VERSION_TTL)
+    return version

@@ -1,0 +1,21 @@
+"""The launch evening: the event and its people, the tables and what they produced."""
+
+from events.models.event import Event, ProgrammeItem, Registration, ReminderSent
+from events.models.outcome import FormedProject, Quote, SynthesisContribution, TeamMember
+from events.models.table import Idea, Participant, Table, Theme, Vote
+
+__all__ = [
+    "Event",
+    "FormedProject",
+    "Idea",
+    "Participant",
+    "ProgrammeItem",
+    "Quote",
+    "Registration",
+    "ReminderSent",
+    "SynthesisContribution",
+    "Table",
+    "TeamMember",
+    "Theme",
+    "Vote",
+]

@@ -1,0 +1,161 @@
+"""The event, its programme, and the people who registered for it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import EventStatus, ProgrammeKind, RegistrationStatus, ReminderKind
+from territoire.models import Territory
+
+
+class Event(models.Model):
+    """A territory's launch evening: one night, a venue, a capacity, a programme."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="events", verbose_name=_("territoire")
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    description = models.TextField(_("présentation"), blank=True)
+    venue = models.CharField(_("lieu"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    capacity = models.PositiveIntegerField(
+        _("capacité"), help_text=_("Places, hors liste d'attente.")
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("soirée")
+        verbose_name_plural = _("soirées")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=EventStatus.values), name="event_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != EventStatus.DRAFT
+
+
+class ProgrammeItem(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="programme", verbose_name=_("soirée")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=ProgrammeKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("moment du programme")
+        verbose_name_plural = _("programme")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="programme_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    """Someone's place at the event (or on its waiting list), their ticket and check-in."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("soirée")
+    )
+    full_name = models.CharField(_("nom complet"), max_length=150)
+    email = models.EmailField(_("adresse e-mail"))
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    preferred_challenges = models.ManyToManyField(
+        "challenges.Challenge",
+        related_name="registrations",
+        blank=True,
+        verbose_name=_("tables souhaitées"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.CONFIRMED,
+    )
+    ticket_code = models.CharField(_("code du billet"), max_length=12, unique=True)
+    consent_to_be_named = models.BooleanField(
+        _("accepte d'être nommé·e dans la synthèse"), default=False
+    )
+    consented_at = models.DateTimeField(_("consentement donné le"))
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="fr")
+    is_walk_in = models.BooleanField(_("inscrit·e sur place"), default=False)
+    checked_in_at = models.DateTimeField(_("arrivé·e le"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accueilli·e par"),
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inscription à la soirée")
+        verbose_name_plural = _("inscriptions à la soirée")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint("event", Lower("email"), name="registration_one_per_email"),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values), name="registration_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            models.Index(fields=["event", "checked_in_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.event}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail to one registration: the unique pair is what makes it exactly once."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=8, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.get_kind_display()}"

@@ -1,0 +1,121 @@
+"""What a table leaves behind: the projects formed and its synthesis (who proposed what, quotes)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.models.table import Idea, Participant, Table
+
+
+class FormedProject(models.Model):
+    """A project born at a table. Turning it into a followed Project is projects/' work."""
+
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="projects", verbose_name=_("table")
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    pitch = models.TextField(_("pitch"), max_length=1000)
+    ideas = models.ManyToManyField(
+        Idea, related_name="projects", blank=True, verbose_name=_("idées portées")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("projet formé")
+        verbose_name_plural = _("projets formés")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "name"], name="formed_project_name_per_table"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    project = models.ForeignKey(
+        FormedProject, on_delete=models.CASCADE, related_name="team", verbose_name=_("projet")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams"
+    )
+    full_name = models.CharField(_("nom"), max_length=150)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("membre de l'équipe")
+        verbose_name_plural = _("équipe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="team_member_once_per_participant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class SynthesisContribution(models.Model):
+    """ "Name — Organisation: what they proposed", written by the table's facilitator."""
+
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("table")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person_name = models.CharField(_("nom"), max_length=150, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    consent_to_be_named = models.BooleanField(_("accepte d'être nommé·e"), default=False)
+    text = models.TextField(_("ce qu'elle ou il propose"), max_length=5000)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contribution à la synthèse")
+        verbose_name_plural = _("contributions à la synthèse")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.signature
+
+    @property
+    def signature(self) -> str:
+        """What the synthesis prints: the name only with consent, else the organisation only."""
+        if self.consent_to_be_named and self.person_name:
+            return " — ".join(p for p in (self.person_name, self.organisation_name) if p)
+        return self.organisation_name or str(_("Une personne de la table"))
+
+
+class Quote(models.Model):
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("table")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("citation"), max_length=1000)
+    speaker_name = models.CharField(_("qui l'a dit"), max_length=150, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    consent_to_be_named = models.BooleanField(_("accepte d'être nommé·e"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def attribution(self) -> str:
+        if self.consent_to_be_named and self.speaker_name:
+            return ", ".join(p for p in (self.speaker_name, self.organisation_name) if p)
+        return self.organisation_name

@@ -1,0 +1,55 @@
+from django.urls import path
+
+from events.views import checkin, console, control, participant, registration
+
+urlpatterns = [
+    # Public: the event, registering, the ticket
+    path("soirees/<slug:slug>/", registration.event_detail, name="event_detail"),
+    path("soirees/<slug:slug>/agenda.ics", registration.event_ics, name="event_ics"),
+    path("soirees/<slug:slug>/inscription/", registration.event_register, name="event_register"),
+    path(
+        "soirees/<slug:slug>/inscription/merci/",
+        registration.event_register_done,
+        name="event_register_done",
+    ),
+    path("billets/<str:token>/", registration.ticket, name="ticket"),
+    path("billets/<str:token>/qr.svg", registration.ticket_qr, name="ticket_qr"),
+    path("billets/<str:token>/annuler/", registration.ticket_cancel, name="ticket_cancel"),
+    # The door
+    path("espace/soirees/<slug:slug>/accueil/", checkin.desk, name="checkin_desk"),
+    path("espace/soirees/<slug:slug>/accueil/sur-place/", checkin.walk_in, name="checkin_walk_in"),
+    path("espace/soirees/<slug:slug>/accueil/compteur/", checkin.count, name="checkin_count"),
+    # Participants, on their phones, without an account
+    path("t/", participant.code_entry, name="table_code_entry"),
+    path("t/<str:code>/", participant.table_join, name="table_join"),
+    path("t/<str:code>/tableau/", participant.table_board, name="table_board"),
+    path("t/<str:code>/idees/", participant.idea_post, name="idea_post"),
+    path("t/<str:code>/idees/<int:idea_id>/gommette/", participant.vote_cast, name="vote_cast"),
+    path(
+        "t/<str:code>/gommettes/<int:vote_id>/retirer/",
+        participant.vote_withdraw,
+        name="vote_withdraw",
+    ),
+    path(
+        "t/<str:code>/projets/<int:project_id>/rejoindre/", participant.team_join, name="team_join"
+    ),
+    # Facilitators: the table console
+    path("espace/tables/<str:code>/", console.console, name="console"),
+    path("espace/tables/<str:code>/flux/", console.console_live, name="console_live"),
+    path("espace/tables/<str:code>/fusionner/", console.merge, name="console_merge"),
+    path("espace/tables/<str:code>/themes/", console.theme, name="console_theme"),
+    path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
+    path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
+    path("espace/tables/<str:code>/synthese/", console.synthesis, name="console_synthesis"),
+    # The MC's plenary screen and the organisers' control room
+    path("espace/soirees/<slug:slug>/pleniere/", control.plenary, name="plenary"),
+    path("espace/soirees/<slug:slug>/pleniere/flux/", control.plenary_live, name="plenary_live"),
+    path("espace/soirees/<slug:slug>/regie/", control.control_room, name="control_room"),
+    path("espace/soirees/<slug:slug>/regie/flux/", control.control_live, name="control_live"),
+    path("espace/soirees/<slug:slug>/regie/phase/", control.control_phase, name="control_phase"),
+    path(
+        "espace/soirees/<slug:slug>/regie/orienter/",
+        control.control_redirect,
+        name="control_redirect",
+    ),
+]
