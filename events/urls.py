@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import checkin, console, control, participant, registration
+from events.views import checkin, console, control, participant, registration, signs
 
 urlpatterns = [
     # Public: the event, registering, the ticket
@@ -21,6 +21,7 @@ urlpatterns = [
     path("espace/soirees/<slug:slug>/accueil/compteur/", checkin.count, name="checkin_count"),
     # Participants, on their phones, without an account
     path("t/", participant.code_entry, name="table_code_entry"),
+    path("t/<str:code>/qr.svg", signs.table_qr, name="table_qr"),
     path("t/<str:code>/", participant.table_join, name="table_join"),
     path("t/<str:code>/tableau/", participant.table_board, name="table_board"),
     path("t/<str:code>/idees/", participant.idea_post, name="idea_post"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
     path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
     path("espace/tables/<str:code>/synthese/", console.synthesis, name="console_synthesis"),
+    path("espace/soirees/<slug:slug>/affiches/", signs.table_signs, name="table_signs"),
     # The MC's plenary screen and the organisers' control room
     path("espace/soirees/<slug:slug>/pleniere/", control.plenary, name="plenary"),
     path("espace/soirees/<slug:slug>/pleniere/flux/", control.plenary_live, name="plenary_live"),

@@ -24,7 +24,7 @@ def territory_id_of(target: Any) -> int | None:
         return target.pk
     if hasattr(target, "territory_id"):
         return target.territory_id
-    for parent in ("challenge", "session"):
+    for parent in ("event", "table", "challenge", "session", "project"):
         if hasattr(target, f"{parent}_id"):
             return territory_id_of(getattr(target, parent))
     return None

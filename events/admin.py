@@ -1,0 +1,257 @@
+"""The evening in the admin, scoped to the organiser's territories like the core's."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from challenges.models import Challenge
+from events.domain.tables import new_table_code
+from events.enums import EventStatus
+from events.models import (
+    Event,
+    FormedProject,
+    ProgrammeItem,
+    Quote,
+    Registration,
+    SynthesisContribution,
+    Table,
+    TeamMember,
+)
+from territoire.admin import TerritoryScopedAdmin, scoped_choices
+from territoire.models import User
+from territoire.queries import organised_territory_ids
+
+
+class ScopedInline:
+    """Inline permissions asked of the rules, with the parent object."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(f"events.view_{self.model._meta.model_name}", obj)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(f"events.add_{self.model._meta.model_name}", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(f"events.change_{self.model._meta.model_name}", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(f"events.delete_{self.model._meta.model_name}", obj)
+
+
+class ProgrammeItemInline(ScopedInline, admin.TabularInline):
+    model = ProgrammeItem
+    extra = 1
+    fields = ["starts_at", "ends_at", "kind", "title", "description"]
+
+
+@admin.register(Event)
+class EventAdmin(TerritoryScopedAdmin):
+    list_display = ["title", "territory", "starts_at", "venue", "capacity", "status", "screens"]
+    list_filter = ["status", "territory"]
+    search_fields = ["title", "venue"]
+    ordering = ["-starts_at"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["territory"]
+    list_select_related = ["territory"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProgrammeItemInline]
+    actions = ["open_registration", "close_registration", "mark_finished"]
+    readonly_fields = ["screens"]
+
+    @admin.display(description=_("écrans du soir"))
+    def screens(self, event: Event) -> str:
+        if not event.pk:
+            return "—"
+        links = [
+            (reverse("event_detail", kwargs={"slug": event.slug}), _("page publique")),
+            (reverse("checkin_desk", kwargs={"slug": event.slug}), _("accueil")),
+            (reverse("control_room", kwargs={"slug": event.slug}), _("régie")),
+            (reverse("plenary", kwargs={"slug": event.slug}), _("plénière")),
+            (reverse("table_signs", kwargs={"slug": event.slug}), _("affiches des tables")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def _set_status(self, request, queryset, status) -> None:
+        count = queryset.update(status=status)
+        self.message_user(
+            request,
+            ngettext("%d soirée mise à jour.", "%d soirées mises à jour.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Ouvrir les inscriptions"), permissions=["change"])
+    def open_registration(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.REGISTRATION_OPEN)
+
+    @admin.action(description=_("Clore les inscriptions"), permissions=["change"])
+    def close_registration(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.REGISTRATION_CLOSED)
+
+    @admin.action(description=_("Marquer comme terminée"), permissions=["change"])
+    def mark_finished(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.FINISHED)
+
+
+class TableAdminForm(forms.ModelForm):
+    class Meta:
+        model = Table
+        fields = [
+            "event",
+            "challenge",
+            "name",
+            "code",
+            "capacity",
+            "dots_per_participant",
+            "facilitators",
+            "phase",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Laissez vide : un code est choisi pour vous.")
+
+    def clean_code(self) -> str:
+        return (self.cleaned_data.get("code") or "").strip().upper() or new_table_code()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        event, challenge = cleaned.get("event"), cleaned.get("challenge")
+        if event and challenge and challenge.territory_id != event.territory_id:
+            self.add_error("challenge", _("Ce défi n'est pas un défi du territoire de la soirée."))
+        return cleaned
+
+
+class SynthesisContributionInline(ScopedInline, admin.StackedInline):
+    model = SynthesisContribution
+    extra = 0
+    fields = ["person_name", "organisation_name", "consent_to_be_named", "text", "order"]
+
+
+class QuoteInline(ScopedInline, admin.TabularInline):
+    model = Quote
+    extra = 0
+    fields = ["text", "speaker_name", "organisation_name", "consent_to_be_named"]
+
+
+@admin.register(Table)
+class TableAdmin(TerritoryScopedAdmin):
+    territory_lookup = "event__territory"
+    form = TableAdminForm
+    list_display = [
+        "name",
+        "code",
+        "challenge",
+        "event",
+        "phase",
+        "participant_count",
+        "idea_count",
+        "vote_count",
+        "project_count",
+        "facilitator_names",
+    ]
+    list_filter = ["event", "phase"]
+    search_fields = ["name", "code", "challenge__title"]
+    ordering = ["event", "challenge__order", "name"]
+    autocomplete_fields = ["event", "challenge", "facilitators"]
+    list_select_related = ["event", "challenge"]
+    inlines = [SynthesisContributionInline, QuoteInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("facilitators")
+
+    @admin.display(description=_("animateur·rices"))
+    def facilitator_names(self, table: Table) -> str:
+        return ", ".join(str(user) for user in table.facilitators.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "facilitators":
+            scoped = scoped_choices(User, request)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Event and not request.user.is_superuser:
+            kwargs["queryset"] = Event.objects.filter(
+                territory__in=organised_territory_ids(request.user)
+            )
+        if db_field.related_model is Challenge and not request.user.is_superuser:
+            kwargs["queryset"] = Challenge.objects.filter(
+                territory__in=organised_territory_ids(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(TerritoryScopedAdmin):
+    territory_lookup = "event__territory"
+    list_display = [
+        "full_name",
+        "email",
+        "organisation_name",
+        "event",
+        "status",
+        "ticket_code",
+        "checked_in_at",
+        "consent_to_be_named",
+    ]
+    list_filter = ["status", "event", ("checked_in_at", admin.EmptyFieldListFilter), "is_walk_in"]
+    search_fields = ["full_name", "email", "organisation_name", "ticket_code"]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["event", "preferred_challenges"]
+    list_select_related = ["event"]
+    readonly_fields = [
+        "ticket_code",
+        "consented_at",
+        "checked_in_at",
+        "checked_in_by",
+        "cancelled_at",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Event and not request.user.is_superuser:
+            kwargs["queryset"] = Event.objects.filter(
+                territory__in=organised_territory_ids(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TeamMemberInline(ScopedInline, admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    fields = ["full_name", "email", "phone", "organisation_name"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_formedproject", obj)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(FormedProject)
+class FormedProjectAdmin(TerritoryScopedAdmin):
+    territory_lookup = "table__event__territory"
+    list_display = ["name", "table", "created_at", "team_size"]
+    list_filter = ["table__event"]
+    search_fields = ["name", "pitch"]
+    ordering = ["-created_at"]
+    list_select_related = ["table"]
+    readonly_fields = ["table", "created_by", "created_at"]
+    fields = ["table", "name", "pitch", "created_by", "created_at"]
+    inlines = [TeamMemberInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Projects are formed at the tables, from the console.
+        return False
+
+    def get_queryset(self, request) -> QuerySet[FormedProject]:
+        return super().get_queryset(request).prefetch_related("team")
+
+    @admin.display(description=_("équipe"))
+    def team_size(self, project: FormedProject) -> str:
+        return format_html("{}", len(project.team.all()))
