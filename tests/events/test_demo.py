@@ -30,10 +30,10 @@ def test_demo_has_a_finished_roubaix_evening_with_its_outcome(demo):
 
 def test_demo_counters_match_the_rows(demo):
     for table in Table.objects.annotate(
-        ideas=Count("ideas", distinct=True), people=Count("participants", distinct=True)
+        n_ideas=Count("ideas", distinct=True), n_people=Count("participants", distinct=True)
     ):
-        assert table.idea_count == table.ideas
-        assert table.participant_count == table.people
+        assert table.idea_count == table.n_ideas
+        assert table.participant_count == table.n_people
         assert table.vote_count == Vote.objects.filter(participant__table=table).count()
     for participant in Table.objects.first().participants.annotate(n=Count("votes")):
         assert participant.dots_left + participant.n == participant.table.dots_per_participant
