@@ -1,0 +1,208 @@
+"""Reads of the participant's phone pages: the table behind a code, who holds a cookie, the board.
+
+A thousand phones poll their board every few seconds: the lookups a poll needs before it can
+answer 304 (the table behind the code, the participant behind the cookie) live in the cache, so
+an unchanged board costs no SQL at all (shared/PERFORMANCE.md).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef
+
+from events.enums import EventStatus, Phase, RegistrationStatus
+from events.models import FormedProject, Idea, Participant, Registration, Table, TeamMember, Vote
+
+CODE_PATTERN = re.compile(r"[A-Z0-9]{1,8}")
+TABLE_REF_TTL = 3600
+# As long as the participant's cookie lives: the key never changes, the row is never re-keyed.
+PARTICIPANT_REF_TTL = 12 * 3600
+
+
+def normalise_code(text: str) -> str:
+    """A table code as stored: what was typed, without spaces, in capitals."""
+    return "".join(text.split()).upper()
+
+
+def is_plausible_code(code: str) -> bool:
+    return bool(CODE_PATTERN.fullmatch(code))
+
+
+@dataclass(frozen=True)
+class TableRef:
+    table_id: int
+    event_id: int
+
+
+def _table_ref_key(code: str) -> str:
+    return f"events:table-code:{code}"
+
+
+def table_ref(code: str) -> TableRef | None:
+    """The table behind a normalised code, from the cache (else one indexed read, then cached)."""
+    if not is_plausible_code(code):
+        return None
+    cached = cache.get(_table_ref_key(code))
+    if cached is None:
+        cached = Table.objects.filter(code=code).values_list("pk", "event_id").first()
+        if cached is None:
+            return None
+        cache.set(_table_ref_key(code), tuple(cached), TABLE_REF_TTL)
+    return TableRef(*cached)
+
+
+def forget_table_code(code: str) -> None:
+    """To call when a table's code changes or the table is deleted."""
+    cache.delete(_table_ref_key(code))
+
+
+def _participant_ref_key(table_id: int, key: str) -> str:
+    # The key is the participant's secret: the cache only sees a digest of it.
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"events:participant:{table_id}:{digest}"
+
+
+def remember_participant(participant: Participant) -> None:
+    cache.set(
+        _participant_ref_key(participant.table_id, participant.key),
+        participant.pk,
+        PARTICIPANT_REF_TTL,
+    )
+
+
+def participant_id_for(table_id: int, key: str) -> int | None:
+    """The id of the participant holding ``key`` at the table: from the cache, else one read."""
+    cache_key = _participant_ref_key(table_id, key)
+    participant_id = cache.get(cache_key)
+    if participant_id is None:
+        participant_id = (
+            Participant.objects.filter(table_id=table_id, key=key)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if participant_id is None:
+            return None
+        cache.set(cache_key, participant_id, PARTICIPANT_REF_TTL)
+    return participant_id
+
+
+def participant_for(table_id: int, key: str) -> Participant | None:
+    """The participant holding ``key`` at the table, with the table, its event and challenge."""
+    return (
+        Participant.objects.select_related("table__event", "table__challenge")
+        .filter(table_id=table_id, key=key)
+        .first()
+    )
+
+
+def table_for_joining(table_id: int) -> Table | None:
+    return Table.objects.select_related("event", "challenge").filter(pk=table_id).first()
+
+
+def table_is_over(table: Table) -> bool:
+    """Nothing more happens at this table: its phase is closed or the evening is finished."""
+    return table.phase == Phase.CLOSED or table.event.status == EventStatus.FINISHED
+
+
+def checked_in_registration(*, event_id: int, ticket_code: str) -> Registration | None:
+    """The registration behind a ticket code, only once its holder came through the door."""
+    if not ticket_code:
+        return None
+    return (
+        Registration.objects.filter(
+            event_id=event_id, ticket_code=ticket_code, checked_in_at__isnull=False
+        )
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+
+
+@dataclass
+class IdeaGroup:
+    """Ideas under one theme; ``theme`` is None for the ideas no theme gathered."""
+
+    theme: str | None
+    ideas: list[Idea] = field(default_factory=list)
+
+
+def _root(idea: Idea, by_pk: dict[int, Idea]) -> Idea:
+    """The idea a merged one ends up in, following chains of merges (A → B → C shows A under C)."""
+    seen = set()
+    while idea.merged_into_id is not None and idea.merged_into_id in by_pk and idea.pk not in seen:
+        seen.add(idea.pk)
+        idea = by_pk[idea.merged_into_id]
+    return idea
+
+
+def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
+    """The table's ideas as the board shows them, in one query.
+
+    Merged ideas hang under the idea they were merged into (``idea.merged_ideas``); ideas are
+    grouped by theme when the facilitators made themes, the ideas without one last.
+    """
+    ideas = list(
+        Idea.objects.filter(table=table)
+        .select_related("theme")
+        .only(
+            "pk",
+            "text",
+            "participant_id",
+            "merged_into_id",
+            "vote_count",
+            "created_at",
+            "theme__name",
+        )
+        .order_by("created_at", "pk")
+    )
+    by_pk = {idea.pk: idea for idea in ideas}
+    for idea in ideas:
+        idea.merged_ideas = []
+    roots = []
+    for idea in ideas:
+        root = _root(idea, by_pk)
+        if root is idea:
+            roots.append(idea)
+        else:
+            root.merged_ideas.append(idea)
+    if by_votes:
+        roots.sort(key=lambda idea: -idea.vote_count)
+    themed: dict[str, IdeaGroup] = {}
+    loose = IdeaGroup(theme=None)
+    for idea in roots:
+        if idea.theme is None:
+            loose.ideas.append(idea)
+        else:
+            themed.setdefault(idea.theme.name, IdeaGroup(theme=idea.theme.name)).ideas.append(idea)
+    groups = [themed[name] for name in sorted(themed)]
+    if loose.ideas or not groups:
+        groups.append(loose)
+    return groups
+
+
+def my_votes_by_idea(participant: Participant) -> dict[int, list[int]]:
+    """The participant's dots: idea id → ids of their votes on it, latest first."""
+    votes: dict[int, list[int]] = {}
+    rows = Vote.objects.filter(participant=participant).order_by("-created_at", "-pk")
+    for vote_id, idea_id in rows.values_list("pk", "idea_id"):
+        votes.setdefault(idea_id, []).append(vote_id)
+    return votes
+
+
+def table_projects(table: Table, participant: Participant, *, project_id: int | None = None):
+    """The projects formed at the table, with their team size and whether the participant is in."""
+    projects = (
+        FormedProject.objects.filter(table=table)
+        .annotate(
+            team_size=Count("team"),
+            is_member=Exists(
+                TeamMember.objects.filter(project=OuterRef("pk"), participant=participant)
+            ),
+        )
+        .only("pk", "name", "pitch", "table_id", "created_at")
+        .order_by("created_at", "pk")
+    )
+    if project_id is not None:
+        projects = projects.filter(pk=project_id)
+    return list(projects)

@@ -1,0 +1,56 @@
+"""The dot quota under concurrency, on PostgreSQL: two requests racing for a participant's last
+dot make one vote, never two (the conditional UPDATE and the check constraint hold it)."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from events.domain.participation import ParticipationRefused, cast_vote
+from events.enums import Phase
+from events.models import Idea, Participant, Vote
+from tests.conftest import require_service
+from tests.events.factories import IdeaFactory, ParticipantFactory, TableFactory
+
+pytestmark = pytest.mark.services
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_votes_for_the_last_dot_make_exactly_one_vote():
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL needed (set DATABASE_URL) for a real concurrent vote")
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=2)
+    ideas = IdeaFactory.create_batch(2, table=table)
+    participant = ParticipantFactory(table=table, dots_left=1)
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def vote(idea_pk: int) -> None:
+        try:
+            # Each thread has its own connection, loads its own copy, then both go at once.
+            me = Participant.objects.get(pk=participant.pk)
+            idea = Idea.objects.get(pk=idea_pk)
+            barrier.wait()
+            try:
+                cast_vote(participant=me, idea=idea, client_key=uuid.uuid4())
+                outcome = "voted"
+            except ParticipationRefused:
+                outcome = "refused"
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=vote, args=(idea.pk,)) for idea in ideas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    participant.refresh_from_db()
+    assert sorted(outcomes) == ["refused", "voted"]
+    assert Vote.objects.filter(participant=participant).count() == 1
+    assert participant.dots_left == 0
+    assert sum(Idea.objects.filter(table=table).values_list("vote_count", flat=True)) == 1
