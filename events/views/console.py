@@ -1,14 +1,593 @@
-from django.http import HttpResponse
+"""The facilitators' table console, on a phone or a tablet: ideas arriving live, merges, themes,
+phases, projects formed, and the table's synthesis.
+
+Every action is a plain POST answered by a redirect (303) and a message; htmx swaps the live part
+of the page instead. The live part answers unchanged polls with 304 from the table's version.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from events.domain.facilitation import (
+    MAX_PHASE_MINUTES,
+    FacilitationRefused,
+    add_quote,
+    add_synthesis_contribution,
+    delete_quote,
+    delete_synthesis_contribution,
+    form_project,
+    merge_ideas,
+    set_phase,
+    set_theme,
+    unmerge_idea,
+    update_quote,
+    update_synthesis_contribution,
+)
+from events.enums import Phase
+from events.models import Idea, Participant, Quote, SynthesisContribution, Table
+from events.queries_live import ConsoleState, console_state, synthesis_items
+
+MEMBER_ROWS = 3
+LIVE_CACHE_CONTROL = "private, no-cache"
 
 
-def _todo(request, **kwargs):
-    return HttpResponse(status=501)
+# Helpers shared with the control room -----------------------------------------------------------
 
 
-console = _todo
-console_live = _todo
-merge = _todo
-theme = _todo
-phase = _todo
-project = _todo
-synthesis = _todo
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def see_other(url: str) -> HttpResponse:
+    """The answer to a plain POST: go back with a GET (303), the message in the session."""
+    return HttpResponseSeeOther(url)
+
+
+def poll_headers(etag: str) -> str:
+    """The ``hx-headers`` of a polling element: it asks for its own version conditionally."""
+    return json.dumps({"If-None-Match": etag})
+
+
+def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    """A 304 when the client already holds ``etag`` (weak comparison), else None.
+
+    ``HX-Reswap: none`` keeps htmx from swapping the empty 304 body into the page.
+    """
+    held = parse_etags(request.headers.get("If-None-Match", ""))
+    if "*" in held or _weak(etag) in {_weak(tag) for tag in held}:
+        response = HttpResponseNotModified()
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
+        response.headers["HX-Reswap"] = "none"
+        return response
+    return None
+
+
+def _weak(etag: str) -> str:
+    return etag.removeprefix("W/")
+
+
+def with_etag(response: HttpResponse, etag: str) -> HttpResponse:
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
+    return response
+
+
+def posted_int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+# Access -----------------------------------------------------------------------------------------
+
+
+def get_table_for_console(request: HttpRequest, code: str) -> Table:
+    """The table whose code is in the URL (any case), if the person may use its console.
+
+    404 for a code that does not exist, 403 for a table the person does not run.
+    """
+    table = get_object_or_404(
+        Table.objects.select_related("event", "challenge"), code__iexact=code.strip()
+    )
+    if not request.user.has_perm("events.use_console", table):
+        raise PermissionDenied
+    return table
+
+
+def console_etag(table: Table) -> str:
+    # The row was just read for the permission check: its version is exact and costs nothing
+    # more than board.current_version would (which reads the same column when not cached).
+    return f'W/"c{table.pk}-v{table.version}"'
+
+
+def console_url(table: Table, anchor: str = "") -> str:
+    return reverse("console", kwargs={"code": table.code}) + anchor
+
+
+def synthesis_url(table: Table, anchor: str = "") -> str:
+    return reverse("console_synthesis", kwargs={"code": table.code}) + anchor
+
+
+# Forms ------------------------------------------------------------------------------------------
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=gettext_lazy("Phase"), choices=Phase.choices)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minuteur (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PHASE_MINUTES,
+        help_text=gettext_lazy("Laissez vide pour une phase sans minuteur."),
+    )
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Nom du projet"), max_length=150)
+    pitch = forms.CharField(
+        label=gettext_lazy("Pitch"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("En une ou deux phrases : pour qui, pour quoi faire."),
+    )
+    ideas = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Idées portées"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participants = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Participant·es de la table dans l'équipe"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, state: ConsoleState, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].choices = [
+            (idea.pk, f"n°{idea.number} — {idea.text[:120]}") for idea in state.ideas
+        ]
+        self.fields["participants"].choices = [
+            (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
+            for p in state.participants
+        ]
+
+
+class MemberForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("Adresse e-mail"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Téléphone"), max_length=30, required=False)
+    organisation_name = forms.CharField(
+        label=gettext_lazy("Organisation"), max_length=200, required=False
+    )
+
+
+def member_forms(data=None) -> list[MemberForm]:
+    return [MemberForm(data, prefix=f"membre-{i}") for i in range(MEMBER_ROWS)]
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+def _live_context(table: Table, state: ConsoleState) -> dict:
+    etag = console_etag(table)
+    return {
+        "table": table,
+        "state": state,
+        "etag": etag,
+        "poll_headers": poll_headers(etag),
+        "phases": Phase.choices,
+    }
+
+
+def _render_console(
+    request: HttpRequest,
+    table: Table,
+    state: ConsoleState,
+    *,
+    project_form: ProjectForm | None = None,
+    members: list[MemberForm] | None = None,
+) -> HttpResponse:
+    context = _live_context(table, state) | {
+        "project_form": project_form or ProjectForm(state=state),
+        "member_forms": members or member_forms(),
+    }
+    return with_etag(render(request, "events/console.html", context), context["etag"])
+
+
+def _render_live(request: HttpRequest, table: Table, *, flash: bool) -> HttpResponse:
+    context = _live_context(table, console_state(table)) | {"flash": flash}
+    return render(request, "events/console.html#live", context)
+
+
+@login_required
+@require_safe
+def console(request: HttpRequest, code: str) -> HttpResponse:
+    table = get_table_for_console(request, code)
+    return _render_console(request, table, console_state(table))
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def console_live(request: HttpRequest, code: str) -> HttpResponse:
+    """The live part of the console; 304 while the table's version has not moved."""
+    table = get_table_for_console(request, code)
+    etag = console_etag(table)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    return with_etag(_render_live(request, table, flash=False), etag)
+
+
+def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpResponse:
+    """htmx gets the live part re-rendered (with the message); a plain POST goes back."""
+    if request.htmx:
+        table.refresh_from_db(fields=["phase", "phase_started_at", "phase_ends_at", "version"])
+        return _render_live(request, table, flash=True)
+    return see_other(console_url(table, anchor))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def merge(request: HttpRequest, code: str) -> HttpResponse:
+    """Fold an idea into another one (``into``), or take it out of its group (empty ``into``)."""
+    table = get_table_for_console(request, code)
+    idea_id, into_id = posted_int(request.POST.get("idea")), posted_int(request.POST.get("into"))
+    ideas = {
+        idea.pk: idea
+        for idea in Idea.objects.filter(table=table, pk__in=[i for i in (idea_id, into_id) if i])
+    }
+    idea = ideas.get(idea_id)
+    try:
+        if idea is None or (into_id is not None and into_id not in ideas):
+            raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+        if into_id is None:
+            if idea.merged_into_id is None:
+                raise FacilitationRefused(_("Choisissez l'idée avec laquelle la regrouper."))
+            unmerge_idea(table=table, idea=idea, by=request.user)
+            messages.success(request, _("L'idée est de nouveau séparée."))
+        else:
+            merge_ideas(table=table, idea=idea, into=ideas[into_id], by=request.user)
+            messages.success(request, _("Les deux idées sont regroupées."))
+    except FacilitationRefused as refusal:
+        messages.error(request, str(refusal))
+    return _after_action(request, table, "#idees")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def theme(request: HttpRequest, code: str) -> HttpResponse:
+    """Put ideas (``idea``, one or several) under the theme ``theme_name``; empty clears it."""
+    table = get_table_for_console(request, code)
+    ids = [i for i in (posted_int(v) for v in request.POST.getlist("idea")) if i is not None]
+    ideas = list(Idea.objects.filter(table=table, pk__in=ids))
+    name = request.POST.get("theme_name", "")
+    try:
+        if not ideas or len(ideas) != len(set(ids)):
+            raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+        chosen = set_theme(table=table, ideas=ideas, theme_name=name, by=request.user)
+        if chosen is None:
+            messages.success(request, _("L'idée n'a plus de thème."))
+        else:
+            messages.success(
+                request, _("Idée classée sous le thème « %(theme)s ».") % {"theme": chosen.name}
+            )
+    except FacilitationRefused as refusal:
+        messages.error(request, str(refusal))
+    return _after_action(request, table, "#idees")
+
+
+@login_required
+@require_POST
+def phase(request: HttpRequest, code: str) -> HttpResponse:
+    table = get_table_for_console(request, code)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Choisissez une phase, et une durée entre 1 et %(max)d minutes.")
+            % {"max": MAX_PHASE_MINUTES},
+        )
+        return see_other(console_url(table))
+    set_phase(
+        table=table,
+        phase=form.cleaned_data["phase"],
+        minutes=form.cleaned_data["minutes"],
+        by=request.user,
+    )
+    label = Phase(table.phase).label
+    if table.phase_ends_at:
+        messages.success(
+            request,
+            _("Phase « %(phase)s » lancée jusqu'à %(time)s.")
+            % {"phase": label, "time": _local_time(table.phase_ends_at)},
+        )
+    else:
+        messages.success(request, _("Phase « %(phase)s » lancée.") % {"phase": label})
+    return see_other(console_url(table))
+
+
+def _local_time(moment) -> str:
+    return formats.time_format(timezone.localtime(moment), "H:i")
+
+
+@login_required
+@require_POST
+def project(request: HttpRequest, code: str) -> HttpResponse:
+    """Form a project from the table's ideas; on bad input the form comes back as typed."""
+    table = get_table_for_console(request, code)
+    state = console_state(table)
+    form = ProjectForm(request.POST, state=state)
+    members = member_forms(request.POST)
+    if form.is_valid() and all(member.is_valid() for member in members):
+        ideas_by_pk = {idea.pk: idea for idea in state.ideas}
+        participants_by_pk = {p.pk: p for p in state.participants}
+        team = [{"participant": participants_by_pk[pk]} for pk in form.cleaned_data["participants"]]
+        team += [member.cleaned_data for member in members]
+        try:
+            formed = form_project(
+                table=table,
+                name=form.cleaned_data["name"],
+                pitch=form.cleaned_data["pitch"],
+                ideas=[ideas_by_pk[pk] for pk in form.cleaned_data["ideas"]],
+                members=team,
+                by=request.user,
+            )
+        except FacilitationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("Le projet « %(name)s » est né à cette table.") % {"name": formed.name}
+            )
+            return see_other(console_url(table, "#projets"))
+    messages.error(request, _("Le projet n'a pas été créé : corrigez le formulaire."))
+    return _render_console(request, table, state, project_form=form, members=members)
+
+
+# The synthesis ----------------------------------------------------------------------------------
+
+CONSENT_CHOICES = [
+    ("", gettext_lazy("selon son choix à l'inscription")),
+    ("1", gettext_lazy("oui, elle ou il accepte d'être nommé·e")),
+    ("0", gettext_lazy("non : l'organisation seulement")),
+]
+
+
+class SynthesisItemForm(forms.Form):
+    """What a contribution and a quote share: who, from where, consent, the text."""
+
+    participant = forms.TypedChoiceField(
+        label=gettext_lazy("Participant·e de la table"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy("Facultatif : reprend son nom, son organisation et son choix."),
+    )
+    name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
+    organisation_name = forms.CharField(
+        label=gettext_lazy("Organisation"), max_length=200, required=False
+    )
+    consent = forms.ChoiceField(
+        label=gettext_lazy("Nommer la personne dans la synthèse ?"),
+        choices=CONSENT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Sans son accord, la synthèse n'imprime que l'organisation."),
+    )
+
+    def __init__(self, *args, participants: list[Participant], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = {p.pk: p for p in participants}
+        self.fields["participant"].choices = [("", "—")] + [
+            (p.pk, _participant_label(p)) for p in participants
+        ]
+
+    @property
+    def chosen(self) -> dict:
+        """The domain's keyword arguments, from cleaned data."""
+        data = self.cleaned_data
+        return {
+            "participant": self.participants.get(data["participant"]),
+            "organisation_name": data["organisation_name"],
+            "text": data["text"],
+            "consent_to_be_named": {"1": True, "0": False}.get(data["consent"]),
+        }
+
+
+class ContributionForm(SynthesisItemForm):
+    text = forms.CharField(
+        label=gettext_lazy("Ce qu'elle ou il propose"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuoteForm(SynthesisItemForm):
+    text = forms.CharField(
+        label=gettext_lazy("Citation"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+SYNTHESIS_FORMS = {"contribution": ContributionForm, "quote": QuoteForm}
+
+
+def _participant_label(participant: Participant) -> str:
+    parts = [participant.display_name, participant.organisation_name]
+    label = " — ".join(part for part in parts if part)
+    if participant.consent_to_be_named:
+        return _("%(person)s (accepte d'être nommé·e)") % {"person": label}
+    return _("%(person)s (organisation seulement)") % {"person": label}
+
+
+def _initial_for(item) -> dict:
+    return {
+        "participant": item.participant_id,
+        "name": getattr(item, "person_name", None) or getattr(item, "speaker_name", ""),
+        "organisation_name": item.organisation_name,
+        "consent": "1" if item.consent_to_be_named else "0",
+        "text": item.text,
+    }
+
+
+def _prefill(request: HttpRequest, kind: str, participants: list[Participant]) -> dict:
+    """Initial values of an add form from the participant chosen in it, keeping the text typed."""
+    chosen = {p.pk: p for p in participants}.get(posted_int(request.GET.get(f"{kind}-participant")))
+    initial = {"text": request.GET.get(f"{kind}-text", "")[:5000]}
+    if chosen is not None:
+        initial |= {
+            "participant": chosen.pk,
+            "name": chosen.display_name,
+            "organisation_name": chosen.organisation_name,
+            "consent": "1" if chosen.consent_to_be_named else "0",
+        }
+    return initial
+
+
+def _add_form(
+    request: HttpRequest, table: Table, kind: str, participants: list[Participant], data=None
+) -> SynthesisItemForm:
+    """An empty add form (or one pre-filled from a participant, or bound). Choosing a participant
+    in it asks the server, with htmx, for the same form pre-filled with their name and choice."""
+    initial = _prefill(request, kind, participants) if request.GET.get("prefill") == kind else None
+    form = SYNTHESIS_FORMS[kind](data, prefix=kind, participants=participants, initial=initial)
+    form.fields["participant"].widget.attrs.update(
+        {
+            "hx-get": synthesis_url(table) + f"?prefill={kind}",
+            "hx-trigger": "change",
+            "hx-target": f"#{kind}-add",
+            "hx-swap": "outerHTML",
+            "hx-include": f"[name='{kind}-text']",
+        }
+    )
+    return form
+
+
+def _render_synthesis(
+    request: HttpRequest,
+    table: Table,
+    participants: list[Participant],
+    *,
+    bound: tuple[str, int | None, SynthesisItemForm] | None = None,
+) -> HttpResponse:
+    """The synthesis page; ``bound`` is a form that came back with errors: (kind, item, form)."""
+    contributions, quotes = synthesis_items(table)
+    for kind, items in (("contribution", contributions), ("quote", quotes)):
+        for item in items:
+            if bound and bound[:2] == (kind, item.pk):
+                item.edit_form = bound[2]
+                continue
+            item.edit_form = SYNTHESIS_FORMS[kind](
+                prefix=f"edit-{kind}-{item.pk}",
+                participants=participants,
+                initial=_initial_for(item),
+            )
+    context = {
+        "table": table,
+        "participants": participants,
+        "contributions": contributions,
+        "quotes": quotes,
+    }
+    for kind in SYNTHESIS_FORMS:
+        context[f"{kind}_form"] = _add_form(request, table, kind, participants)
+    if bound and bound[1] is None:
+        context[f"{bound[0]}_form"] = bound[2]
+    template = "events/console_synthesis.html"
+    prefill = request.GET.get("prefill")
+    if request.htmx and request.method == "GET" and prefill in {"contribution", "quote"}:
+        template += f"#{prefill}-add"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+def synthesis(request: HttpRequest, code: str) -> HttpResponse:
+    """The table's synthesis: who proposed what, and quotes; each action is a POST ``action``."""
+    table = get_table_for_console(request, code)
+    participants = list(Participant.objects.filter(table=table).order_by("display_name", "pk"))
+    if request.method != "POST":
+        return _render_synthesis(request, table, participants)
+    action = request.POST.get("action", "")
+    kind, _sep, verb = action.partition(":")
+    if kind not in {"contribution", "quote"} or verb not in {"add", "edit", "delete"}:
+        messages.error(request, _("Action inconnue."))
+        return see_other(synthesis_url(table))
+    model = SynthesisContribution if kind == "contribution" else Quote
+    item = None
+    if verb in {"edit", "delete"}:
+        item = model.objects.filter(table=table, pk=posted_int(request.POST.get("item"))).first()
+        if item is None:
+            messages.error(request, _("Cet élément de la synthèse n'existe plus."))
+            return see_other(synthesis_url(table))
+        item.table = table
+    if verb == "delete":
+        if kind == "contribution":
+            delete_synthesis_contribution(contribution=item)
+            messages.success(request, _("Contribution retirée de la synthèse."))
+        else:
+            delete_quote(quote=item)
+            messages.success(request, _("Citation retirée de la synthèse."))
+        return see_other(synthesis_url(table, f"#{kind}s"))
+
+    if item is None:
+        form = _add_form(request, table, kind, participants, data=request.POST)
+    else:
+        form = SYNTHESIS_FORMS[kind](
+            request.POST, prefix=f"edit-{kind}-{item.pk}", participants=participants
+        )
+    if form.is_valid():
+        try:
+            _save_item(table, kind, item, form)
+        except FacilitationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _SAVED[kind, verb])
+            return see_other(synthesis_url(table, f"#{kind}s"))
+    messages.error(request, _("Rien n'a été enregistré : corrigez le formulaire."))
+    return _render_synthesis(
+        request, table, participants, bound=(kind, item.pk if item else None, form)
+    )
+
+
+_SAVED = {
+    ("contribution", "add"): gettext_lazy("Contribution ajoutée à la synthèse."),
+    ("contribution", "edit"): gettext_lazy("Contribution corrigée."),
+    ("quote", "add"): gettext_lazy("Citation ajoutée à la synthèse."),
+    ("quote", "edit"): gettext_lazy("Citation corrigée."),
+}
+
+
+def _save_item(table: Table, kind: str, item, form: SynthesisItemForm) -> None:
+    fields = form.chosen
+    name = form.cleaned_data["name"]
+    if kind == "contribution":
+        if item is None:
+            add_synthesis_contribution(table=table, person_name=name, **fields)
+        else:
+            update_synthesis_contribution(contribution=item, person_name=name, **fields)
+    elif item is None:
+        add_quote(table=table, speaker_name=name, **fields)
+    else:
+        update_quote(quote=item, speaker_name=name, **fields)

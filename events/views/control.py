@@ -1,13 +1,217 @@
-from django.http import HttpResponse
+"""The MC's plenary screen and the organisers' control room ("régie") for the whole evening.
+
+Both pages poll a live part every 5 seconds; an unchanged event answers 304 from one aggregate
+query (the sum of the tables' versions, their number, and the people checked in).
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from events.domain.facilitation import (
+    MAX_PHASE_MINUTES,
+    FacilitationRefused,
+    redirect_newcomers,
+    set_phase_for_event,
+)
+from events.enums import Phase
+from events.models import Event, Table
+from events.queries_live import (
+    control_room_rows,
+    event_live_stats,
+    live_fingerprint,
+    with_live_fingerprint,
+)
+from events.views.console import (
+    not_modified,
+    poll_headers,
+    posted_int,
+    see_other,
+    with_etag,
+)
 
 
-def _todo(request, **kwargs):
-    return HttpResponse(status=501)
+def get_event_for(request: HttpRequest, slug: str, perm: str) -> Event:
+    """The event in the URL with its live fingerprint, if the person holds ``perm`` on it.
+
+    404 for an event that does not exist, 403 for one the person may not act on.
+    """
+    event = get_object_or_404(
+        with_live_fingerprint(Event.objects.select_related("territory")), slug=slug
+    )
+    if not request.user.has_perm(perm, event):
+        raise PermissionDenied
+    return event
 
 
-plenary = _todo
-plenary_live = _todo
-control_room = _todo
-control_live = _todo
-control_phase = _todo
-control_redirect = _todo
+class EventPhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=gettext_lazy("Phase"), choices=Phase.choices)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minuteur (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PHASE_MINUTES,
+    )
+
+
+# The plenary screen -----------------------------------------------------------------------------
+
+
+def plenary_etag(event: Event) -> str:
+    return f'W/"p-{live_fingerprint(event)}"'
+
+
+def _plenary_context(event: Event) -> dict:
+    etag = plenary_etag(event)
+    return {
+        "event": event,
+        "stats": event_live_stats(event),
+        "etag": etag,
+        "poll_headers": poll_headers(etag),
+    }
+
+
+@login_required
+@require_safe
+def plenary(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request, slug, "events.view_plenary")
+    context = _plenary_context(event)
+    return with_etag(render(request, "events/plenary.html", context), context["etag"])
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request, slug, "events.view_plenary")
+    etag = plenary_etag(event)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    context = _plenary_context(event)
+    return with_etag(render(request, "events/plenary.html#live", context), etag)
+
+
+# The control room -------------------------------------------------------------------------------
+
+
+def control_etag(event: Event, now) -> str:
+    # The minute is part of it: "silent for 15 minutes" and overdue timers change with time alone.
+    minute = int(now.timestamp() // 60)
+    return f'W/"r-{live_fingerprint(event)}-m{minute}"'
+
+
+def _control_context(event: Event) -> dict:
+    now = timezone.now()
+    rows = control_room_rows(event, now)
+    etag = control_etag(event, now)
+    return {
+        "event": event,
+        "rows": rows,
+        "help_count": sum(1 for row in rows if row.needs_help),
+        "totals": {
+            "seated": sum(row.table.participant_count for row in rows),
+            "capacity": sum(row.table.capacity for row in rows),
+            "ideas": sum(row.table.idea_count for row in rows),
+            "votes": sum(row.table.vote_count for row in rows),
+            "projects": sum(row.table.project_count for row in rows),
+        },
+        "present": event.live_present,
+        "now": now,
+        "etag": etag,
+        "poll_headers": poll_headers(etag),
+    }
+
+
+def control_url(event: Event, anchor: str = "") -> str:
+    return reverse("control_room", kwargs={"slug": event.slug}) + anchor
+
+
+@login_required
+@require_safe
+def control_room(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request, slug, "events.use_control_room")
+    context = _control_context(event) | {
+        "phase_form": EventPhaseForm(),
+        "phases": Phase.choices,
+    }
+    return with_etag(render(request, "events/control_room.html", context), context["etag"])
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def control_live(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for(request, slug, "events.use_control_room")
+    etag = control_etag(event, timezone.now())
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    context = _control_context(event)
+    return with_etag(render(request, "events/control_room.html#live", context), context["etag"])
+
+
+@login_required
+@require_POST
+def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a phase, with its timer, on every table of the event at once."""
+    event = get_event_for(request, slug, "events.use_control_room")
+    form = EventPhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Choisissez une phase, et une durée entre 1 et %(max)d minutes.")
+            % {"max": MAX_PHASE_MINUTES},
+        )
+        return see_other(control_url(event))
+    phase, minutes = form.cleaned_data["phase"], form.cleaned_data["minutes"]
+    moved = set_phase_for_event(event=event, phase=phase, minutes=minutes, by=request.user)
+    text = ngettext(
+        "Phase « %(phase)s » lancée sur %(count)d table.",
+        "Phase « %(phase)s » lancée sur %(count)d tables.",
+        moved,
+    ) % {"phase": Phase(phase).label, "count": moved}
+    if minutes:
+        ends_at = timezone.localtime() + datetime.timedelta(minutes=minutes)
+        text += " " + _("Fin prévue à %(time)s.") % {"time": formats.time_format(ends_at, "H:i")}
+    messages.success(request, text)
+    return see_other(control_url(event))
+
+
+@login_required
+@require_POST
+def control_redirect(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send a full table's newcomers to a sibling table of the same challenge."""
+    event = get_event_for(request, slug, "events.use_control_room")
+    ids = [posted_int(request.POST.get(name)) for name in ("table", "to_table")]
+    tables = {table.pk: table for table in Table.objects.filter(event=event, pk__in=ids)}
+    table, to_table = (tables.get(pk) for pk in ids)
+    if table is None or to_table is None:
+        messages.error(request, _("Choisissez deux tables de cette soirée."))
+        return see_other(control_url(event))
+    try:
+        redirect_newcomers(table=table, to_table=to_table)
+    except FacilitationRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _(
+                "Orientez les nouveaux arrivants de « %(table)s » vers « %(to_table)s » "
+                "(code %(code)s). La page d'une table complète propose d'elle-même une table "
+                "du même défi qui a de la place."
+            )
+            % {"table": table.name, "to_table": to_table.name, "code": to_table.code},
+        )
+    return see_other(control_url(event, f"#table-{table.pk}"))

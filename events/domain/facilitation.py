@@ -1,0 +1,526 @@
+"""The night, from a facilitator's console and the organisers' control room.
+
+Merge duplicate ideas, group them into themes, move tables through their phases, form projects,
+write the table's synthesis. Every write bumps the table's board version, so that live pages
+(the participants' board, the console, the plenary, the control room) show it on their next poll.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.domain.board import _version_key, bump
+from events.enums import Phase
+from events.models import (
+    Event,
+    FormedProject,
+    Idea,
+    Participant,
+    Quote,
+    SynthesisContribution,
+    Table,
+    TeamMember,
+    Theme,
+)
+from territoire.models import User
+
+# A phase timer longer than the evening itself is a typo.
+MAX_PHASE_MINUTES = 240
+MAX_TEAM_MEMBERS = 20
+THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
+PROJECT_NAME_MAX_LENGTH = FormedProject._meta.get_field("name").max_length
+PROJECT_PITCH_MAX_LENGTH = FormedProject._meta.get_field("pitch").max_length
+
+
+class FacilitationRefused(Exception):
+    """The change cannot be made (an idea of another table, a duplicate name…); says why."""
+
+
+def _check_on_table(table: Table, ideas: Iterable[Idea]) -> None:
+    if any(idea.table_id != table.pk for idea in ideas):
+        raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+
+
+def merge_ideas(*, table: Table, idea: Idea, into: Idea, by: User | None) -> Idea:
+    """Fold a duplicate ``idea`` into ``into``; the duplicate stays, shown under its target.
+
+    The duplicate's dots stay on its own row: queries count a target's total as its own votes
+    plus those of the ideas merged into it. Ideas already merged into ``idea`` follow it, so that
+    merges never chain. ``by`` is who merged (for the audit log).
+    Raises FacilitationRefused for an idea of another table, a merge into itself, or a target
+    that is itself merged into another idea.
+    Side effects: ``merged_into`` of the idea (and of the ideas merged into it); board bumped.
+    """
+    _check_on_table(table, (idea, into))
+    if idea.pk == into.pk:
+        raise FacilitationRefused(_("Une idée ne peut pas être regroupée avec elle-même."))
+    with transaction.atomic():
+        # Re-read under lock: two facilitators may merge the same ideas at once.
+        rows = {
+            row.pk: row
+            for row in Idea.objects.select_for_update()
+            .filter(pk__in=(idea.pk, into.pk), table=table)
+            .only("pk", "merged_into_id")
+        }
+        if len(rows) != 2:
+            raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+        if rows[into.pk].merged_into_id is not None:
+            raise FacilitationRefused(
+                _("L'idée choisie est déjà regroupée avec une autre : choisissez celle-ci.")
+            )
+        Idea.objects.filter(merged_into=idea).update(merged_into=into)
+        Idea.objects.filter(pk=idea.pk).update(merged_into=into)
+        bump(table.pk)
+    idea.merged_into = into
+    return idea
+
+
+def unmerge_idea(*, table: Table, idea: Idea, by: User | None) -> Idea:
+    """Take a merged idea out of its group again.
+
+    Side effects: the idea's ``merged_into`` cleared; board bumped.
+    """
+    _check_on_table(table, (idea,))
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(merged_into=None)
+        bump(table.pk)
+    idea.merged_into = None
+    return idea
+
+
+def set_theme(
+    *, table: Table, ideas: Sequence[Idea], theme_name: str, by: User | None
+) -> Theme | None:
+    """Gather ``ideas`` under the theme named ``theme_name`` (created if needed, matched without
+    regard to case); an empty name takes them out of their theme.
+
+    Raises FacilitationRefused for an idea of another table, no idea, or a name too long.
+    Side effects: possibly one Theme row; the ideas' ``theme``; themes left without any idea
+    deleted; board bumped.
+    """
+    name = " ".join(theme_name.split())
+    if not ideas:
+        raise FacilitationRefused(_("Choisissez au moins une idée."))
+    _check_on_table(table, ideas)
+    if len(name) > THEME_NAME_MAX_LENGTH:
+        raise FacilitationRefused(
+            _("Le nom du thème est trop long (%(max)d caractères au plus).")
+            % {"max": THEME_NAME_MAX_LENGTH}
+        )
+    with transaction.atomic():
+        theme = None
+        if name:
+            theme = Theme.objects.filter(table=table, name__iexact=name).first()
+            if theme is None:
+                theme, _created = Theme.objects.get_or_create(table=table, name=name)
+        Idea.objects.filter(table=table, pk__in=[idea.pk for idea in ideas]).update(theme=theme)
+        Theme.objects.filter(table=table, ideas__isnull=True).delete()
+        bump(table.pk)
+    for idea in ideas:
+        idea.theme = theme
+    return theme
+
+
+def _phase_times(
+    phase: str, minutes: int | None
+) -> tuple[datetime.datetime, datetime.datetime | None]:
+    if phase not in Phase.values:
+        raise FacilitationRefused(_("Cette phase n'existe pas."))
+    if minutes is not None and not 1 <= minutes <= MAX_PHASE_MINUTES:
+        raise FacilitationRefused(
+            _("La durée doit être comprise entre 1 et %(max)d minutes.")
+            % {"max": MAX_PHASE_MINUTES}
+        )
+    now = timezone.now()
+    return now, (now + datetime.timedelta(minutes=minutes) if minutes else None)
+
+
+def set_phase(*, table: Table, phase: str, minutes: int | None = None, by: User | None) -> Table:
+    """Move the table to ``phase`` (forward or back), with a timer of ``minutes`` if given.
+
+    Raises FacilitationRefused for an unknown phase or a duration out of 1 to 240 minutes.
+    Side effects: the table's phase, ``phase_started_at`` (now) and ``phase_ends_at`` (now +
+    minutes, else cleared); board bumped.
+    """
+    started_at, ends_at = _phase_times(phase, minutes)
+    with transaction.atomic():
+        Table.objects.filter(pk=table.pk).update(
+            phase=phase, phase_started_at=started_at, phase_ends_at=ends_at
+        )
+        bump(table.pk)
+    table.phase, table.phase_started_at, table.phase_ends_at = phase, started_at, ends_at
+    return table
+
+
+def set_phase_for_event(
+    *, event: Event, phase: str, minutes: int | None = None, by: User | None
+) -> int:
+    """Start ``phase`` (and its timer) on every table of the event at once, from the control room.
+
+    Returns the number of tables moved.
+    Raises FacilitationRefused for an unknown phase or a duration out of 1 to 240 minutes.
+    Side effects: one UPDATE of all the event's tables (phase, timer, version + 1); their cached
+    versions forgotten once committed. ``last_activity_at`` is left alone: an order from the
+    control room is not a sign of life from the table.
+    """
+    started_at, ends_at = _phase_times(phase, minutes)
+    with transaction.atomic():
+        table_ids = list(Table.objects.filter(event=event).values_list("pk", flat=True))
+        moved = Table.objects.filter(pk__in=table_ids).update(
+            phase=phase,
+            phase_started_at=started_at,
+            phase_ends_at=ends_at,
+            version=F("version") + 1,
+        )
+        keys = [_version_key(pk) for pk in table_ids]
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return moved
+
+
+def _clean_members(table: Table, members: Sequence[dict]) -> list[TeamMember]:
+    cleaned = []
+    for member in members:
+        participant: Participant | None = member.get("participant")
+        full_name = " ".join(str(member.get("full_name") or "").split())
+        email = str(member.get("email") or "").strip().lower()
+        phone = str(member.get("phone") or "").strip()
+        organisation = " ".join(str(member.get("organisation_name") or "").split())
+        if participant is not None:
+            if participant.table_id != table.pk:
+                raise FacilitationRefused(_("Cette personne n'est pas à cette table."))
+            full_name = full_name or participant.display_name
+            organisation = organisation or participant.organisation_name
+        if not (full_name or email or phone or organisation):
+            continue
+        if not full_name:
+            raise FacilitationRefused(_("Donnez le nom de chaque membre de l'équipe."))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise FacilitationRefused(
+                    _("L'adresse e-mail « %(email)s » n'est pas valide.") % {"email": email}
+                ) from None
+        cleaned.append(
+            TeamMember(
+                participant=participant,
+                full_name=full_name[:150],
+                email=email,
+                phone=phone[:30],
+                organisation_name=organisation[:200],
+            )
+        )
+    if not cleaned:
+        raise FacilitationRefused(_("Un projet a besoin d'au moins un membre dans son équipe."))
+    if len(cleaned) > MAX_TEAM_MEMBERS:
+        raise FacilitationRefused(
+            _("Une équipe compte au plus %(max)d membres au départ.") % {"max": MAX_TEAM_MEMBERS}
+        )
+    linked = [m.participant.pk for m in cleaned if m.participant is not None]
+    if len(linked) != len(set(linked)):
+        raise FacilitationRefused(_("La même personne figure deux fois dans l'équipe."))
+    return cleaned
+
+
+def form_project(
+    *,
+    table: Table,
+    name: str,
+    pitch: str,
+    ideas: Sequence[Idea],
+    members: Sequence[dict],
+    by: User | None,
+) -> FormedProject:
+    """A project is born at the table: its name, pitch, the ideas it carries and its team.
+
+    ``members`` are dicts with ``full_name``, ``email``, ``phone``, ``organisation_name`` and
+    optionally ``participant`` (someone seated at the table); blank rows are ignored.
+    Raises FacilitationRefused for a missing name or pitch, a name the table already gave, an idea
+    or participant of another table, a member without a name or with a bad e-mail, no member.
+    Side effects: one FormedProject row, its ideas, its TeamMember rows; the table's
+    ``project_count`` and board bumped.
+    """
+    name = " ".join(name.split())
+    pitch = pitch.strip()
+    if not name:
+        raise FacilitationRefused(_("Donnez un nom au projet."))
+    if len(name) > PROJECT_NAME_MAX_LENGTH:
+        raise FacilitationRefused(
+            _("Le nom du projet est trop long (%(max)d caractères au plus).")
+            % {"max": PROJECT_NAME_MAX_LENGTH}
+        )
+    if not pitch:
+        raise FacilitationRefused(_("Écrivez le pitch du projet en une ou deux phrases."))
+    if len(pitch) > PROJECT_PITCH_MAX_LENGTH:
+        raise FacilitationRefused(
+            _("Le pitch est trop long (%(max)d caractères au plus).")
+            % {"max": PROJECT_PITCH_MAX_LENGTH}
+        )
+    _check_on_table(table, ideas)
+    team = _clean_members(table, members)
+    duplicate = _("La table a déjà formé un projet nommé « %(name)s ».") % {"name": name}
+    if FormedProject.objects.filter(table=table, name__iexact=name).exists():
+        raise FacilitationRefused(duplicate)
+    try:
+        with transaction.atomic():
+            project = FormedProject.objects.create(
+                table=table, name=name, pitch=pitch, created_by=by
+            )
+            project.ideas.set(ideas)
+            for member in team:
+                member.project = project
+            TeamMember.objects.bulk_create(team)
+            bump(table.pk, project_count=1)
+    except IntegrityError:
+        raise FacilitationRefused(duplicate) from None
+    return project
+
+
+def _check_participant(table: Table, participant: Participant | None) -> None:
+    if participant is not None and participant.table_id != table.pk:
+        raise FacilitationRefused(_("Cette personne n'est pas à cette table."))
+
+
+def _synthesis_fields(
+    *,
+    table: Table,
+    participant: Participant | None,
+    name: str,
+    organisation_name: str,
+    text: str,
+    text_max_length: int,
+    consent_to_be_named: bool | None,
+) -> tuple[str, str, str, bool]:
+    """The name, organisation, text and consent to store, completed from the participant."""
+    _check_participant(table, participant)
+    name = " ".join(name.split())
+    organisation_name = " ".join(organisation_name.split())
+    text = text.strip()
+    if participant is not None:
+        name = name or participant.display_name
+        organisation_name = organisation_name or participant.organisation_name
+        if consent_to_be_named is None:
+            consent_to_be_named = participant.consent_to_be_named
+    if not text:
+        raise FacilitationRefused(_("Le texte est vide."))
+    if len(text) > text_max_length:
+        raise FacilitationRefused(
+            _("Le texte est trop long (%(max)d caractères au plus).") % {"max": text_max_length}
+        )
+    return name[:150], organisation_name[:200], text, bool(consent_to_be_named)
+
+
+CONTRIBUTION_TEXT_MAX_LENGTH = SynthesisContribution._meta.get_field("text").max_length
+QUOTE_TEXT_MAX_LENGTH = Quote._meta.get_field("text").max_length
+
+
+def add_synthesis_contribution(
+    *,
+    table: Table,
+    person_name: str,
+    organisation_name: str,
+    text: str,
+    consent_to_be_named: bool | None = None,
+    participant: Participant | None = None,
+) -> SynthesisContribution:
+    """Write "Name — Organisation: what they proposed" into the table's synthesis, at the end.
+
+    With a ``participant`` linked, a blank name or organisation is taken from them, and consent
+    left at None follows the choice they made when registering or joining; without one, None
+    means no consent (the synthesis prints the organisation only).
+    Raises FacilitationRefused for an empty or over-long text, or a participant of another table.
+    Side effects: one SynthesisContribution row; board bumped.
+    """
+    name, organisation, text, consent = _synthesis_fields(
+        table=table,
+        participant=participant,
+        name=person_name,
+        organisation_name=organisation_name,
+        text=text,
+        text_max_length=CONTRIBUTION_TEXT_MAX_LENGTH,
+        consent_to_be_named=consent_to_be_named,
+    )
+    with transaction.atomic():
+        last = (
+            SynthesisContribution.objects.filter(table=table)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        contribution = SynthesisContribution.objects.create(
+            table=table,
+            participant=participant,
+            person_name=name,
+            organisation_name=organisation,
+            text=text,
+            consent_to_be_named=consent,
+            order=(last or 0) + 1,
+        )
+        bump(table.pk)
+    return contribution
+
+
+def update_synthesis_contribution(
+    *,
+    contribution: SynthesisContribution,
+    person_name: str,
+    organisation_name: str,
+    text: str,
+    consent_to_be_named: bool | None = None,
+    participant: Participant | None = None,
+) -> SynthesisContribution:
+    """Correct a contribution (same rules as adding one).
+
+    Side effects: the contribution's fields saved; board bumped.
+    """
+    table = contribution.table
+    name, organisation, text, consent = _synthesis_fields(
+        table=table,
+        participant=participant,
+        name=person_name,
+        organisation_name=organisation_name,
+        text=text,
+        text_max_length=CONTRIBUTION_TEXT_MAX_LENGTH,
+        consent_to_be_named=consent_to_be_named,
+    )
+    contribution.participant = participant
+    contribution.person_name = name
+    contribution.organisation_name = organisation
+    contribution.text = text
+    contribution.consent_to_be_named = consent
+    with transaction.atomic():
+        contribution.save(
+            update_fields=[
+                "participant",
+                "person_name",
+                "organisation_name",
+                "text",
+                "consent_to_be_named",
+            ]
+        )
+        bump(table.pk)
+    return contribution
+
+
+def delete_synthesis_contribution(*, contribution: SynthesisContribution) -> None:
+    """Side effects: the contribution deleted; board bumped."""
+    with transaction.atomic():
+        contribution.delete()
+        bump(contribution.table_id)
+
+
+def add_quote(
+    *,
+    table: Table,
+    text: str,
+    speaker_name: str,
+    organisation_name: str,
+    consent_to_be_named: bool | None = None,
+    participant: Participant | None = None,
+) -> Quote:
+    """Record something said at the table, and whether its speaker may be named.
+
+    Consent and blanks follow the participant as in ``add_synthesis_contribution``.
+    Raises FacilitationRefused for an empty or over-long text, or a participant of another table.
+    Side effects: one Quote row; board bumped.
+    """
+    name, organisation, text, consent = _synthesis_fields(
+        table=table,
+        participant=participant,
+        name=speaker_name,
+        organisation_name=organisation_name,
+        text=text,
+        text_max_length=QUOTE_TEXT_MAX_LENGTH,
+        consent_to_be_named=consent_to_be_named,
+    )
+    with transaction.atomic():
+        quote = Quote.objects.create(
+            table=table,
+            participant=participant,
+            text=text,
+            speaker_name=name,
+            organisation_name=organisation,
+            consent_to_be_named=consent,
+        )
+        bump(table.pk)
+    return quote
+
+
+def update_quote(
+    *,
+    quote: Quote,
+    text: str,
+    speaker_name: str,
+    organisation_name: str,
+    consent_to_be_named: bool | None = None,
+    participant: Participant | None = None,
+) -> Quote:
+    """Correct a quote (same rules as adding one).
+
+    Side effects: the quote's fields saved; board bumped.
+    """
+    table = quote.table
+    name, organisation, text, consent = _synthesis_fields(
+        table=table,
+        participant=participant,
+        name=speaker_name,
+        organisation_name=organisation_name,
+        text=text,
+        text_max_length=QUOTE_TEXT_MAX_LENGTH,
+        consent_to_be_named=consent_to_be_named,
+    )
+    quote.participant = participant
+    quote.text = text
+    quote.speaker_name = name
+    quote.organisation_name = organisation
+    quote.consent_to_be_named = consent
+    with transaction.atomic():
+        quote.save(
+            update_fields=[
+                "participant",
+                "text",
+                "speaker_name",
+                "organisation_name",
+                "consent_to_be_named",
+            ]
+        )
+        bump(table.pk)
+    return quote
+
+
+def delete_quote(*, quote: Quote) -> None:
+    """Side effects: the quote deleted; board bumped."""
+    with transaction.atomic():
+        quote.delete()
+        bump(quote.table_id)
+
+
+def redirect_newcomers(*, table: Table, to_table: Table) -> Table:
+    """Check that a full table's newcomers can be sent to ``to_table``, and return it.
+
+    Nothing is recorded: a full table's join page offers a sibling with room by itself
+    (``queries_live.sibling_with_room``); the control room uses this to confirm the choice.
+    Raises FacilitationRefused when ``to_table`` is the same table, belongs to another event or
+    challenge, is closed or is full itself.
+    Side effects: none.
+    """
+    if to_table.pk == table.pk:
+        raise FacilitationRefused(_("Choisissez une autre table que celle-ci."))
+    if to_table.event_id != table.event_id or to_table.challenge_id != table.challenge_id:
+        raise FacilitationRefused(
+            _("Les nouveaux arrivants ne peuvent aller qu'à une table du même défi.")
+        )
+    if to_table.phase == Phase.CLOSED:
+        raise FacilitationRefused(_("La table %(name)s est terminée.") % {"name": to_table.name})
+    if to_table.participant_count >= to_table.capacity:
+        raise FacilitationRefused(
+            _("La table %(name)s est complète, elle aussi.") % {"name": to_table.name}
+        )
+    return to_table

@@ -1,0 +1,334 @@
+"""Reads of the live pages: the table console, the plenary screen, the control room.
+
+Counts come from the denormalised counters on Table (kept by the writes), never from COUNTs over
+ideas and votes: these pages are polled every few seconds (shared/PERFORMANCE.md).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+
+from events.enums import Phase
+from events.models import (
+    Event,
+    FormedProject,
+    Idea,
+    Participant,
+    Quote,
+    Registration,
+    SynthesisContribution,
+    Table,
+    TeamMember,
+    Theme,
+)
+
+SILENCE = datetime.timedelta(minutes=15)
+
+
+# The console ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ConsoleState:
+    participants: list[Participant]
+    # Ideas standing on their own, best voted first; each carries ``merged_ideas`` (the duplicates
+    # folded into it) and ``total_votes`` (its own dots plus theirs).
+    ideas: list[Idea]
+    idea_count: int
+    themes: list[Theme]
+    projects: list[FormedProject]
+    contribution_count: int
+    quote_count: int
+
+    @property
+    def vote_count(self) -> int:
+        return sum(idea.total_votes for idea in self.ideas)
+
+
+def ideas_with_totals(table: Table) -> list[Idea]:
+    """The table's ideas as the console shows them, in one query: duplicates nested under the
+    idea they were merged into, totals including the duplicates' dots, best first."""
+    ideas = list(
+        Idea.objects.filter(table=table)
+        .select_related("participant", "theme")
+        .order_by("created_at", "pk")
+    )
+    by_pk = {idea.pk: idea for idea in ideas}
+    for number, idea in enumerate(ideas, start=1):
+        idea.number = number
+        idea.merged_ideas = []
+        idea.total_votes = idea.vote_count
+    for idea in ideas:
+        target = by_pk.get(idea.merged_into_id)
+        if target is not None:
+            target.merged_ideas.append(idea)
+            target.total_votes += idea.vote_count
+    standing = [idea for idea in ideas if idea.merged_into_id is None]
+    # Stable sort: equal totals keep their order of arrival.
+    standing.sort(key=lambda idea: -idea.total_votes)
+    return standing
+
+
+def _count_of(queryset) -> Coalesce:
+    """A correlated COUNT of ``queryset``'s rows, as an expression (0 when none)."""
+    counted = queryset.order_by().values("table").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def console_state(table: Table) -> ConsoleState:
+    """Everything the console shows of a table, in a fixed number of queries (seven)."""
+    ideas = ideas_with_totals(table)
+    contribution_count, quote_count = (
+        Table.objects.filter(pk=table.pk)
+        .values_list(
+            _count_of(SynthesisContribution.objects.filter(table=OuterRef("pk"))),
+            _count_of(Quote.objects.filter(table=OuterRef("pk"))),
+        )
+        .get()
+    )
+    return ConsoleState(
+        participants=list(Participant.objects.filter(table=table).order_by("joined_at", "pk")),
+        ideas=ideas,
+        idea_count=sum(1 + len(idea.merged_ideas) for idea in ideas),
+        themes=list(Theme.objects.filter(table=table).order_by("name")),
+        projects=list(
+            FormedProject.objects.filter(table=table)
+            .order_by("created_at", "pk")
+            .prefetch_related(
+                Prefetch("team", queryset=TeamMember.objects.order_by("pk")),
+                Prefetch("ideas", queryset=Idea.objects.order_by("created_at", "pk")),
+            )
+        ),
+        contribution_count=contribution_count,
+        quote_count=quote_count,
+    )
+
+
+def synthesis_items(table: Table) -> tuple[list[SynthesisContribution], list[Quote]]:
+    """The table's synthesis: contributions in their order, then quotes (two queries)."""
+    contributions = list(
+        SynthesisContribution.objects.filter(table=table)
+        .select_related("participant")
+        .order_by("order", "pk")
+    )
+    quotes = list(Quote.objects.filter(table=table).select_related("participant"))
+    return contributions, quotes
+
+
+# The plenary screen -----------------------------------------------------------------------------
+
+
+@dataclass
+class TableStats:
+    pk: int
+    name: str
+    challenge_title: str
+    phase: str
+    phase_label: str
+    phase_ends_at: datetime.datetime | None
+    participant_count: int
+    capacity: int
+    idea_count: int
+    vote_count: int
+    project_count: int
+
+
+@dataclass
+class EventStats:
+    present: int
+    participant_count: int
+    idea_count: int
+    vote_count: int
+    project_count: int
+    tables: list[TableStats] = field(default_factory=list)
+
+
+def _table_stats(event: Event) -> list[TableStats]:
+    rows = (
+        Table.objects.filter(event=event)
+        .order_by("challenge__order", "challenge__title", "name")
+        .values_list(
+            "pk",
+            "name",
+            "challenge__title",
+            "phase",
+            "phase_ends_at",
+            "participant_count",
+            "capacity",
+            "idea_count",
+            "vote_count",
+            "project_count",
+        )
+    )
+    labels = dict(Phase.choices)
+    return [
+        TableStats(
+            pk=pk,
+            name=name,
+            challenge_title=challenge_title,
+            phase=phase,
+            phase_label=labels.get(phase, phase),
+            phase_ends_at=phase_ends_at,
+            participant_count=participants,
+            capacity=capacity,
+            idea_count=ideas,
+            vote_count=votes,
+            project_count=projects,
+        )
+        for (
+            pk,
+            name,
+            challenge_title,
+            phase,
+            phase_ends_at,
+            participants,
+            capacity,
+            ideas,
+            votes,
+            projects,
+        ) in rows
+    ]
+
+
+def checked_in_count(event: Event) -> int:
+    """People present: registrations checked in at the door (an indexed count)."""
+    return Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
+
+
+def event_live_stats(event: Event) -> EventStats:
+    """The plenary's figures, from the tables' counters: two queries whatever the size."""
+    tables = _table_stats(event)
+    return EventStats(
+        present=checked_in_count(event),
+        participant_count=sum(t.participant_count for t in tables),
+        idea_count=sum(t.idea_count for t in tables),
+        vote_count=sum(t.vote_count for t in tables),
+        project_count=sum(t.project_count for t in tables),
+        tables=tables,
+    )
+
+
+def with_live_fingerprint(events):
+    """Annotate events with what changes when any of their live pages should: the sum of their
+    tables' versions, their number of tables, and the people checked in. One query."""
+    tables = Table.objects.filter(event=OuterRef("pk")).order_by().values("event")
+    checked_in = (
+        Registration.objects.filter(event=OuterRef("pk"), checked_in_at__isnull=False)
+        .order_by()
+        .values("event")
+    )
+    return events.annotate(
+        live_versions=Coalesce(Subquery(tables.annotate(s=Sum("version")).values("s")), Value(0)),
+        live_tables=Coalesce(Subquery(tables.annotate(n=Count("pk")).values("n")), Value(0)),
+        live_present=Coalesce(Subquery(checked_in.annotate(n=Count("pk")).values("n")), Value(0)),
+    )
+
+
+def live_fingerprint(event: Event) -> str:
+    """The part of a live page's ETag that tracks the event (needs ``with_live_fingerprint``)."""
+    return f"e{event.pk}-v{event.live_versions}-n{event.live_tables}-c{event.live_present}"
+
+
+# The control room -------------------------------------------------------------------------------
+
+
+@dataclass
+class ControlRow:
+    table: Table
+    facilitator_names: list[str]
+    has_facilitator: bool
+    facilitator_checked_in: bool
+    is_silent: bool
+    is_full: bool
+    timer_over: bool
+    # Where a full table's newcomers can go (same challenge, room left), most room first.
+    siblings_with_room: list[Table]
+
+    @property
+    def lacks_facilitator(self) -> bool:
+        """Nobody checked in to run a table that is still open."""
+        return self.table.phase != Phase.CLOSED and not self.facilitator_checked_in
+
+    @property
+    def needs_help(self) -> bool:
+        return self.lacks_facilitator or self.is_silent
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.table.capacity - self.table.participant_count, 0)
+
+
+def _has_room(table: Table) -> bool:
+    return table.phase != Phase.CLOSED and table.participant_count < table.capacity
+
+
+def control_room_rows(event: Event, now: datetime.datetime) -> list[ControlRow]:
+    """Every table of the event with what the control room watches, in three queries.
+
+    A facilitator counts as checked in when a registration to this event with their e-mail was
+    checked in at the door. A table is silent when nothing happened there for 15 minutes (or
+    ever) while it is not closed.
+    """
+    tables = list(
+        Table.objects.filter(event=event)
+        .select_related("challenge")
+        .prefetch_related("facilitators")
+        .order_by("challenge__order", "challenge__title", "name")
+    )
+    emails = {user.email.lower() for table in tables for user in table.facilitators.all()}
+    present = set()
+    if emails:
+        present = set(
+            Registration.objects.filter(event=event, checked_in_at__isnull=False)
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("email_lower", flat=True)
+        )
+    rows = []
+    for table in tables:
+        facilitators = list(table.facilitators.all())
+        siblings = sorted(
+            (
+                other
+                for other in tables
+                if other.challenge_id == table.challenge_id
+                and other.pk != table.pk
+                and _has_room(other)
+            ),
+            key=lambda other: (other.participant_count - other.capacity, other.name),
+        )
+        rows.append(
+            ControlRow(
+                table=table,
+                facilitator_names=[user.get_full_name() for user in facilitators],
+                has_facilitator=bool(facilitators),
+                facilitator_checked_in=any(user.email.lower() in present for user in facilitators),
+                is_silent=table.phase != Phase.CLOSED
+                and (table.last_activity_at is None or now - table.last_activity_at > SILENCE),
+                is_full=table.participant_count >= table.capacity,
+                timer_over=bool(
+                    table.phase != Phase.CLOSED
+                    and table.phase_ends_at
+                    and table.phase_ends_at <= now
+                ),
+                siblings_with_room=siblings,
+            )
+        )
+    return rows
+
+
+def sibling_with_room(table: Table) -> Table | None:
+    """Another open table of the same event and challenge with seats left, the emptiest first.
+
+    One query. A full table's join page sends its newcomers there.
+    """
+    return (
+        Table.objects.filter(event_id=table.event_id, challenge_id=table.challenge_id)
+        .exclude(pk=table.pk)
+        .exclude(phase=Phase.CLOSED)
+        .filter(participant_count__lt=F("capacity"))
+        .order_by(F("participant_count") - F("capacity"), "name")
+        .first()
+    )
