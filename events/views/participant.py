@@ -41,6 +41,7 @@ from events.forms_participant import (
     VoteForm,
 )
 from events.models import FormedProject, Idea, Participant, Vote
+from events.queries_live import sibling_with_room
 from events.queries_participant import (
     TableRef,
     board_ideas,
@@ -141,6 +142,9 @@ def table_join(request: HttpRequest, code: str) -> HttpResponse:
         forget_table_code(code)
         return _unknown_code(request, code)
     context = {"table": table, "over": table_is_over(table)}
+    if not context["over"] and table.participant_count >= table.capacity:
+        # The control room's "send newcomers next door": the sibling table with the most room.
+        context["sibling"] = sibling_with_room(table)
     if context["over"]:
         return render(request, JOIN_PAGE, context)
     status = 200

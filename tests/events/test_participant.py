@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.domain.participation import post_idea
 from events.enums import EventStatus, Phase
-from events.models import Idea, Participant, TeamMember, Theme, Vote
+from events.models import Idea, Participant, Table, TeamMember, Theme, Vote
 from events.views.participant import cookie_name
 from tests.challenges.factories import ChallengeFactory
 from tests.events.factories import (
@@ -876,3 +876,17 @@ def test_formation_page_renders_in_bounded_queries(
 
     assert response.status_code == 200
     assert text(response).count("Je rejoins l'équipe") == item_count
+
+
+def test_full_table_points_newcomers_to_a_sibling_with_room(client, db):
+    from tests.events.factories import TableFactory
+
+    full = TableFactory(capacity=2, code="FULL1")
+    Table.objects.filter(pk=full.pk).update(participant_count=2)
+    sibling = TableFactory(event=full.event, challenge=full.challenge, code="ROOM1", name="Table B")
+
+    response = client.get(reverse("table_join", kwargs={"code": "FULL1"}))
+
+    html = response.content.decode()
+    assert "Cette table est complète : rejoignez la table Table B (code ROOM1)." in html
+    assert reverse("table_join", kwargs={"code": sibling.code}) in html
