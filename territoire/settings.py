@@ -178,6 +178,10 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
+    "send-event-reminders": {
+        "task": "events.send_due_reminders",
+        "schedule": 15 * 60,
+    },
     "purge-unconfirmed-signups": {
         "task": "challenges.purge_unconfirmed_signups",
         "schedule": 24 * 3600,

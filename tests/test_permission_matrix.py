@@ -19,6 +19,14 @@ from tests.challenges.factories import (
     SignUpFactory,
     TrainingSessionFactory,
 )
+from tests.events.factories import (
+    EventFactory,
+    FormedProjectFactory,
+    IdeaFactory,
+    RegistrationFactory,
+    TableFactory,
+    VoteFactory,
+)
 from tests.factories import InvitationFactory, OrganisationFactory
 
 ROLES = (
@@ -159,6 +167,56 @@ EXPECTED |= CHALLENGE_URLS | {
     "admin:challenges_challenge_copy": ADMIN_PAGE,
     "admin:challenges_contribution_add": NOBODY_IN_ADMIN,
 }
+# The evening (events/)
+DOOR = ORGANISERS_ONLY | {"facilitator": 200}  # organisers and the territory's facilitators
+TABLE_CONSOLE = ORGANISERS_ONLY | {"facilitator": 200}  # cast.facilitator runs the table
+EVENT_URLS = {
+    "event_detail": PUBLIC,
+    "event_ics": PUBLIC,
+    "event_register": PUBLIC,
+    "event_register_done": PUBLIC,
+    "ticket": PUBLIC,
+    "ticket_qr": PUBLIC,
+    "ticket_cancel": PUBLIC,  # GET asks to confirm; the POST cancels
+    "checkin_desk": DOOR,
+    "checkin_walk_in": DOOR,
+    "checkin_count": DOOR,
+    "table_code_entry": PUBLIC,
+    "table_qr": PUBLIC,
+    "table_join": PUBLIC,
+    "table_board": answers(302),  # no participant cookie: back to the join page
+    "idea_post": answers(405),
+    "vote_cast": answers(405),
+    "vote_withdraw": answers(405),
+    "team_join": answers(405),
+    "console": TABLE_CONSOLE,
+    "console_live": TABLE_CONSOLE,
+    "console_synthesis": TABLE_CONSOLE,
+    "console_merge": POST_ONLY,
+    "console_theme": POST_ONLY,
+    "console_phase": POST_ONLY,
+    "console_project": POST_ONLY,
+    "plenary": ORGANISERS_ONLY,
+    "plenary_live": ORGANISERS_ONLY,
+    "control_room": ORGANISERS_ONLY,
+    "control_live": ORGANISERS_ONLY,
+    "control_phase": POST_ONLY,
+    "control_redirect": POST_ONLY,
+    "table_signs": ORGANISERS_ONLY,
+}
+EXPECTED |= EVENT_URLS
+for _model in ("event", "table", "registration", "formedproject"):
+    EXPECTED |= {
+        f"admin:events_{_model}_changelist": ADMIN_PAGE,
+        f"admin:events_{_model}_add": NOBODY_IN_ADMIN if _model == "formedproject" else ADMIN_PAGE,
+        f"admin:events_{_model}_history": ADMIN_OBJECT_OF_A,
+        f"admin:events_{_model}_delete": ADMIN_OBJECT_OF_A,
+        f"admin:events_{_model}_change": ADMIN_OBJECT_OF_A,
+        f"admin:events_{_model}_<object>": answers(
+            403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+        ),
+    }
+
 for _model in ("challenge", "signup", "contribution", "trainingsession"):
     EXPECTED |= {
         f"admin:challenges_{_model}_changelist": ADMIN_PAGE,
@@ -209,6 +267,14 @@ def _key(entry: URLPattern, namespace: str, route: str) -> str:
 ALL_URLS = sorted({key for key, _entry, _ns in _walk(get_resolver().url_patterns)})
 
 
+def _route_params(key: str) -> list[str]:
+    """The parameter names of the URL pattern named ``key``."""
+    for found, entry, _namespace in _walk(get_resolver().url_patterns):
+        if found == key:
+            return list(entry.pattern.regex.groupindex)
+    raise KeyError(key)
+
+
 def test_every_url_has_a_declared_rule():
     undeclared = sorted(set(ALL_URLS) - set(EXPECTED))
     stale = sorted(set(EXPECTED) - set(ALL_URLS))
@@ -226,7 +292,19 @@ def _objects(cast) -> dict[str, object]:
     signup = SignUpFactory(territory=cast.territory, challenges=[challenge], confirmed_at=None)
     signup.confirmation_nonce = "jeton"
     signup.save(update_fields=["confirmation_nonce"])
+    event = EventFactory(territory=cast.territory, slug="soiree-a")
+    table = TableFactory(
+        event=event, challenge=challenge, code="TABLA", facilitators=[cast.facilitator]
+    )
+    idea = IdeaFactory(table=table)
+    registration = RegistrationFactory(event=event)
     return {
+        "event": event,
+        "table": table,
+        "idea": idea,
+        "vote": VoteFactory(idea=idea),
+        "registration": registration,
+        "formedproject": FormedProjectFactory(table=table),
         "challenge": challenge,
         "signup": signup,
         "contribution": ContributionFactory(challenge=challenge),
@@ -275,6 +353,20 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             kwargs["pk"] = objects["contribution"].pk
         elif key in {"training_respond", "training_attendance"}:
             kwargs["pk"] = objects["trainingsession"].pk
+    elif key in EVENT_URLS:
+        params = _route_params(key)
+        values = {
+            "slug": objects["event"].slug,
+            "code": objects["table"].code,
+            "idea_id": objects["idea"].pk,
+            "vote_id": objects["vote"].pk,
+            "project_id": objects["formedproject"].pk,
+        }
+        if "token" in params:
+            from events.domain.registration import ticket_token
+
+            values["token"] = ticket_token(objects["registration"])
+        kwargs = {name: values[name] for name in params}
     elif key == "media":
         kwargs = {"path": "challenges/absente.png"}
     elif key == "signup_confirm":

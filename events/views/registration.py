@@ -1,14 +1,174 @@
-from django.http import HttpResponse
+"""Public pages of the evening: the event, registering, the ticket, cancelling."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+
+from events import ics
+from events.domain.registration import (
+    RegistrationRefused,
+    cancel,
+    register,
+    registration_from_token,
+    ticket_qr_svg,
+    waiting_list_position,
+)
+from events.enums import EventStatus, RegistrationStatus
+from events.forms_registration import RegistrationForm
+from events.models import Event, Registration
+from territoire.ratelimit import allow, client_key
+
+NOINDEX = "noindex, nofollow"
+REGISTRATION_SESSION_KEY = "events_registration"
 
 
-def _todo(request, **kwargs):
-    return HttpResponse(status=501)
+def get_event_for_visitor(request: HttpRequest, slug: str) -> Event:
+    """An event as the public sees it; a draft only for those who may preview it (organisers
+    of its territory), 404 for everyone else."""
+    event = get_object_or_404(Event.objects.select_related("territory"), slug=slug)
+    if not event.is_public and not request.user.has_perm("events.view_event", event):
+        raise Http404
+    return event
 
 
-event_detail = _todo
-event_ics = _todo
-event_register = _todo
-event_register_done = _todo
-ticket = _todo
-ticket_qr = _todo
-ticket_cancel = _todo
+def get_registration_for_token(token: str) -> Registration:
+    registration = registration_from_token(token)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def places_left(event: Event) -> int:
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    return max(event.capacity - confirmed, 0)
+
+
+def _event_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "territory": event.territory,
+        "is_open": event.status == EventStatus.REGISTRATION_OPEN,
+        "places_left": places_left(event),
+    }
+
+
+def _noindex_if_draft(response: HttpResponse, event: Event) -> HttpResponse:
+    if not event.is_public:
+        response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@require_safe
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for_visitor(request, slug)
+    context = _event_context(event) | {"programme": list(event.programme.all())}
+    return _noindex_if_draft(render(request, "events/event_detail.html", context), event)
+
+
+@require_safe
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for_visitor(request, slug)
+    body = ics.event_ics(event, url=settings.SITE_URL + event.get_absolute_url())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return _noindex_if_draft(response, event)
+
+
+@require_http_methods(["GET", "POST"])
+def event_register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for_visitor(request, slug)
+    status = 200
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, event=event)
+        if not allow("event-register", client_key(request), limit=5, window=600):
+            form.refuse_flood()
+            status = 429
+        elif form.is_valid():
+            try:
+                registration = register(event=event, **form.registration_fields())
+            except RegistrationRefused as refusal:
+                form.add_error(None, str(refusal))
+                status = 409
+            else:
+                request.session[REGISTRATION_SESSION_KEY] = {
+                    "event": event.pk,
+                    "registration": registration.pk,
+                }
+                return redirect("event_register_done", slug=event.slug)
+        else:
+            status = 400
+    else:
+        form = RegistrationForm(event=event)
+    context = _event_context(event) | {"form": form}
+    response = render(request, "events/event_register.html", context, status=status)
+    return _noindex_if_draft(response, event)
+
+
+@require_safe
+def event_register_done(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_event_for_visitor(request, slug)
+    last = request.session.get(REGISTRATION_SESSION_KEY) or {}
+    registration = None
+    if last.get("event") == event.pk:
+        registration = Registration.objects.filter(pk=last.get("registration"), event=event).first()
+    context = {
+        "event": event,
+        "territory": event.territory,
+        "registration": registration,
+        "position": waiting_list_position(registration) if registration else None,
+    }
+    return render(request, "events/event_register_done.html", context)
+
+
+@require_safe
+def ticket(request: HttpRequest, token: str) -> HttpResponse:
+    registration = get_registration_for_token(token)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "token": token,
+        "position": waiting_list_position(registration),
+        "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
+    }
+    response = render(request, "events/ticket.html", context)
+    response["X-Robots-Tag"] = NOINDEX
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_safe
+def ticket_qr(request: HttpRequest, token: str) -> HttpResponse:
+    registration = get_registration_for_token(token)
+    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
+    response["X-Robots-Tag"] = NOINDEX
+    # A ticket's code never changes: the phone keeps the image, even offline at the door.
+    patch_cache_control(response, private=True, max_age=7 * 24 * 3600, immutable=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    # E-mail scanners open links: a GET only shows the button, the POST cancels.
+    registration = get_registration_for_token(token)
+    status = 200
+    refusal = None
+    if request.method == "POST":
+        try:
+            cancel(registration=registration)
+        except RegistrationRefused as error:
+            refusal = str(error)
+            status = 409
+        else:
+            return redirect("ticket_cancel", token=token)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "token": token,
+        "refusal": refusal,
+        "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
+    }
+    response = render(request, "events/ticket_cancel.html", context, status=status)
+    response["X-Robots-Tag"] = NOINDEX
+    return response

@@ -1,0 +1,337 @@
+"""Registering for the launch evening: places, the waiting list, tickets, cancelling.
+
+Places are handed out under a lock on the event row, so two people registering for the last
+place at the same instant cannot both get it; the waiting list is served oldest first.
+"""
+
+import io
+import secrets
+import zlib
+from collections.abc import Iterable
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from challenges.enums import ChallengeStatus
+from challenges.models import Challenge
+from events.enums import EventStatus, RegistrationStatus
+from events.models import Event, Registration
+
+# No 0/O nor 1/I: a code read aloud at the door or typed from a crumpled print-out stays a code.
+TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+TICKET_LENGTH = 8
+TICKET_ATTEMPTS = 5
+TICKET_SALT = "events.ticket"
+# Walk-ins need not give an address, but the model requires one: this domain can never receive
+# mail (RFC 2606), and nothing is ever sent to it.
+WALK_IN_EMAIL_DOMAIN = "walk-in.invalid"
+
+
+class RegistrationRefused(Exception):
+    """The event does not take (or no longer takes) this registration; the message says why."""
+
+
+class EmailKind:
+    CONFIRMATION = "confirmation"
+    PROMOTED = "promoted"
+
+
+def new_ticket_code() -> str:
+    return "".join(secrets.choice(TICKET_ALPHABET) for _index in range(TICKET_LENGTH))
+
+
+def normalise_ticket_code(text: str) -> str:
+    """What a volunteer typed or a scanner sent, as a ticket code would be stored."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def has_real_email(registration: Registration) -> bool:
+    return not registration.email.endswith("@" + WALK_IN_EMAIL_DOMAIN)
+
+
+def save_new_registration(registration: Registration) -> Registration:
+    """Insert ``registration`` with a fresh ticket code, drawing again on the (rare) collision.
+
+    Other integrity errors (the same e-mail twice on one event) propagate.
+    """
+    for _attempt in range(TICKET_ATTEMPTS):
+        registration.ticket_code = new_ticket_code()
+        try:
+            with transaction.atomic():
+                registration.save(force_insert=True)
+        except IntegrityError:
+            registration.pk = None
+            if Registration.objects.filter(ticket_code=registration.ticket_code).exists():
+                continue
+            raise
+        return registration
+    raise RuntimeError(f"no free ticket code after {TICKET_ATTEMPTS} attempts")
+
+
+def _allowed_challenges(event: Event, challenges: Iterable[Challenge]) -> list[Challenge]:
+    return [
+        c
+        for c in challenges
+        if c.territory_id == event.territory_id and c.status == ChallengeStatus.OPEN
+    ]
+
+
+def _confirmed_count(event: Event) -> int:
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+
+
+def _fill_free_places(event: Event) -> tuple[list[Registration], int]:
+    """Confirm the oldest waitlisted registrations while the event has free places.
+
+    Returns those confirmed and how many places are still free. Call it with the event row
+    locked. Places free up when someone cancels, or when the organisers raise the capacity.
+    """
+    free = event.capacity - _confirmed_count(event)
+    if free <= 0:
+        return [], 0
+    promoted = list(
+        Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).order_by(
+            "created_at", "pk"
+        )[:free]
+    )
+    if promoted:
+        Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
+            status=RegistrationStatus.CONFIRMED
+        )
+        for registration in promoted:
+            registration.status = RegistrationStatus.CONFIRMED
+    return promoted, free - len(promoted)
+
+
+def _queue_email(registration_id: int, kind: str) -> None:
+    from events.tasks import task_send_registration_email
+
+    task_send_registration_email.delay_on_commit(registration_id=registration_id, kind=kind)
+
+
+def register(
+    *,
+    event: Event,
+    full_name: str,
+    email: str,
+    organisation_name: str = "",
+    preferred_challenges: Iterable[Challenge] = (),
+    consent_to_be_named: bool = False,
+    language: str | None = None,
+) -> Registration:
+    """Give someone a place at ``event``, or a place on its waiting list once it is full.
+
+    One registration per e-mail address and event: registering again updates it, and brings a
+    cancelled one back (at the end of the queue). Only open challenges of the event's territory
+    are kept as preferences.
+    Raises RegistrationRefused when the event does not take registrations.
+    Side effects: the event row locked for the transaction; one Registration created or updated;
+    waitlisted registrations confirmed if places were free (and each e-mailed); the confirmation
+    e-mail task queued.
+    """
+    email = email.strip().lower()
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    chosen = _allowed_challenges(event, preferred_challenges)
+    now = timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status != EventStatus.REGISTRATION_OPEN:
+            raise RegistrationRefused(_("Les inscriptions à cette soirée ne sont pas ouvertes."))
+        registration = Registration.objects.filter(event=event, email__iexact=email).first()
+        # People already waiting come before a newcomer.
+        promoted, free = _fill_free_places(event)
+        newcomer_status = (
+            RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
+        )
+        if registration is None:
+            registration = Registration(event=event, email=email, status=newcomer_status)
+        elif registration.status == RegistrationStatus.CANCELLED:
+            registration.status = newcomer_status
+            registration.cancelled_at = None
+            registration.created_at = now  # back in the queue, at its end
+        elif any(p.pk == registration.pk for p in promoted):
+            registration.status = RegistrationStatus.CONFIRMED
+        registration.event = event
+        registration.full_name = full_name.strip()
+        registration.organisation_name = organisation_name.strip()
+        registration.consent_to_be_named = consent_to_be_named
+        registration.consented_at = now
+        registration.language = language
+        if registration.pk is None:
+            save_new_registration(registration)
+        else:
+            registration.save(
+                update_fields=[
+                    "full_name",
+                    "organisation_name",
+                    "consent_to_be_named",
+                    "consented_at",
+                    "language",
+                    "status",
+                    "cancelled_at",
+                    "created_at",
+                ]
+            )
+        registration.preferred_challenges.set(chosen)
+        for other in promoted:
+            if other.pk != registration.pk:
+                _queue_email(other.pk, EmailKind.PROMOTED)
+        _queue_email(registration.pk, EmailKind.CONFIRMATION)
+    return registration
+
+
+def cancel(*, registration: Registration) -> Registration:
+    """Give up a place (or a place on the waiting list). Cancelling twice changes nothing.
+
+    Raises RegistrationRefused once the evening is over.
+    Side effects: status cancelled and ``cancelled_at`` set; when a confirmed place frees up,
+    the oldest waitlisted registration is confirmed and e-mailed.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        if event.status == EventStatus.FINISHED:
+            raise RegistrationRefused(_("Cette soirée a déjà eu lieu."))
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed:
+            for promoted in _fill_free_places(event)[0]:
+                _queue_email(promoted.pk, EmailKind.PROMOTED)
+    return registration
+
+
+def fill_free_places(*, event: Event) -> list[Registration]:
+    """Confirm waitlisted people into places that are free (after the capacity was raised).
+
+    Side effects: the event row locked; registrations confirmed, oldest first, each e-mailed.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        promoted, _free = _fill_free_places(event)
+        for registration in promoted:
+            _queue_email(registration.pk, EmailKind.PROMOTED)
+    return promoted
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when the registration is not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = (
+        Registration.objects.filter(
+            event_id=registration.event_id,
+            status=RegistrationStatus.WAITLISTED,
+            created_at__lte=registration.created_at,
+        )
+        .exclude(pk=registration.pk)
+        .exclude(created_at=registration.created_at, pk__gt=registration.pk)
+        .count()
+    )
+    return ahead + 1
+
+
+def _ticket_signer() -> signing.Signer:
+    return signing.Signer(salt=TICKET_SALT)
+
+
+def ticket_token(registration: Registration) -> str:
+    """The secret in the ticket's links. Without a timestamp: the same link in every e-mail, and
+    no expiry (the ticket lasts as long as the registration does)."""
+    return _ticket_signer().sign_object(registration.pk)
+
+
+def registration_from_token(token: str) -> Registration | None:
+    """The registration a ticket link was made for, or None for a bad or stale link."""
+    try:
+        registration_id = _ticket_signer().unsign_object(token)
+    except (signing.BadSignature, ValueError, zlib.error):
+        return None
+    if not isinstance(registration_id, int):
+        return None
+    return Registration.objects.select_related("event").filter(pk=registration_id).first()
+
+
+def ticket_links(registration: Registration) -> dict[str, str]:
+    """Absolute links for e-mails: the ticket, cancelling it, the calendar file, the event."""
+    token = ticket_token(registration)
+    site = settings.SITE_URL
+    return {
+        "ticket_url": site + reverse("ticket", kwargs={"token": token}),
+        "cancel_url": site + reverse("ticket_cancel", kwargs={"token": token}),
+        "ics_url": site + reverse("event_ics", kwargs={"slug": registration.event.slug}),
+        "event_url": site + registration.event.get_absolute_url(),
+    }
+
+
+def send_registration_email(*, registration: Registration, kind: str) -> bool:
+    """E-mail the registration's status with its ticket, calendar file and cancel links, in the
+    language the person registered in. ``kind`` is a confirmation or "a place freed up".
+
+    Returns False (and sends nothing) for a cancelled registration or a walk-in without an
+    address. Side effects: one e-mail, with the .ics and, for a confirmed place, the QR code.
+    """
+    from events.ics import event_ics
+
+    if registration.status == RegistrationStatus.CANCELLED or not has_real_email(registration):
+        return False
+    event = registration.event
+    links = ticket_links(registration)
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "position": waiting_list_position(registration),
+            "is_confirmed": registration.status == RegistrationStatus.CONFIRMED,
+            **links,
+        }
+        if kind == EmailKind.PROMOTED:
+            subject = _("Une place s'est libérée : vous êtes inscrit·e — %(event)s")
+            template = "events/email/registration_promoted.txt"
+        elif registration.status == RegistrationStatus.CONFIRMED:
+            subject = _("Votre place est confirmée — %(event)s")
+            template = "events/email/registration_confirmation.txt"
+        else:
+            subject = _("Vous êtes sur la liste d'attente — %(event)s")
+            template = "events/email/registration_confirmation.txt"
+        subject = subject % {"event": event.title}
+        body = render_to_string(template, context)
+        calendar = event_ics(event, url=links["event_url"])
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.email])
+    message.attach(f"{event.slug}.ics", calendar, "text/calendar")
+    if registration.status == RegistrationStatus.CONFIRMED:
+        qr_name = f"billet-{registration.ticket_code}.png"
+        message.attach(qr_name, ticket_qr_png(registration), "image/png")
+    message.send()
+    return True
+
+
+def ticket_qr_png(registration: Registration) -> bytes:
+    buffer = io.BytesIO()
+    _qr_code(registration).save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def ticket_qr_svg(registration: Registration) -> bytes:
+    """The ticket code as a QR code: what the door's scanner reads into its search field."""
+    buffer = io.BytesIO()
+    # Sized by the page (viewBox, no width/height), so it stays sharp at any size.
+    _qr_code(registration).save(buffer, kind="svg", scale=8, border=2, omitsize=True)
+    return buffer.getvalue()
+
+
+def _qr_code(registration: Registration) -> segno.QRCode:
+    # micro=False: an 8-character code fits a Micro QR, which phone cameras do not read.
+    return segno.make(registration.ticket_code, error="m", micro=False)

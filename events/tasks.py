@@ -1,0 +1,33 @@
+"""Celery entry points of the evening, thin."""
+
+import logging
+
+from celery import shared_task
+
+from events.domain.registration import send_registration_email
+from events.domain.reminders import send_due_reminders
+from events.models import Registration
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="events.send_registration_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def task_send_registration_email(*, registration_id: int, kind: str) -> None:
+    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
+    if registration is None:
+        logger.info("registration %s is gone; no e-mail to send", registration_id)
+        return
+    send_registration_email(registration=registration, kind=kind)
+
+
+@shared_task(name="events.send_due_reminders")
+def task_send_due_reminders() -> int:
+    sent = send_due_reminders()
+    logger.info("sent %d event reminders", sent)
+    return sent
