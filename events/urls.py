@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import checkin, console, control, participant, registration, signs
+from events.views import checkin, console, control, participant, registration, signs, synthesis
 
 urlpatterns = [
     # Public: the event, registering, the ticket
@@ -41,7 +41,7 @@ urlpatterns = [
     path("espace/tables/<str:code>/themes/", console.theme, name="console_theme"),
     path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
     path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
-    path("espace/tables/<str:code>/synthese/", console.synthesis, name="console_synthesis"),
+    path("espace/tables/<str:code>/synthese/", synthesis.synthesis, name="console_synthesis"),
     path("espace/soirees/<slug:slug>/affiches/", signs.table_signs, name="table_signs"),
     # The MC's plenary screen and the organisers' control room
     path("espace/soirees/<slug:slug>/pleniere/", control.plenary, name="plenary"),

@@ -1,5 +1,5 @@
 """The facilitators' table console, on a phone or a tablet: ideas arriving live, merges, themes,
-phases, projects formed, and the table's synthesis.
+phases and projects formed (the synthesis is in events/views/synthesis.py).
 
 Every action is a plain POST answered by a redirect (303) and a message; htmx swaps the live part
 of the page instead. The live part answers unchanged polls with 304 from the table's version.
@@ -23,27 +23,21 @@ from django.utils import formats, timezone
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from events.domain.facilitation import (
     MAX_PHASE_MINUTES,
     FacilitationRefused,
-    add_quote,
-    add_synthesis_contribution,
-    delete_quote,
-    delete_synthesis_contribution,
     form_project,
     merge_ideas,
     set_phase,
     set_theme,
     unmerge_idea,
-    update_quote,
-    update_synthesis_contribution,
 )
 from events.enums import Phase
-from events.models import Idea, Participant, Quote, SynthesisContribution, Table
-from events.queries_live import ConsoleState, console_state, synthesis_items
+from events.models import Idea, Table
+from events.queries_live import ConsoleState, console_state
 
 MEMBER_ROWS = 3
 LIVE_CACHE_CONTROL = "private, no-cache"
@@ -367,227 +361,3 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # The synthesis ----------------------------------------------------------------------------------
-
-CONSENT_CHOICES = [
-    ("", gettext_lazy("selon son choix à l'inscription")),
-    ("1", gettext_lazy("oui, elle ou il accepte d'être nommé·e")),
-    ("0", gettext_lazy("non : l'organisation seulement")),
-]
-
-
-class SynthesisItemForm(forms.Form):
-    """What a contribution and a quote share: who, from where, consent, the text."""
-
-    participant = forms.TypedChoiceField(
-        label=gettext_lazy("Participant·e de la table"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=gettext_lazy("Facultatif : reprend son nom, son organisation et son choix."),
-    )
-    name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
-    organisation_name = forms.CharField(
-        label=gettext_lazy("Organisation"), max_length=200, required=False
-    )
-    consent = forms.ChoiceField(
-        label=gettext_lazy("Nommer la personne dans la synthèse ?"),
-        choices=CONSENT_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy("Sans son accord, la synthèse n'imprime que l'organisation."),
-    )
-
-    def __init__(self, *args, participants: list[Participant], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.participants = {p.pk: p for p in participants}
-        self.fields["participant"].choices = [("", "—")] + [
-            (p.pk, _participant_label(p)) for p in participants
-        ]
-
-    @property
-    def chosen(self) -> dict:
-        """The domain's keyword arguments, from cleaned data."""
-        data = self.cleaned_data
-        return {
-            "participant": self.participants.get(data["participant"]),
-            "organisation_name": data["organisation_name"],
-            "text": data["text"],
-            "consent_to_be_named": {"1": True, "0": False}.get(data["consent"]),
-        }
-
-
-class ContributionForm(SynthesisItemForm):
-    text = forms.CharField(
-        label=gettext_lazy("Ce qu'elle ou il propose"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class QuoteForm(SynthesisItemForm):
-    text = forms.CharField(
-        label=gettext_lazy("Citation"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-SYNTHESIS_FORMS = {"contribution": ContributionForm, "quote": QuoteForm}
-
-
-def _participant_label(participant: Participant) -> str:
-    parts = [participant.display_name, participant.organisation_name]
-    label = " — ".join(part for part in parts if part)
-    if participant.consent_to_be_named:
-        return _("%(person)s (accepte d'être nommé·e)") % {"person": label}
-    return _("%(person)s (organisation seulement)") % {"person": label}
-
-
-def _initial_for(item) -> dict:
-    return {
-        "participant": item.participant_id,
-        "name": getattr(item, "person_name", None) or getattr(item, "speaker_name", ""),
-        "organisation_name": item.organisation_name,
-        "consent": "1" if item.consent_to_be_named else "0",
-        "text": item.text,
-    }
-
-
-def _prefill(request: HttpRequest, kind: str, participants: list[Participant]) -> dict:
-    """Initial values of an add form from the participant chosen in it, keeping the text typed."""
-    chosen = {p.pk: p for p in participants}.get(posted_int(request.GET.get(f"{kind}-participant")))
-    initial = {"text": request.GET.get(f"{kind}-text", "")[:5000]}
-    if chosen is not None:
-        initial |= {
-            "participant": chosen.pk,
-            "name": chosen.display_name,
-            "organisation_name": chosen.organisation_name,
-            "consent": "1" if chosen.consent_to_be_named else "0",
-        }
-    return initial
-
-
-def _add_form(
-    request: HttpRequest, table: Table, kind: str, participants: list[Participant], data=None
-) -> SynthesisItemForm:
-    """An empty add form (or one pre-filled from a participant, or bound). Choosing a participant
-    in it asks the server, with htmx, for the same form pre-filled with their name and choice."""
-    initial = _prefill(request, kind, participants) if request.GET.get("prefill") == kind else None
-    form = SYNTHESIS_FORMS[kind](data, prefix=kind, participants=participants, initial=initial)
-    form.fields["participant"].widget.attrs.update(
-        {
-            "hx-get": synthesis_url(table) + f"?prefill={kind}",
-            "hx-trigger": "change",
-            "hx-target": f"#{kind}-add",
-            "hx-swap": "outerHTML",
-            "hx-include": f"[name='{kind}-text']",
-        }
-    )
-    return form
-
-
-def _render_synthesis(
-    request: HttpRequest,
-    table: Table,
-    participants: list[Participant],
-    *,
-    bound: tuple[str, int | None, SynthesisItemForm] | None = None,
-) -> HttpResponse:
-    """The synthesis page; ``bound`` is a form that came back with errors: (kind, item, form)."""
-    contributions, quotes = synthesis_items(table)
-    for kind, items in (("contribution", contributions), ("quote", quotes)):
-        for item in items:
-            if bound and bound[:2] == (kind, item.pk):
-                item.edit_form = bound[2]
-                continue
-            item.edit_form = SYNTHESIS_FORMS[kind](
-                prefix=f"edit-{kind}-{item.pk}",
-                participants=participants,
-                initial=_initial_for(item),
-            )
-    context = {
-        "table": table,
-        "participants": participants,
-        "contributions": contributions,
-        "quotes": quotes,
-    }
-    for kind in SYNTHESIS_FORMS:
-        context[f"{kind}_form"] = _add_form(request, table, kind, participants)
-    if bound and bound[1] is None:
-        context[f"{bound[0]}_form"] = bound[2]
-    template = "events/console_synthesis.html"
-    prefill = request.GET.get("prefill")
-    if request.htmx and request.method == "GET" and prefill in {"contribution", "quote"}:
-        template += f"#{prefill}-add"
-    return render(request, template, context)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-@vary_on_headers("HX-Request")
-def synthesis(request: HttpRequest, code: str) -> HttpResponse:
-    """The table's synthesis: who proposed what, and quotes; each action is a POST ``action``."""
-    table = get_table_for_console(request, code)
-    participants = list(Participant.objects.filter(table=table).order_by("display_name", "pk"))
-    if request.method != "POST":
-        return _render_synthesis(request, table, participants)
-    action = request.POST.get("action", "")
-    kind, _sep, verb = action.partition(":")
-    if kind not in {"contribution", "quote"} or verb not in {"add", "edit", "delete"}:
-        messages.error(request, _("Action inconnue."))
-        return see_other(synthesis_url(table))
-    model = SynthesisContribution if kind == "contribution" else Quote
-    item = None
-    if verb in {"edit", "delete"}:
-        item = model.objects.filter(table=table, pk=posted_int(request.POST.get("item"))).first()
-        if item is None:
-            messages.error(request, _("Cet élément de la synthèse n'existe plus."))
-            return see_other(synthesis_url(table))
-        item.table = table
-    if verb == "delete":
-        if kind == "contribution":
-            delete_synthesis_contribution(contribution=item)
-            messages.success(request, _("Contribution retirée de la synthèse."))
-        else:
-            delete_quote(quote=item)
-            messages.success(request, _("Citation retirée de la synthèse."))
-        return see_other(synthesis_url(table, f"#{kind}s"))
-
-    if item is None:
-        form = _add_form(request, table, kind, participants, data=request.POST)
-    else:
-        form = SYNTHESIS_FORMS[kind](
-            request.POST, prefix=f"edit-{kind}-{item.pk}", participants=participants
-        )
-    if form.is_valid():
-        try:
-            _save_item(table, kind, item, form)
-        except FacilitationRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _SAVED[kind, verb])
-            return see_other(synthesis_url(table, f"#{kind}s"))
-    messages.error(request, _("Rien n'a été enregistré : corrigez le formulaire."))
-    return _render_synthesis(
-        request, table, participants, bound=(kind, item.pk if item else None, form)
-    )
-
-
-_SAVED = {
-    ("contribution", "add"): gettext_lazy("Contribution ajoutée à la synthèse."),
-    ("contribution", "edit"): gettext_lazy("Contribution corrigée."),
-    ("quote", "add"): gettext_lazy("Citation ajoutée à la synthèse."),
-    ("quote", "edit"): gettext_lazy("Citation corrigée."),
-}
-
-
-def _save_item(table: Table, kind: str, item, form: SynthesisItemForm) -> None:
-    fields = form.chosen
-    name = form.cleaned_data["name"]
-    if kind == "contribution":
-        if item is None:
-            add_synthesis_contribution(table=table, person_name=name, **fields)
-        else:
-            update_synthesis_contribution(contribution=item, person_name=name, **fields)
-    elif item is None:
-        add_quote(table=table, speaker_name=name, **fields)
-    else:
-        update_quote(quote=item, speaker_name=name, **fields)
