@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from challenges.models import Challenge
+from events.domain.facilitation import set_phase_for_event
 from events.domain.tables import new_table_code
-from events.enums import EventStatus
+from events.enums import EventStatus, Phase
 from events.models import (
     Event,
     FormedProject,
@@ -92,8 +93,13 @@ class EventAdmin(TerritoryScopedAdmin):
     def close_registration(self, request, queryset):
         self._set_status(request, queryset, EventStatus.REGISTRATION_CLOSED)
 
-    @admin.action(description=_("Marquer comme terminée"), permissions=["change"])
+    @admin.action(
+        description=_("Marquer comme terminée (ferme toutes les tables)"), permissions=["change"]
+    )
     def mark_finished(self, request, queryset):
+        for event in queryset:
+            # Open boards on phones learn it at their next poll (the tables' versions move).
+            set_phase_for_event(event=event, phase=Phase.CLOSED, by=request.user)
         self._set_status(request, queryset, EventStatus.FINISHED)
 
 

@@ -109,3 +109,19 @@ def test_signs_are_for_organisers_only(client, cast):
     client.force_login(cast.facilitator)
 
     assert client.get(reverse("table_signs", kwargs={"slug": event.slug})).status_code == 403
+
+
+def test_finishing_an_event_closes_its_tables(client, cast):
+    event = EventFactory(territory=cast.territory)
+    table = TableFactory(event=event)
+    client.force_login(cast.organiser)
+
+    client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "mark_finished", "_selected_action": [event.pk]},
+    )
+
+    table.refresh_from_db()
+    event.refresh_from_db()
+    assert (event.status, table.phase) == ("finished", "closed")
+    assert table.version >= 1
