@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from challenges.models import Challenge
 from events.domain.facilitation import set_phase_for_event
@@ -70,7 +70,10 @@ class EventAdmin(TerritoryScopedAdmin):
             return "—"
         links = [
             (reverse("event_detail", kwargs={"slug": event.slug}), _("page publique")),
-            (reverse("checkin_desk", kwargs={"slug": event.slug}), _("accueil")),
+            (
+                reverse("checkin_desk", kwargs={"slug": event.slug}),
+                pgettext_lazy("check-in desk", "accueil"),
+            ),
             (reverse("control_room", kwargs={"slug": event.slug}), _("régie")),
             (reverse("plenary", kwargs={"slug": event.slug}), _("plénière")),
             (reverse("table_signs", kwargs={"slug": event.slug}), _("affiches des tables")),

@@ -11,7 +11,7 @@ class EventStatus(models.TextChoices):
 
 
 class ProgrammeKind(models.TextChoices):
-    WELCOME = "welcome", _("accueil")
+    WELCOME = "welcome", pgettext_lazy("programme item", "accueil")
     TALK = "talk", _("interventions inspirantes")
     WORKSHOP = "workshop", _("ateliers aux tables")
     VOTE = "vote", _("vote")

@@ -49,7 +49,7 @@ class TeamMember(models.Model):
 
     class Meta:
         verbose_name = _("membre de l'équipe")
-        verbose_name_plural = _("équipe")
+        verbose_name_plural = _("membres de l'équipe")
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "participant"],

@@ -93,7 +93,7 @@ class Participant(models.Model):
     consent_to_be_named = models.BooleanField(
         _("accepte d'être nommé·e dans la synthèse"), default=False
     )
-    joined_at = models.DateTimeField(_("arrivé·e le"), auto_now_add=True)
+    joined_at = models.DateTimeField(_("à la table depuis"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("participant·e")
