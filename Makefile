@@ -46,3 +46,10 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles tests/artifacts
+
+## Play the launch evening against gunicorn + PostgreSQL for a bounded time, then check the
+## database (bench/README.md). Needs PostgreSQL (127.0.0.1:5432, user postgres, trust) and Redis
+## (127.0.0.1:6379) up; uses the database territoire_bench and Redis DB 15, both wiped first.
+.PHONY: bench-night
+bench-night: install
+	$(BIN)/python -m bench.night $(BENCH_ARGS)
