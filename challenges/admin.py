@@ -15,7 +15,7 @@ from challenges.domain.contributions import set_hidden
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Contribution, SignUp, TrainingAttendance, TrainingSession
 from challenges.queries import with_confirmed_counts
-from territoire.admin import TerritoryScopedAdmin, scoped_choices
+from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin, scoped_choices
 from territoire.models import Territory
 from territoire.queries import organised_territory_ids
 from territoire.text import clean_rich_text
@@ -226,13 +226,6 @@ class SignUpAdmin(TerritoryScopedAdmin):
         "updated_at",
     ]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "challenges" and not request.user.is_superuser:
-            kwargs["queryset"] = Challenge.objects.filter(
-                territory__in=organised_territory_ids(request.user)
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
 
 @admin.register(Contribution)
 class ContributionAdmin(TerritoryScopedAdmin):
@@ -279,30 +272,12 @@ class ContributionAdmin(TerritoryScopedAdmin):
             set_hidden(contribution=contribution, hidden=False, by=request.user)
 
 
-class TrainingAttendanceInline(admin.TabularInline):
+class TrainingAttendanceInline(RulesInlineMixin, admin.TabularInline):
     model = TrainingAttendance
     extra = 0
     autocomplete_fields = ["facilitator"]
     fields = ["facilitator", "will_attend", "responded_at", "attended"]
     readonly_fields = ["responded_at"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("challenges.view_trainingattendance", obj)
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("challenges.add_trainingattendance", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("challenges.change_trainingattendance", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("challenges.delete_trainingattendance", obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scoped = scoped_choices(db_field.related_model, request)
-        if scoped is not None:
-            kwargs["queryset"] = scoped
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(TrainingSession)

@@ -9,7 +9,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from challenges.models import Challenge
 from events.domain.facilitation import set_phase_for_event
 from events.domain.tables import new_table_code
 from events.enums import EventStatus, Phase
@@ -23,28 +22,10 @@ from events.models import (
     Table,
     TeamMember,
 )
-from territoire.admin import TerritoryScopedAdmin, scoped_choices
-from territoire.models import User
-from territoire.queries import organised_territory_ids
+from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
 
 
-class ScopedInline:
-    """Inline permissions asked of the rules, with the parent object."""
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(f"events.view_{self.model._meta.model_name}", obj)
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm(f"events.add_{self.model._meta.model_name}", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(f"events.change_{self.model._meta.model_name}", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(f"events.delete_{self.model._meta.model_name}", obj)
-
-
-class ProgrammeItemInline(ScopedInline, admin.TabularInline):
+class ProgrammeItemInline(RulesInlineMixin, admin.TabularInline):
     model = ProgrammeItem
     extra = 1
     fields = ["starts_at", "ends_at", "kind", "title", "description"]
@@ -136,13 +117,13 @@ class TableAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SynthesisContributionInline(ScopedInline, admin.StackedInline):
+class SynthesisContributionInline(RulesInlineMixin, admin.StackedInline):
     model = SynthesisContribution
     extra = 0
     fields = ["person_name", "organisation_name", "consent_to_be_named", "text", "order"]
 
 
-class QuoteInline(ScopedInline, admin.TabularInline):
+class QuoteInline(RulesInlineMixin, admin.TabularInline):
     model = Quote
     extra = 0
     fields = ["text", "speaker_name", "organisation_name", "consent_to_be_named"]
@@ -178,24 +159,6 @@ class TableAdmin(TerritoryScopedAdmin):
     def facilitator_names(self, table: Table) -> str:
         return ", ".join(str(user) for user in table.facilitators.all())
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "facilitators":
-            scoped = scoped_choices(User, request)
-            if scoped is not None:
-                kwargs["queryset"] = scoped
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Event and not request.user.is_superuser:
-            kwargs["queryset"] = Event.objects.filter(
-                territory__in=organised_territory_ids(request.user)
-            )
-        if db_field.related_model is Challenge and not request.user.is_superuser:
-            kwargs["queryset"] = Challenge.objects.filter(
-                territory__in=organised_territory_ids(request.user)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Registration)
 class RegistrationAdmin(TerritoryScopedAdmin):
@@ -223,15 +186,8 @@ class RegistrationAdmin(TerritoryScopedAdmin):
         "cancelled_at",
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Event and not request.user.is_superuser:
-            kwargs["queryset"] = Event.objects.filter(
-                territory__in=organised_territory_ids(request.user)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-class TeamMemberInline(ScopedInline, admin.TabularInline):
+class TeamMemberInline(RulesInlineMixin, admin.TabularInline):
     model = TeamMember
     extra = 0
     fields = ["full_name", "email", "phone", "organisation_name"]

@@ -42,7 +42,60 @@ class RulesAdminMixin:
         return request.user.has_perm(self._perm("delete"), obj)
 
 
-class TerritoryScopedAdmin(RulesAdminMixin, admin.ModelAdmin):
+def scoped_choices(model: type[Model], request: HttpRequest) -> QuerySet | None:
+    """The objects of ``model`` a person may pick in a form, or None when not territorial."""
+    if request.user.is_superuser:
+        return None
+    territories = organised_territory_ids(request.user)
+    if model is Territory:
+        return Territory.objects.filter(pk__in=territories)
+    if model is Organisation:
+        return Organisation.objects.filter(territory__in=territories)
+    if model is User:
+        return User.objects.filter(memberships__territory__in=territories).distinct()
+    if any(field.name == "territory" for field in model._meta.get_fields()):
+        # Organisations, challenges, events…: anything that belongs to one territory.
+        return model._default_manager.filter(territory__in=territories)
+    return None
+
+
+class ScopedChoicesMixin:
+    """Foreign keys and many-to-many fields offer only the organiser's territories' objects."""
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        scoped = scoped_choices(db_field.related_model, request)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        scoped = scoped_choices(db_field.related_model, request)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RulesInlineMixin(ScopedChoicesMixin):
+    """An inline asks the ``rules`` permissions of its model, with the parent object."""
+
+    def _perm(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self._perm("view"), obj)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(self._perm("add"), obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self._perm("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self._perm("delete"), obj)
+
+
+class TerritoryScopedAdmin(ScopedChoicesMixin, RulesAdminMixin, admin.ModelAdmin):
     """Lists, forms and autocompletes limited to the territories the person organises."""
 
     territory_lookup = "territory"
@@ -55,51 +108,13 @@ class TerritoryScopedAdmin(RulesAdminMixin, admin.ModelAdmin):
             **{f"{self.territory_lookup}__in": organised_territory_ids(request.user)}
         ).distinct()
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        scoped = scoped_choices(db_field.related_model, request)
-        if scoped is not None:
-            kwargs["queryset"] = scoped
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-def scoped_choices(model: type[Model], request: HttpRequest) -> QuerySet | None:
-    """The objects of ``model`` a person may pick in a form, or None when not territorial."""
-    if request.user.is_superuser:
-        return None
-    territories = organised_territory_ids(request.user)
-    if model is Territory:
-        return Territory.objects.filter(pk__in=territories)
-    if model is Organisation:
-        return Organisation.objects.filter(territory__in=territories)
-    if model is User:
-        return User.objects.filter(memberships__territory__in=territories).distinct()
-    return None
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RulesInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "role", "organisation", "created_at"]
     readonly_fields = ["created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("territoire.add_membership", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("territoire.change_membership", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("territoire.delete_membership", obj)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("territoire.view_membership", obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scoped = scoped_choices(db_field.related_model, request)
-        if scoped is not None:
-            kwargs["queryset"] = scoped
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Territory)

@@ -25,14 +25,21 @@ def bump(table_id: int, **counters: int) -> None:
     transaction; the cached version is dropped once it commits.
     Side effects: one UPDATE of the table row; its cached version forgotten.
     """
-    from django.db import transaction
 
     Table.objects.filter(pk=table_id).update(
         version=F("version") + 1,
         last_activity_at=timezone.now(),
         **{name: F(name) + step for name, step in counters.items()},
     )
-    transaction.on_commit(lambda: cache.delete(_version_key(table_id)))
+    forget_versions([table_id])
+
+
+def forget_versions(table_ids: list[int]) -> None:
+    """Drop the cached versions of ``table_ids`` once the current transaction commits."""
+    from django.db import transaction
+
+    keys = [_version_key(table_id) for table_id in table_ids]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def current_version(table_id: int) -> int:

@@ -8,7 +8,6 @@ write the table's synthesis. Every write bumps the table's board version, so tha
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.domain.board import _version_key, bump
+from events.domain.board import bump, forget_versions
 from events.enums import Phase
 from events.models import (
     Event,
@@ -179,8 +178,7 @@ def set_phase_for_event(
             phase_ends_at=ends_at,
             version=F("version") + 1,
         )
-        keys = [_version_key(pk) for pk in table_ids]
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        forget_versions(table_ids)
     return moved
 
 

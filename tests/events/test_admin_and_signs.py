@@ -125,3 +125,18 @@ def test_finishing_an_event_closes_its_tables(client, cast):
     event.refresh_from_db()
     assert (event.status, table.phase) == ("finished", "closed")
     assert table.version >= 1
+
+
+def test_table_form_offers_only_the_organisers_events_challenges_and_people(client, cast):
+    own_event = EventFactory(territory=cast.territory)
+    EventFactory(territory=cast.other_territory)
+    own_challenge = ChallengeFactory(territory=cast.territory)
+    ChallengeFactory(territory=cast.other_territory)
+    client.force_login(cast.organiser)
+
+    form = client.get(reverse("admin:events_table_add")).context["adminform"].form
+
+    assert list(form.fields["event"].queryset) == [own_event]
+    assert list(form.fields["challenge"].queryset) == [own_challenge]
+    assert cast.other_organiser not in form.fields["facilitators"].queryset
+    assert cast.facilitator in form.fields["facilitators"].queryset
