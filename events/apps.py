@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Soirée de lancement")
+
+    def ready(self) -> None:
+        from events import signals  # noqa: F401  (connects the receivers)

@@ -34,6 +34,7 @@ def is_plausible_code(code: str) -> bool:
 class TableRef:
     table_id: int
     event_id: int
+    code: str
 
 
 def _table_ref_key(code: str) -> str:
@@ -50,7 +51,7 @@ def table_ref(code: str) -> TableRef | None:
         if cached is None:
             return None
         cache.set(_table_ref_key(code), tuple(cached), TABLE_REF_TTL)
-    return TableRef(*cached)
+    return TableRef(*cached, code)
 
 
 def forget_table_code(code: str) -> None:
@@ -70,6 +71,11 @@ def remember_participant(participant: Participant) -> None:
         participant.pk,
         PARTICIPANT_REF_TTL,
     )
+
+
+def forget_participant(table_id: int, key: str) -> None:
+    """To call when a participant is deleted."""
+    cache.delete(_participant_ref_key(table_id, key))
 
 
 def participant_id_for(table_id: int, key: str) -> int | None:

@@ -6,7 +6,7 @@ board that re-counts on every poll cannot hold 1,000 phones on 2 cores).
 """
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Table
@@ -18,20 +18,26 @@ def _version_key(table_id: int) -> str:
     return f"events:table-version:{table_id}"
 
 
-def bump(table_id: int, **counters: int) -> None:
+def bump(table_id: int, *, only_if: Q | None = None, **counters: int) -> bool:
     """Record a change on a table: new version, last activity, denormalised counters.
 
-    ``counters`` are increments, e.g. ``bump(t, idea_count=1)``. Call it inside the write's
-    transaction; the cached version is dropped once it commits.
+    ``counters`` are increments, e.g. ``bump(t, idea_count=1)``. ``only_if``, a condition on
+    the table (its phase…), makes the bump the check too: nothing is written, and False is
+    returned, when the table does not meet it. Call it inside the write's transaction; the
+    cached version is dropped once it commits.
     Side effects: one UPDATE of the table row; its cached version forgotten.
     """
-
-    Table.objects.filter(pk=table_id).update(
+    tables = Table.objects.filter(pk=table_id)
+    if only_if is not None:
+        tables = tables.filter(only_if)
+    bumped = tables.update(
         version=F("version") + 1,
         last_activity_at=timezone.now(),
         **{name: F(name) + step for name, step in counters.items()},
     )
-    forget_versions([table_id])
+    if bumped:
+        forget_versions([table_id])
+    return bool(bumped)
 
 
 def forget_versions(table_ids: list[int]) -> None:

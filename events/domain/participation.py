@@ -8,7 +8,7 @@ import secrets
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from events.domain.board import bump
@@ -18,6 +18,10 @@ from events.models import Idea, Participant, Registration, Table, Vote
 
 class ParticipationRefused(Exception):
     """The table does not take this now (wrong phase, no dot left, other table…)."""
+
+
+class IdeaNotOnTable(ParticipationRefused):
+    """The idea voted for is not on the participant's table (or does not exist)."""
 
 
 def new_participant_key() -> str:
@@ -69,70 +73,95 @@ def join_table(
 def post_idea(*, participant: Participant, text: str, client_key: uuid.UUID) -> Idea:
     """Add an idea to the participant's table, during the ideas phase.
 
-    Idempotent on ``client_key``: a retried request returns the idea already posted.
+    Only ``participant.pk`` and ``participant.table_id`` are read: a view may pass a
+    ``Participant(pk=…, table_id=…)`` it knows from its cookie. Idempotent on ``client_key``:
+    a retried request returns the idea already posted, whatever the phase is by then.
     Raises ParticipationRefused outside the ideas phase or for an empty text.
-    Side effects: one Idea row; the table's board bumped.
+    Side effects: one Idea row; the table's board bumped. Two statements in one transaction
+    when all goes well: the phase is checked by the bump itself.
     """
     text = text.strip()
-    existing = Idea.objects.filter(table_id=participant.table_id, client_key=client_key).first()
-    if existing is not None:
-        return existing
-    table = Table.objects.only("phase").get(pk=participant.table_id)
-    if table.phase != Phase.IDEATION:
-        raise ParticipationRefused(_("La phase des idées est close à cette table."))
     if not text:
         raise ParticipationRefused(_("Écrivez votre idée avant de l'envoyer."))
     try:
         with transaction.atomic():
             idea = Idea.objects.create(
                 table_id=participant.table_id,
-                participant=participant,
+                participant_id=participant.pk,
                 text=text,
                 client_key=client_key,
             )
-            bump(participant.table_id, idea_count=1)
-    except IntegrityError:
-        # The same key raced in from a retry: the first one won.
-        return Idea.objects.get(table_id=participant.table_id, client_key=client_key)
+            if not bump(participant.table_id, only_if=Q(phase=Phase.IDEATION), idea_count=1):
+                raise _Refused
+    except (IntegrityError, _Refused) as failure:
+        # A retry of a post that went through finds its idea, even if the phase closed since.
+        existing = Idea.objects.filter(table_id=participant.table_id, client_key=client_key)
+        if existing := existing.first():
+            return existing
+        if isinstance(failure, IntegrityError):
+            raise
+        raise ParticipationRefused(_("La phase des idées est close à cette table.")) from None
     return idea
+
+
+class _Refused(Exception):
+    """Raised inside a transaction to roll it back; the reason is looked up afterwards."""
 
 
 def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) -> Vote:
     """Spend one of the participant's dots on an idea of their table.
 
-    Idempotent on ``client_key``: a retried request returns the vote already cast.
-    The quota holds under concurrency: the dot is taken by a conditional UPDATE
-    (``dots_left > 0``) and a check constraint forbids a negative count.
-    Raises ParticipationRefused outside the vote phase, with no dot left, or for an idea of
-    another table or one merged into another.
+    Only the ids are read (``participant.pk``, ``participant.table_id``, ``idea.pk``): every
+    check is made by the writes themselves, in one transaction. The dot is taken by a
+    conditional UPDATE (``dots_left > 0``, the table in its vote phase) under a check
+    constraint that forbids a negative count; the idea's count by one that requires the idea
+    on this table and not merged. Idempotent on ``client_key``: a retried request returns the
+    vote already cast. Raises ParticipationRefused outside the vote phase, with no dot left,
+    or for an idea of another table or one merged into another.
     Side effects: one Vote row; the participant's dots, the idea's and table's counts, the board.
     """
-    existing = Vote.objects.filter(participant=participant, client_key=client_key).first()
-    if existing is not None:
-        return existing
-    if idea.table_id != participant.table_id:
-        raise ParticipationRefused(_("Cette idée n'est pas sur votre table."))
-    if idea.merged_into_id is not None:
-        raise ParticipationRefused(
-            _("Cette idée a été regroupée avec une autre : votez pour celle-ci.")
-        )
-    table = Table.objects.only("phase").get(pk=participant.table_id)
-    if table.phase != Phase.VOTE:
-        raise ParticipationRefused(_("Le vote n'est pas ouvert à cette table."))
     try:
         with transaction.atomic():
-            taken = Participant.objects.filter(pk=participant.pk, dots_left__gt=0).update(
-                dots_left=F("dots_left") - 1
+            # The phase through EXISTS, not a join: with a join Django moves every condition
+            # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
+            # row a concurrent vote just changed.
+            voting = Table.objects.filter(pk=OuterRef("table_id"), phase=Phase.VOTE)
+            taken = Participant.objects.filter(
+                Exists(voting), pk=participant.pk, dots_left__gt=0
+            ).update(dots_left=F("dots_left") - 1)
+            counted = taken and Idea.objects.filter(
+                pk=idea.pk, table_id=participant.table_id, merged_into__isnull=True
+            ).update(vote_count=F("vote_count") + 1)
+            if not counted:
+                raise _Refused
+            vote = Vote.objects.create(
+                participant_id=participant.pk, idea_id=idea.pk, client_key=client_key
             )
-            if not taken:
-                raise ParticipationRefused(_("Vous avez utilisé toutes vos gommettes."))
-            vote = Vote.objects.create(participant=participant, idea=idea, client_key=client_key)
-            Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
             bump(participant.table_id, vote_count=1)
-    except IntegrityError:
-        return Vote.objects.get(participant=participant, client_key=client_key)
-    participant.dots_left = max(participant.dots_left - 1, 0)
+    except (IntegrityError, _Refused) as failure:
+        existing = Vote.objects.filter(participant_id=participant.pk, client_key=client_key)
+        if existing := existing.first():
+            return existing
+        if isinstance(failure, IntegrityError):
+            raise
+        raise _vote_refusal(participant, idea) from None
+    if participant.dots_left is not None:  # a loaded participant, not a handle
+        participant.dots_left = max(participant.dots_left - 1, 0)
     return vote
+
+
+def _vote_refusal(participant: Participant, idea: Idea) -> ParticipationRefused:
+    """Why a vote was refused: read after the fact, on the refusal's path only."""
+    target = Idea.objects.filter(pk=idea.pk).values_list("table_id", "merged_into_id").first()
+    if target is None or target[0] != participant.table_id:
+        return IdeaNotOnTable(_("Cette idée n'est pas sur votre table."))
+    if target[1] is not None:
+        reason = _("Cette idée a été regroupée avec une autre : votez pour celle-ci.")
+        return ParticipationRefused(reason)
+    phase = Table.objects.filter(pk=participant.table_id).values_list("phase", flat=True).first()
+    if phase != Phase.VOTE:
+        return ParticipationRefused(_("Le vote n'est pas ouvert à cette table."))
+    return ParticipationRefused(_("Vous avez utilisé toutes vos gommettes."))
 
 
 def withdraw_vote(*, participant: Participant, vote: Vote) -> None:

@@ -7,8 +7,6 @@ redirect; htmx adds the live board (polled, answered 304 while nothing changed) 
 place with the re-rendered board.
 """
 
-import uuid
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -22,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from events.domain.board import current_version
 from events.domain.participation import (
+    IdeaNotOnTable,
     ParticipationRefused,
     cast_vote,
     join_table,
@@ -40,13 +39,12 @@ from events.forms_participant import (
     TeamJoinForm,
     VoteForm,
 )
+from events.live_board import SharedBoard, personal_board, phone_state, shared_board
 from events.models import FormedProject, Idea, Participant, Vote
 from events.queries_live import sibling_with_room
 from events.queries_participant import (
     TableRef,
-    board_ideas,
     forget_table_code,
-    my_votes_by_idea,
     normalise_code,
     participant_for,
     participant_id_for,
@@ -85,13 +83,20 @@ def _join_url(code: str) -> str:
 
 def _seated(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant | None]:
     """The normalised code, the table behind it (404 when unknown) and this browser's
-    participant at THAT table, with the table, its event and challenge (None without a cookie)."""
+    participant at THAT table (None without a cookie).
+
+    The participant is a handle made from the cache, without a query: only its ``pk``,
+    ``table_id`` and ``key`` are set, which is all the participation functions read.
+    """
     code = normalise_code(code)
     ref = table_ref(code)
     if ref is None:
         raise Http404
     key = _participant_key(request, code)
-    return code, ref, participant_for(ref.table_id, key) if key else None
+    participant_id = participant_id_for(ref.table_id, key) if key else None
+    if participant_id is None:
+        return code, ref, None
+    return code, ref, Participant(pk=participant_id, table_id=ref.table_id, key=key)
 
 
 # Pages
@@ -186,26 +191,8 @@ def _welcome(request: HttpRequest, participant: Participant, code: str) -> HttpR
     return response
 
 
-def _board_context(participant: Participant, *, seen_projects: int | None = None) -> dict:
-    """What the board shows this participant: phase, timer, their dots, the ideas."""
-    table = participant.table
-    groups = board_ideas(table, by_votes=table.phase == Phase.FORMATION)
-    if table.phase == Phase.VOTE:
-        mine = my_votes_by_idea(participant)
-        for group in groups:
-            for idea in group.ideas:
-                idea.my_vote_ids = mine.get(idea.pk, [])
-                # Each +1 button carries its own key: a double tap on it spends one dot.
-                idea.vote_key = uuid.uuid4()
-    dots_used = max(table.dots_per_participant - participant.dots_left, 0)
-    return {
-        "participant": participant,
-        "table": table,
-        "groups": groups,
-        "idea_total": sum(len(g.ideas) + sum(len(i.merged_ideas) for i in g.ideas) for g in groups),
-        "dots": [True] * participant.dots_left + [False] * dots_used,
-        "seen_projects": table.project_count if seen_projects is None else seen_projects,
-    }
+def _board_html(request: HttpRequest, participant_id: int, board: SharedBoard, **state):
+    return personal_board(request, board, phone_state(board, participant_id, **state))
 
 
 def _page_context(
@@ -222,7 +209,9 @@ def _page_context(
         context["over"] = True
         context["projects"] = table_projects(table, participant)
         return context
-    context.update(_board_context(participant))
+    board = shared_board(table.pk, table=table)
+    if board is not None and not board.over:
+        context["board_html"] = _board_html(request, participant.pk, board)
     if table.phase == Phase.IDEATION:
         context["idea_form"] = idea_form or IdeaForm()
     if table.phase == Phase.FORMATION:
@@ -275,7 +264,8 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
     """The board, polled every few seconds by every phone at the table.
 
     An unchanged board answers 304 from the cache alone: the table behind the code, the
-    participant behind the cookie and the board's version are all cached.
+    participant behind the cookie and the board's version are all cached. A changed one is the
+    table's shared board (events/live_board.py) with this phone's part filled in.
     """
     code = normalise_code(code)
     ref = table_ref(code)
@@ -285,24 +275,30 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
     participant_id = participant_id_for(ref.table_id, key) if key else None
     if participant_id is None:
         return _not_seated(request, code, ref)
-    etag = f'W/"t{ref.table_id}-v{current_version(ref.table_id)}-p{participant_id}"'
+    version = current_version(ref.table_id)
+    etag = _etag(ref.table_id, version, participant_id)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        participant = participant_for(ref.table_id, key)
-        if participant is None:
-            return _not_seated(request, code, ref)
-        table = participant.table
-        if table_is_over(table) or request.GET.get("phase", table.phase) != table.phase:
+        board = shared_board(ref.table_id, version=version)
+        if board is None:
+            raise Http404
+        if board.over or request.GET.get("phase", board.phase) != board.phase:
             # The page around the board changes with the phase (idea form, vote buttons…).
             return _refresh_page()
         seen = request.GET.get("projets", "")
         seen_projects = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 6 else None
-        context = _board_context(participant, seen_projects=seen_projects)
-        response = render(request, f"{PAGE}#board", context)
+        etag = _etag(board.table_id, board.version, participant_id)
+        response = HttpResponse(
+            _board_html(request, participant_id, board, seen_projects=seen_projects)
+        )
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _etag(table_id: int, version: int, participant_id: int) -> str:
+    return f'W/"t{table_id}-v{version}-p{participant_id}"'
 
 
 # Actions
@@ -319,9 +315,16 @@ def _refresh_page() -> HttpResponse:
     return response
 
 
+def _page_is_stale(ref: TableRef, phase: str) -> bool:
+    """The table left the ``phase`` the phone's page was made for, or is over (one query)."""
+    table = table_for_joining(ref.table_id)
+    return table is None or table_is_over(table) or table.phase != phase
+
+
 def _answer(
     request: HttpRequest,
-    participant: Participant,
+    seat: Participant,
+    ref: TableRef,
     *,
     phase: str,
     notice: tuple[str, str] | None,
@@ -330,123 +333,131 @@ def _answer(
 ) -> HttpResponse:
     """A participant's action answered.
 
-    htmx: the fresh board, with the notice (and the idea form) swapped in out of band; when the
-    table has left the ``phase`` the page was made for, the whole page again with the notice.
-    Plain POST: a redirect with a message, or the page again (``status``) when an idea form
-    must come back with what was typed.
+    htmx (the forms say ``hx-swap="none"``): the notice (and the idea form) swapped in out of
+    band, nothing else; after a success, the ``board-changed`` event makes the page fetch its
+    board at once: the table's shared board (events/live_board.py), not a render of its own.
+    When a refusal shows that the table has left the ``phase`` the page was made for, the
+    whole page again, with the notice. Plain POST: a redirect with a message, or the page
+    again (``status``) when an idea form must come back with what was typed.
     """
     if not request.htmx:
         if idea_form is not None and idea_form.is_bound:
+            participant = participant_for(ref.table_id, seat.key)
+            if participant is None:
+                return _not_seated(request, ref.code, ref)
             notices = [notice] if notice else []
             return _render_page(
                 request, participant, status=status, idea_form=idea_form, notices=notices
             )
         if notice:
             _add_message(request, notice)
-        return _see_other(_join_url(participant.table.code))
-    participant = participant_for(participant.table_id, participant.key)
-    if table_is_over(participant.table) or participant.table.phase != phase:
+        return _see_other(_join_url(ref.code))
+    succeeded = notice is not None and notice[0] == "success"
+    if not succeeded and _page_is_stale(ref, phase):
         if notice:
             _add_message(request, notice)
         return _refresh_page()
-    context = _page_context(request, participant, idea_form=idea_form)
-    context.update({"notices": [notice] if notice else [], "oob": True})
-    fragments = ["board", "notices"] + (["idea_form"] if idea_form is not None else [])
-    html = "".join(render_to_string(f"{PAGE}#{name}", context, request) for name in fragments)
-    return HttpResponse(html)
+    context = {"table": ref, "idea_form": idea_form, "notices": [notice] if notice else []}
+    context["oob"] = True
+    html = render_to_string(f"{PAGE}#notices", context, request)
+    if idea_form is not None:
+        html += render_to_string(f"{PAGE}#idea_form", context, request)
+    response = HttpResponse(html)
+    if succeeded:
+        response["HX-Trigger"] = "board-changed"
+    return response
 
 
 def _closed_notice() -> tuple[str, str]:
     return ("error", _("Cette table est terminée : elle ne prend plus de contributions."))
 
 
+def _refusal(ref: TableRef, refusal: ParticipationRefused) -> tuple[str, str]:
+    """The notice for a refused action: "the table is over" when it is, else the reason."""
+    table = table_for_joining(ref.table_id)
+    if table is None or table_is_over(table):
+        return _closed_notice()
+    return ("error", str(refusal))
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def idea_post(request: HttpRequest, code: str) -> HttpResponse:
-    code, ref, participant = _seated(request, code)
-    if participant is None:
+    code, ref, seat = _seated(request, code)
+    if seat is None:
         return _not_seated(request, code, ref)
     form = IdeaForm(request.POST)
     notice, status = None, 200
-    if not allow("idea", f"{participant.pk}", limit=20, window=60):
+    if not allow("idea", f"{seat.pk}", limit=20, window=60):
         notice, status = ("error", str(RATE_LIMITED)), 429
     elif not form.is_valid():
         # Text errors show under the field; an unusable key is said at the top.
         notice = ("error", str(STALE_FORM)) if "client_key" in form.errors else None
         status = 400
-    elif table_is_over(participant.table):
-        notice, status = _closed_notice(), 409
     else:
         try:
             post_idea(
-                participant=participant,
+                participant=seat,
                 text=form.cleaned_data["text"],
                 client_key=form.cleaned_data["client_key"],
             )
         except ParticipationRefused as refusal:
-            notice, status = ("error", str(refusal)), 409
+            notice, status = _refusal(ref, refusal), 409
         else:
             notice, form = ("success", _("Votre idée est au tableau. Merci !")), IdeaForm()
     return _answer(
-        request, participant, phase=Phase.IDEATION, notice=notice, idea_form=form, status=status
+        request, seat, ref, phase=Phase.IDEATION, notice=notice, idea_form=form, status=status
     )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
-    code, ref, participant = _seated(request, code)
-    if participant is None:
+    code, ref, seat = _seated(request, code)
+    if seat is None:
         return _not_seated(request, code, ref)
-    idea = (
-        Idea.objects.filter(pk=idea_id, table_id=participant.table_id)
-        .only("pk", "table_id", "merged_into_id")
-        .first()
-    )
-    if idea is None:
-        raise Http404
     form = VoteForm(request.POST)
     if not form.is_valid():
-        return _answer(request, participant, phase=Phase.VOTE, notice=("error", str(STALE_FORM)))
-    if table_is_over(participant.table):
-        return _answer(request, participant, phase=Phase.VOTE, notice=_closed_notice())
+        notice = ("error", str(STALE_FORM))
+        return _answer(request, seat, ref, phase=Phase.VOTE, notice=notice)
     try:
-        cast_vote(participant=participant, idea=idea, client_key=form.cleaned_data["client_key"])
+        cast_vote(
+            participant=seat,
+            idea=Idea(pk=idea_id, table_id=ref.table_id),
+            client_key=form.cleaned_data["client_key"],
+        )
+    except IdeaNotOnTable:
+        raise Http404 from None
     except ParticipationRefused as refusal:
-        return _answer(request, participant, phase=Phase.VOTE, notice=("error", str(refusal)))
-    return _answer(request, participant, phase=Phase.VOTE, notice=("success", _("Gommette posée.")))
+        return _answer(request, seat, ref, phase=Phase.VOTE, notice=_refusal(ref, refusal))
+    notice = ("success", _("Gommette posée."))
+    return _answer(request, seat, ref, phase=Phase.VOTE, notice=notice)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def vote_withdraw(request: HttpRequest, code: str, vote_id: int) -> HttpResponse:
-    code, ref, participant = _seated(request, code)
-    if participant is None:
+    code, ref, seat = _seated(request, code)
+    if seat is None:
         return _not_seated(request, code, ref)
-    vote = Vote.objects.filter(pk=vote_id, participant=participant).first()
+    vote = Vote.objects.filter(pk=vote_id, participant_id=seat.pk).first()
+    notice = ("success", _("Gommette retirée."))
     if vote is None:
         # Already taken back (a retried request), or not theirs: nothing to do either way.
-        return _answer(
-            request,
-            participant,
-            phase=Phase.VOTE,
-            notice=("success", _("Cette gommette est retirée.")),
-        )
-    if table_is_over(participant.table):
-        return _answer(request, participant, phase=Phase.VOTE, notice=_closed_notice())
-    try:
-        withdraw_vote(participant=participant, vote=vote)
-    except ParticipationRefused as refusal:
-        return _answer(request, participant, phase=Phase.VOTE, notice=("error", str(refusal)))
-    return _answer(
-        request, participant, phase=Phase.VOTE, notice=("success", _("Gommette retirée."))
-    )
+        notice = ("success", _("Cette gommette est retirée."))
+    else:
+        try:
+            withdraw_vote(participant=seat, vote=vote)
+        except ParticipationRefused as refusal:
+            notice = _refusal(ref, refusal)
+    return _answer(request, seat, ref, phase=Phase.VOTE, notice=notice)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
-    code, ref, participant = _seated(request, code)
+    code, ref, seat = _seated(request, code)
+    participant = participant_for(ref.table_id, seat.key) if seat else None
     if participant is None:
         return _not_seated(request, code, ref)
     project = FormedProject.objects.filter(pk=project_id, table_id=participant.table_id).first()

@@ -5,9 +5,11 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from events.domain.board import bump
 from events.domain.participation import post_idea
 from events.enums import EventStatus, Phase
 from events.models import Idea, Participant, Table, TeamMember, Theme, Vote
@@ -25,8 +27,11 @@ from tests.events.factories import (
 )
 
 HTMX = {"HX-Request": "true"}
-# During the vote: the participant with their table, event and challenge; the ideas; their dots.
-BOARD_RENDER_QUERIES = 3
+# During the vote, after a change: the version, the table, its ideas (the board shared by the
+# table's phones); the participant's dots and votes.
+BOARD_RENDER_QUERIES = 4
+# Another phone at the same table, once the board is rendered: its dots and its votes.
+PHONE_QUERIES = 2
 # The same page with the table behind the code not yet cached.
 PAGE_QUERIES = 4
 # During project formation: the participant and table; the ideas; the projects with their teams.
@@ -168,7 +173,7 @@ def test_joined_participant_sees_the_table_page(client, db):
     assert "<strong>Awa</strong>" in html
     assert "Bienvenue à la table" in html
     assert 'id="idea-form"' in html
-    assert 'hx-trigger="every 5s"' in html
+    assert 'hx-trigger="every 5s, board-changed from:body"' in html
 
 
 def test_join_without_a_name_keeps_what_was_typed(client, db):
@@ -435,7 +440,7 @@ def test_idea_flood_is_rate_limited_with_a_message(client, db):
     assert Idea.objects.count() == 20
 
 
-def test_idea_htmx_answers_the_board_a_notice_and_a_fresh_form(client, db):
+def test_idea_htmx_answers_a_notice_and_a_fresh_form_then_the_board_shows_it(client, db):
     table = TableFactory()
     join(client, table)
     key = new_key()
@@ -443,16 +448,20 @@ def test_idea_htmx_answers_the_board_a_notice_and_a_fresh_form(client, db):
     response = client.post(
         idea_url(table), {"text": "Un jardin partagé", "client_key": key}, headers=HTMX
     )
+    board = client.get(board_url(table), headers=HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="board"')
-    assert "Un jardin partagé" in html
+    assert response["HX-Trigger"] == "board-changed"
+    assert html.lstrip().startswith('<div id="notices" class="notices" role="status"')
     assert '<div id="notices" class="notices" role="status" hx-swap-oob="true">' in html
     assert "Votre idée est au tableau" in html
     assert 'id="idea-form"' in html and 'hx-swap-oob="true"' in html
+    assert 'hx-swap="none"' in html
     assert key not in html
     assert "HX-Request" in response["Vary"]
+    assert "Un jardin partagé" in board.content.decode()
+    assert "Votre idée" in board.content.decode()
 
 
 def test_idea_htmx_refusal_keeps_the_text_in_the_form(client, db):
@@ -583,22 +592,44 @@ def test_vote_on_an_unknown_idea_is_404(client, db):
     assert response.status_code == 404
 
 
-def test_vote_htmx_answers_the_board_with_the_dots_left(client, db):
+def test_vote_htmx_answers_a_notice_then_the_board_shows_the_dots_left(
+    client, db, django_capture_on_commit_callbacks
+):
     table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
     idea = IdeaFactory(table=table, text="Un bus numérique")
     join(client, table)
+    before = client.get(board_url(table), headers=HTMX)
 
-    response = client.post(vote_url(table, idea), {"client_key": new_key()}, headers=HTMX)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(vote_url(table, idea), {"client_key": new_key()}, headers=HTMX)
+    board = client.get(board_url(table), headers={**HTMX, "If-None-Match": before["ETag"]})
 
-    html = response.content.decode()
+    html = board.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="board"')
+    assert response["HX-Trigger"] == "board-changed"
+    assert "Gommette posée." in response.content.decode()
+    assert 'id="board"' not in response.content.decode()
+    assert board.status_code == 200
     assert "Il vous reste <strong>2</strong> gommettes" in html
-    assert "Gommette posée." in html
+    assert "1 gommette" in html and "dont 1 de vous" in html
     assert (
         reverse("vote_withdraw", kwargs={"code": table.code, "vote_id": Vote.objects.get().pk})
         in html
     )
+
+
+def test_vote_htmx_refusal_says_why_without_touching_the_board(client, db):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=1)
+    idea = IdeaFactory(table=table)
+    join(client, table)
+    client.post(vote_url(table, idea), {"client_key": new_key()}, headers=HTMX)
+
+    response = client.post(vote_url(table, idea), {"client_key": new_key()}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response
+    assert "Vous avez utilisé toutes vos gommettes." in response.content.decode()
+    assert Vote.objects.count() == 1
 
 
 def test_vote_withdraw_returns_the_dot_and_a_retry_changes_nothing(client, db):
@@ -827,20 +858,74 @@ def test_board_of_a_table_now_closed_reloads_the_page(client, db):
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
-def test_board_renders_in_bounded_queries(client, db, django_assert_num_queries, item_count):
+def test_board_renders_in_bounded_queries(
+    client, db, django_assert_num_queries, django_capture_on_commit_callbacks, item_count
+):
     table = TableFactory(phase=Phase.VOTE)
     join(client, table)
     client.get(board_url(table), headers=HTMX)
-    for index in range(item_count):
-        idea = IdeaFactory(table=table)
-        VoteFactory.create_batch(index + 1, idea=idea)
-        IdeaFactory(table=table, merged_into=idea)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in range(item_count):
+            idea = IdeaFactory(table=table)
+            VoteFactory.create_batch(index + 1, idea=idea)
+            IdeaFactory(table=table, merged_into=idea)
+        bump(table.pk)
 
     with django_assert_num_queries(BOARD_RENDER_QUERIES):
         response = client.get(board_url(table), headers=HTMX)
 
     assert response.status_code == 200
     assert response.content.decode().count("+1 gommette") == item_count
+
+
+def test_board_is_rendered_once_per_change_for_the_whole_table(
+    client, db, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    neighbour = ParticipantFactory(table=table, display_name="Bilal", dots_left=2)
+    idea = IdeaFactory(table=table, text="Un bus numérique", participant=neighbour)
+    with django_capture_on_commit_callbacks(execute=True):
+        VoteFactory(idea=idea, participant=neighbour)
+        bump(table.pk)
+    other_phone = Client()
+    join(other_phone, table, name="Awa")
+    join(client, table, name="Chloé")
+    first = other_phone.get(board_url(table), headers=HTMX)
+    cache.delete(f"events:table-version:{table.pk}")
+
+    # The second phone: the version (one read, then cached); its dots and votes (one query).
+    with django_assert_num_queries(PHONE_QUERIES):
+        second = client.get(board_url(table), headers=HTMX)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first["ETag"] != second["ETag"]
+    for response in (first, second):
+        page = response.content.decode()
+        assert "Un bus numérique" in page and "1 gommette" in page
+        assert "Il vous reste <strong>3</strong> gommettes" in page
+        assert "Votre idée" not in page and "dont 1 de vous" not in page
+        assert page.count("+1 gommette") == 1
+    assert first.content != second.content  # each phone's form has its own client key
+
+
+def test_board_marks_the_participants_own_ideas_and_dots(client, db):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    IdeaFactory(table=table, text="L'idée de quelqu'un d'autre")
+    participant = join(client, table)
+    mine = IdeaFactory(table=table, text="Mon idée à moi", participant=participant)
+    client.post(vote_url(table, mine), {"client_key": new_key()})
+    client.post(vote_url(table, mine), {"client_key": new_key()})
+
+    page = client.get(board_url(table), headers=HTMX).content.decode()
+
+    own = page[page.index(f'id="idee-{mine.pk}"') - 40 :]
+    assert own.startswith('<li class="idea idea--mine"') or 'class="idea idea--mine"' in own[:80]
+    assert page.count("idea--mine") == 1
+    assert page.count("Votre idée") == 1
+    assert "dont 2 de vous" in page
+    assert "Il vous reste <strong>1</strong> gommette" in page
+    assert page.count("Retirer") == 1
+    assert "<!--§" not in page
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
@@ -890,3 +975,22 @@ def test_full_table_points_newcomers_to_a_sibling_with_room(client, db):
     html = response.content.decode()
     assert "Cette table est complète : rejoignez la table Table B (code ROOM1)." in html
     assert reverse("table_join", kwargs={"code": sibling.code}) in html
+
+
+def test_a_deleted_table_or_participant_is_forgotten_by_the_phones(
+    client, db, django_capture_on_commit_callbacks
+):
+    table = TableFactory()
+    participant = join(client, table)
+    client.get(board_url(table), headers=HTMX)  # the code and the cookie are now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        participant.delete()
+    posted = client.post(idea_url(table), {"text": "Encore là ?", "client_key": new_key()})
+    with django_capture_on_commit_callbacks(execute=True):
+        table.delete()
+    board = client.get(board_url(table), headers=HTMX)
+
+    assert posted.status_code == 403
+    assert board.status_code == 404
+    assert not Idea.objects.exists()

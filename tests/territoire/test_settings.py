@@ -72,7 +72,7 @@ def test_service_urls_mean_postgresql_redis_and_a_real_broker():
 
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] == 600
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "territoire.cache.RedisCache"
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/0"
 

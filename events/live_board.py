@@ -1,0 +1,300 @@
+"""A table's board, rendered once per change and shared by the ~33 phones at the table.
+
+Every phone at a table polls the same board every 5 s. Rendering it for each of them (~16 ms of
+CPU here with 30 ideas) caps the machine at ~95 boards a second, half of what 1,000 phones ask
+for (docs/benchmarks.md). So the board is rendered once per (table, version, language), kept in
+the cache, and each phone's answer only fills in what is its own. Those places are marked in
+the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in one pass:
+
+- ``mine:pk`` / ``tag:pk``: the idea is this participant's (class and "Votre idée" tag);
+- ``my:pk``: how many of the idea's dots are theirs;
+- ``act:pk``: their +1 and "Retirer" forms (vote phase), with their CSRF token and a fresh
+  client key per form;
+- ``dots``: their dots left; ``seen`` and ``news``: the projects their page already shows.
+
+Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
+HTML from a participant. The per-phone snippets are built here with ``format_html`` rather
+than templates: there are up to two per idea per poll, and a template render each would cost
+more than the whole shared board.
+"""
+
+import re
+import uuid
+import zlib
+from dataclasses import dataclass, field, fields
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from events.domain.board import current_version
+from events.enums import Phase
+from events.models import Participant, Table
+from events.queries_participant import board_ideas, table_is_over
+
+TEMPLATE = "events/table_participant.html"
+# One entry per table and language, overwritten by each newer version: memory stays bounded
+# however often the board changes.
+BOARD_TTL = 15 * 60
+MARKER = re.compile(r"<!--§(\w+)(?::(\d+))?-->")
+
+
+@dataclass
+class SharedBoard:
+    """What every phone at the table sees, as rendered at ``version``."""
+
+    table_id: int
+    version: int
+    code: str
+    phase: str
+    over: bool
+    project_count: int
+    dots_per_participant: int
+    html: str = ""
+    # idea id → id of the participant who wrote it (the ideas shown at the top level)
+    authors: dict[int, int] = field(default_factory=dict)
+    # idea id → (URL of its +1 form, the start of its text for the buttons' names), escaped
+    vote_targets: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class PhoneState:
+    """What only this participant sees: their dots, their votes (newest first) per idea."""
+
+    participant_id: int
+    dots_left: int = 0
+    votes_by_idea: dict[int, list[int]] = field(default_factory=dict)
+    seen_projects: int | None = None
+
+
+# In the key, so that boards cached by an earlier release (other fields) are never read back.
+BOARD_FORMAT = zlib.crc32(" ".join(f.name for f in fields(SharedBoard)).encode())
+
+
+def _board_key(table_id: int, language: str) -> str:
+    return f"events:board:{BOARD_FORMAT:x}:{table_id}:{language}"
+
+
+def shared_board(
+    table_id: int, *, version: int | None = None, table: Table | None = None
+) -> SharedBoard | None:
+    """The table's board at its current version, from the cache, else rendered (and cached).
+
+    ``version`` when the caller has just read the current one; ``table``, with its event, when
+    the caller has just read it (its version is then the current one). A board rendered from
+    a newer version than the one asked for is good enough: it is what the next poll would
+    show. None when the table no longer exists.
+    """
+    if table is not None:
+        version = table.version
+    elif version is None:
+        version = current_version(table_id)
+    key = _board_key(table_id, get_language())
+    board = cache.get(key)
+    if board is not None and board.version >= version:
+        return board
+    board = render_shared_board(table_id, table=table)
+    if board is not None:
+        cache.set(key, board, BOARD_TTL)
+    return board
+
+
+def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedBoard | None:
+    """Render the board as every phone at the table sees it: two queries, one template."""
+    if table is None:
+        table = Table.objects.select_related("event").filter(pk=table_id).first()
+    if table is None:
+        return None
+    board = SharedBoard(
+        table_id=table.pk,
+        version=table.version,
+        code=table.code,
+        phase=table.phase,
+        over=table_is_over(table),
+        project_count=table.project_count,
+        dots_per_participant=table.dots_per_participant,
+    )
+    if board.over:
+        return board
+    groups = board_ideas(table, by_votes=table.phase == Phase.FORMATION)
+    show_votes = table.phase != Phase.IDEATION
+    voting = table.phase == Phase.VOTE
+    idea_total = 0
+    for group in groups:
+        for idea in group.ideas:
+            idea_total += 1 + len(idea.merged_ideas)
+            board.authors[idea.pk] = idea.participant_id
+            if voting:
+                url = reverse("vote_cast", kwargs={"code": table.code, "idea_id": idea.pk})
+                about = idea.text if len(idea.text) <= 60 else idea.text[:59] + "…"
+                board.vote_targets[idea.pk] = (escape(url), escape(about))
+            idea.html = _idea_html(idea, show_votes=show_votes, voting=voting)
+    board.html = get_template(f"{TEMPLATE}#board").render(
+        {"table": table, "groups": groups, "idea_total": idea_total}
+    )
+    return board
+
+
+# An idea's HTML depends only on what the key holds: it is kept per process and reused by every
+# later version of the board, so a new idea or dot renders one idea, not the table's thirty.
+_IDEA_HTML: dict[tuple, str] = {}
+IDEA_HTML_KEPT = 20_000
+
+
+def _idea_html(idea, *, show_votes: bool, voting: bool) -> str:
+    key = (
+        get_language(),
+        idea.pk,
+        idea.text,
+        show_votes and idea.vote_count,
+        voting,
+        tuple(merged.text for merged in idea.merged_ideas),
+    )
+    html = _IDEA_HTML.get(key)
+    if html is None:
+        if len(_IDEA_HTML) >= IDEA_HTML_KEPT:
+            _IDEA_HTML.clear()
+        html = _IDEA_HTML[key] = get_template(f"{TEMPLATE}#idea").render(
+            {"idea": idea, "show_votes": show_votes, "voting": voting}
+        )
+    return html
+
+
+def phone_state(
+    board: SharedBoard, participant_id: int, *, seen_projects: int | None = None
+) -> PhoneState:
+    """The participant's own part of the board: one small query in the vote phase, else none."""
+    state = PhoneState(participant_id=participant_id, seen_projects=seen_projects)
+    if board.phase == Phase.VOTE:
+        rows = (
+            Participant.objects.filter(pk=participant_id)
+            .order_by("-votes__created_at", "-votes__pk")
+            .values_list("dots_left", "votes__pk", "votes__idea_id")
+        )
+        for dots_left, vote_id, idea_id in rows:
+            state.dots_left = dots_left
+            if vote_id is not None:
+                state.votes_by_idea.setdefault(idea_id, []).append(vote_id)
+    return state
+
+
+def personal_board(request, board: SharedBoard, state: PhoneState) -> SafeString:
+    """The shared board with this phone's places filled in."""
+    snippets = _Snippets(request, board, state)
+    return mark_safe(MARKER.sub(snippets.fill, board.html))
+
+
+class _Snippets:
+    """The per-phone HTML for each marker of the shared board.
+
+    Everything put in here is either escaped when the shared board was rendered (URLs, the
+    ideas' labels), escaped once here (translations, the CSRF token), or made of digits and
+    hex (ids, client keys): the snippets are joined as plain strings, the fast way.
+    """
+
+    def __init__(self, request, board: SharedBoard, state: PhoneState) -> None:
+        self.request, self.board, self.state = request, board, state
+        self._csrf_input: str | None = None
+        self._constants: dict[str, str] = {}
+
+    def fill(self, match: re.Match) -> str:
+        name, pk = match.group(1), match.group(2)
+        method = getattr(self, f"_{name}", None)
+        if method is None:
+            return ""
+        return method(int(pk)) if pk is not None else method()
+
+    def _text(self, msgid: str) -> str:
+        """A translation, escaped, looked up once per answer."""
+        text = self._constants.get(msgid)
+        if text is None:
+            text = self._constants[msgid] = escape(_(msgid))
+        return text
+
+    def _is_mine(self, idea_id: int) -> bool:
+        return self.board.authors.get(idea_id) == self.state.participant_id
+
+    def _mine(self, idea_id: int) -> str:
+        return " idea--mine" if self._is_mine(idea_id) else ""
+
+    def _tag(self, idea_id: int) -> str:
+        if not self._is_mine(idea_id):
+            return ""
+        return f'<span class="tag tag--mine">{self._text("Votre idée")}</span>'
+
+    def _my(self, idea_id: int) -> str:
+        count = len(self.state.votes_by_idea.get(idea_id, ()))
+        if not count:
+            return ""
+        text = ngettext("dont %(counter)s de vous", "dont %(counter)s de vous", count)
+        return f'<span class="idea__mine">{escape(text % {"counter": count})}</span>'
+
+    def _csrf(self) -> str:
+        if self._csrf_input is None:
+            token = escape(get_token(self.request))
+            self._csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        return self._csrf_input
+
+    def _form(self, url: str, fields: str, button_class: str, label: str, about: str) -> str:
+        return (
+            f'<form method="post" action="{url}" hx-post="{url}" hx-swap="none" '
+            f'hx-disabled-elt="find button">{self._csrf()}{fields}'
+            f'<button type="submit" class="button {button_class}">{label}'
+            f'<span class="visually-hidden"> — {about}</span></button></form>'
+        )
+
+    def _act(self, idea_id: int) -> str:
+        vote_url, about = self.board.vote_targets.get(idea_id, ("", ""))
+        forms = ""
+        if self.state.dots_left and vote_url:
+            # Each +1 button carries its own key: a double tap on it spends one dot.
+            key = f'<input type="hidden" name="client_key" value="{uuid.uuid4()}">'
+            forms += self._form(vote_url, key, "button--dot", self._text("+1 gommette"), about)
+        mine = self.state.votes_by_idea.get(idea_id)
+        if mine:
+            url = escape(
+                reverse("vote_withdraw", kwargs={"code": self.board.code, "vote_id": mine[0]})
+            )
+            label = self._text("Retirer")
+            forms += self._form(url, "", "button--secondary button--small", label, about)
+        return f'<div class="idea__actions">{forms}</div>' if forms else ""
+
+    def _dots(self) -> str:
+        left = self.state.dots_left
+        used = max(self.board.dots_per_participant - left, 0)
+        if left:
+            # The translation carries <strong>: ours, trusted; the count is a number.
+            count = ngettext(
+                "Il vous reste <strong>%(counter)s</strong> gommette",
+                "Il vous reste <strong>%(counter)s</strong> gommettes",
+                left,
+            ) % {"counter": left}
+            hint = ""
+        else:
+            count = self._text("Toutes vos gommettes sont posées.")
+            hint = self._text("Changez d'avis : retirez une gommette pour la poser ailleurs.")
+            hint = f'<p class="dots-left__hint">{hint}</p>'
+        dots = '<span class="dot"></span>' * left + '<span class="dot dot--used"></span>' * used
+        return (
+            f'<div class="dots-left"><p class="dots-left__count">{count}</p>'
+            f'<p class="dots-left__dots" aria-hidden="true">{dots}</p>{hint}</div>'
+        )
+
+    def _seen_count(self) -> int:
+        seen = self.state.seen_projects
+        return self.board.project_count if seen is None else seen
+
+    def _seen(self) -> str:
+        return str(self._seen_count())
+
+    def _news(self) -> str:
+        if self._seen_count() == self.board.project_count:
+            return ""
+        url = escape(reverse("table_join", kwargs={"code": self.board.code}))
+        label = self._text("De nouveaux projets sont nés : afficher")
+        return f'<a href="{url}?projets={self.board.project_count}#projets">{label}</a>'

@@ -1,0 +1,23 @@
+"""Keep the night's caches honest when rows they point at are deleted.
+
+The table behind a code and the participant behind a cookie are cached for the phones' hot paths
+(``events/queries_participant.py``); a table or participant deleted (from the admin, or a table's
+deletion cascading to its participants) must not live on there.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from events.models import Participant, Table
+from events.queries_participant import forget_participant, forget_table_code
+
+
+@receiver(post_delete, sender=Table, dispatch_uid="events.forget_deleted_table")
+def forget_deleted_table(sender, instance: Table, **kwargs) -> None:
+    transaction.on_commit(lambda: forget_table_code(instance.code))
+
+
+@receiver(post_delete, sender=Participant, dispatch_uid="events.forget_deleted_participant")
+def forget_deleted_participant(sender, instance: Participant, **kwargs) -> None:
+    transaction.on_commit(lambda: forget_participant(instance.table_id, instance.key))
