@@ -513,7 +513,9 @@ async def submit(
     refresh = response.status == 204 and response.headers.get("hx-refresh") == "true"
     if htmx and response.status == 200:
         acked = SUCCESS_NOTICE in response.body
-        phone.see(response.body)
+        if response.headers.get("hx-trigger") == "board-changed" and follow:
+            # As the page does: the board-changed event fetches the board at once.
+            await poll(client, rec, phone)
     else:
         # A 303, or htmx's 204 + HX-Refresh when the phase moved meanwhile: the notice went to
         # the flash messages, shown by the page the browser loads next.

@@ -19,7 +19,7 @@ more than the whole shared board.
 """
 
 import re
-import uuid
+import secrets
 import zlib
 from dataclasses import dataclass, field, fields
 
@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from events.domain.board import current_version
+from events.domain.board import DOTS_TTL, current_version, dots_key
 from events.enums import Phase
 from events.models import Participant, Table
 from events.queries_participant import board_ideas, table_is_over
@@ -168,19 +168,31 @@ def _idea_html(idea, *, show_votes: bool, voting: bool) -> str:
 def phone_state(
     board: SharedBoard, participant_id: int, *, seen_projects: int | None = None
 ) -> PhoneState:
-    """The participant's own part of the board: one small query in the vote phase, else none."""
+    """The participant's own part of the board: during the vote, their dots and votes, from
+    the cache (kept until they vote or take a dot back), else one small query; else nothing."""
     state = PhoneState(participant_id=participant_id, seen_projects=seen_projects)
     if board.phase == Phase.VOTE:
-        rows = (
-            Participant.objects.filter(pk=participant_id)
-            .order_by("-votes__created_at", "-votes__pk")
-            .values_list("dots_left", "votes__pk", "votes__idea_id")
-        )
-        for dots_left, vote_id, idea_id in rows:
-            state.dots_left = dots_left
-            if vote_id is not None:
-                state.votes_by_idea.setdefault(idea_id, []).append(vote_id)
+        key = dots_key(participant_id)
+        dots = cache.get(key)
+        if dots is None:
+            dots = _load_dots(participant_id)
+            cache.set(key, dots, DOTS_TTL)
+        state.dots_left, state.votes_by_idea = dots
     return state
+
+
+def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
+    rows = (
+        Participant.objects.filter(pk=participant_id)
+        .order_by("-votes__created_at", "-votes__pk")
+        .values_list("dots_left", "votes__pk", "votes__idea_id")
+    )
+    dots_left, votes_by_idea = 0, {}
+    for left, vote_id, idea_id in rows:
+        dots_left = left
+        if vote_id is not None:
+            votes_by_idea.setdefault(idea_id, []).append(vote_id)
+    return dots_left, votes_by_idea
 
 
 def personal_board(request, board: SharedBoard, state: PhoneState) -> SafeString:
@@ -201,13 +213,24 @@ class _Snippets:
         self.request, self.board, self.state = request, board, state
         self._csrf_input: str | None = None
         self._constants: dict[str, str] = {}
+        # Client keys: 96 random bits per answer, then the idea's id in the last 32 bits.
+        self._key_base = secrets.randbits(96) << 32
+        self._fillers = {
+            "mine": self._mine,
+            "tag": self._tag,
+            "my": self._my,
+            "act": self._act,
+            "dots": self._dots,
+            "seen": self._seen,
+            "news": self._news,
+        }
 
     def fill(self, match: re.Match) -> str:
         name, pk = match.group(1), match.group(2)
-        method = getattr(self, f"_{name}", None)
-        if method is None:
+        filler = self._fillers.get(name)
+        if filler is None:
             return ""
-        return method(int(pk)) if pk is not None else method()
+        return filler(int(pk)) if pk is not None else filler()
 
     def _text(self, msgid: str) -> str:
         """A translation, escaped, looked up once per answer."""
@@ -253,7 +276,8 @@ class _Snippets:
         forms = ""
         if self.state.dots_left and vote_url:
             # Each +1 button carries its own key: a double tap on it spends one dot.
-            key = f'<input type="hidden" name="client_key" value="{uuid.uuid4()}">'
+            key = self._key_base + idea_id
+            key = f'<input type="hidden" name="client_key" value="{key:032x}">'
             forms += self._form(vote_url, key, "button--dot", self._text("+1 gommette"), about)
         mine = self.state.votes_by_idea.get(idea_id)
         if mine:

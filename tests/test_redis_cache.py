@@ -39,3 +39,18 @@ def test_the_cache_reuses_one_redis_client_per_pool():
     cache = RedisCache("redis://127.0.0.1:6379/0", {})
 
     assert cache._cache.get_client("a") is cache._cache.get_client("b", write=True)
+
+
+def test_the_rate_limit_counter_counts_in_one_window_and_expires():
+    if not os.environ.get("REDIS_URL"):
+        require_service("REDIS_URL is not set: no Redis cache to check")
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "territoire"})
+    key = f"test:hits:{uuid.uuid4().hex}"
+
+    counts = [cache.count_hit(key, 30) for _ in range(3)]
+    ttl = redis.Redis.from_url(os.environ["REDIS_URL"]).ttl(cache.make_key(key))
+
+    assert counts == [1, 2, 3]
+    assert cache.get(key) == 3
+    assert 0 < ttl <= 30  # the window is set once, by the first hit
+    cache.delete(key)

@@ -56,3 +56,20 @@ def current_version(table_id: int) -> int:
         version = Table.objects.filter(pk=table_id).values_list("version", flat=True).first() or 0
         cache.set(key, version, VERSION_TTL)
     return version
+
+
+# A participant's own part of the board during the vote (dots left, their votes) changes only
+# with their own votes: it is cached until then, so a poll reads it without a query.
+DOTS_TTL = 12 * 3600
+
+
+def dots_key(participant_id: int) -> str:
+    return f"events:dots:{participant_id}"
+
+
+def forget_dots(participant_id: int) -> None:
+    """Drop the participant's cached dots once the current transaction commits."""
+    from django.db import transaction
+
+    key = dots_key(participant_id)
+    transaction.on_commit(lambda: cache.delete(key))

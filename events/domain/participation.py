@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from events.domain.board import bump
+from events.domain.board import bump, forget_dots
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
 
@@ -138,6 +138,7 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
                 participant_id=participant.pk, idea_id=idea.pk, client_key=client_key
             )
             bump(participant.table_id, vote_count=1)
+            forget_dots(participant.pk)
     except (IntegrityError, _Refused) as failure:
         existing = Vote.objects.filter(participant_id=participant.pk, client_key=client_key)
         if existing := existing.first():
@@ -180,3 +181,4 @@ def withdraw_vote(*, participant: Participant, vote: Vote) -> None:
             Participant.objects.filter(pk=participant.pk).update(dots_left=F("dots_left") + 1)
             Idea.objects.filter(pk=vote.idea_id).update(vote_count=F("vote_count") - 1)
             bump(participant.table_id, vote_count=-1)
+            forget_dots(participant.pk)

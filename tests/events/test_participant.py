@@ -28,8 +28,8 @@ from tests.events.factories import (
 
 HTMX = {"HX-Request": "true"}
 # During the vote, after a change: the version, the table, its ideas (the board shared by the
-# table's phones); the participant's dots and votes.
-BOARD_RENDER_QUERIES = 4
+# table's phones); the participant's dots and votes are still cached from the first poll.
+BOARD_RENDER_QUERIES = 3
 # Another phone at the same table, once the board is rendered: its dots and its votes.
 PHONE_QUERIES = 2
 # The same page with the table behind the code not yet cached.
@@ -994,3 +994,30 @@ def test_a_deleted_table_or_participant_is_forgotten_by_the_phones(
     assert posted.status_code == 403
     assert board.status_code == 404
     assert not Idea.objects.exists()
+
+
+def test_the_phones_dots_follow_a_withdrawal_and_a_deleted_idea(
+    client, db, django_capture_on_commit_callbacks
+):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    first, second = IdeaFactory.create_batch(2, table=table)
+    join(client, table)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(vote_url(table, first), {"client_key": new_key()})
+        client.post(vote_url(table, second), {"client_key": new_key()})
+    assert "Il vous reste <strong>1</strong> gommette" in text(
+        client.get(board_url(table), headers=HTMX)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(withdraw_url(table, Vote.objects.get(idea=first)))
+    after_withdrawal = client.get(board_url(table), headers=HTMX)
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()  # an organiser removes it in the admin: its dot goes with it
+        bump(table.pk)
+    after_deletion = client.get(board_url(table), headers=HTMX)
+
+    assert "Il vous reste <strong>2</strong> gommettes" in text(after_withdrawal)
+    assert "dont 1 de vous" in text(after_withdrawal)
+    assert "dont 1 de vous" not in text(after_deletion)
+    assert "Retirer" not in text(after_deletion)
