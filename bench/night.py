@@ -651,9 +651,9 @@ async def play_night(
     client = Client(host, port, args.connections)
     night = Night(
         duration=args.duration,
-        ramp=min(15.0, args.duration / 4),
+        ramp=min(args.ramp, args.duration / 4),
         ideas_each=args.ideas_each,
-        dots_each=3,
+        dots_each=args.dots_each,
         retry_rate=args.retry_rate,
     )
     phones = [
@@ -1284,10 +1284,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.night", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of night (60)")
+    parser.add_argument("--duration", type=float, default=240.0, help="seconds of night (240)")
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--tables", type=int, default=30)
     parser.add_argument("--ideas-each", type=int, default=2, help="ideas per phone (2)")
+    parser.add_argument(
+        "--dots-each", type=int, default=3, help="dots each phone spends, at most 3 (3)"
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=60.0,
+        help="seconds over which the phones arrive and join (60; at most a quarter of the night)",
+    )
     parser.add_argument("--retry-rate", type=float, default=0.05, help="posts sent twice (0.05)")
     parser.add_argument("--connections", type=int, default=200, help="night connection cap")
     parser.add_argument("--probe-seconds", type=float, default=10.0)

@@ -46,27 +46,27 @@ def join_table(
         raise ParticipationRefused(_("Cette table est terminée."))
     if consent_to_be_named is None:
         consent_to_be_named = bool(registration and registration.consent_to_be_named)
-    with transaction.atomic():
-        participant, created = Participant.objects.get_or_create(
-            table=table,
-            key=key,
-            defaults={
-                "display_name": display_name.strip(),
-                "organisation_name": organisation_name.strip(),
-                "registration": registration,
-                "dots_left": table.dots_per_participant,
-                "consent_to_be_named": consent_to_be_named,
-            },
-        )
-        if created:
-            bump(table.pk, participant_count=1)
-        else:
-            participant.display_name = display_name.strip()
-            participant.organisation_name = organisation_name.strip()
-            participant.consent_to_be_named = consent_to_be_named
-            participant.save(
-                update_fields=["display_name", "organisation_name", "consent_to_be_named"]
+    fields = {
+        "display_name": display_name.strip(),
+        "organisation_name": organisation_name.strip(),
+        "consent_to_be_named": consent_to_be_named,
+    }
+    try:
+        # A new browser's key is new: one INSERT, no read first.
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                table=table,
+                key=key,
+                registration=registration,
+                dots_left=table.dots_per_participant,
+                **fields,
             )
+            bump(table.pk, participant_count=1)
+    except IntegrityError:  # the key is already seated here (unique per table): a new name
+        participant = Participant.objects.get(table=table, key=key)
+        for name, value in fields.items():
+            setattr(participant, name, value)
+        participant.save(update_fields=list(fields))
     return participant
 
 
