@@ -29,7 +29,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from events.domain.board import DOTS_TTL, current_version, dots_key
@@ -42,6 +42,13 @@ TEMPLATE = "events/table_participant.html"
 # however often the board changes.
 BOARD_TTL = 15 * 60
 MARKER = re.compile(r"<!--§(\w+)(?::(\d+))?-->")
+# The snippets' words, written out here so that makemessages finds them (translated per answer).
+YOUR_IDEA = gettext_noop("Votre idée")
+PLUS_ONE = gettext_noop("+1 gommette")
+WITHDRAW = gettext_noop("Retirer")
+ALL_DOTS_PLACED = gettext_noop("Toutes vos gommettes sont posées.")
+CHANGE_YOUR_MIND = gettext_noop("Changez d'avis : retirez une gommette pour la poser ailleurs.")
+NEW_PROJECTS = gettext_noop("De nouveaux projets sont nés : afficher")
 
 
 @dataclass
@@ -248,7 +255,7 @@ class _Snippets:
     def _tag(self, idea_id: int) -> str:
         if not self._is_mine(idea_id):
             return ""
-        return f'<span class="tag tag--mine">{self._text("Votre idée")}</span>'
+        return f'<span class="tag tag--mine">{self._text(YOUR_IDEA)}</span>'
 
     def _my(self, idea_id: int) -> str:
         count = len(self.state.votes_by_idea.get(idea_id, ()))
@@ -278,13 +285,13 @@ class _Snippets:
             # Each +1 button carries its own key: a double tap on it spends one dot.
             key = self._key_base + idea_id
             key = f'<input type="hidden" name="client_key" value="{key:032x}">'
-            forms += self._form(vote_url, key, "button--dot", self._text("+1 gommette"), about)
+            forms += self._form(vote_url, key, "button--dot", self._text(PLUS_ONE), about)
         mine = self.state.votes_by_idea.get(idea_id)
         if mine:
             url = escape(
                 reverse("vote_withdraw", kwargs={"code": self.board.code, "vote_id": mine[0]})
             )
-            label = self._text("Retirer")
+            label = self._text(WITHDRAW)
             forms += self._form(url, "", "button--secondary button--small", label, about)
         return f'<div class="idea__actions">{forms}</div>' if forms else ""
 
@@ -300,8 +307,8 @@ class _Snippets:
             ) % {"counter": left}
             hint = ""
         else:
-            count = self._text("Toutes vos gommettes sont posées.")
-            hint = self._text("Changez d'avis : retirez une gommette pour la poser ailleurs.")
+            count = self._text(ALL_DOTS_PLACED)
+            hint = self._text(CHANGE_YOUR_MIND)
             hint = f'<p class="dots-left__hint">{hint}</p>'
         dots = '<span class="dot"></span>' * left + '<span class="dot dot--used"></span>' * used
         return (
@@ -320,5 +327,5 @@ class _Snippets:
         if self._seen_count() == self.board.project_count:
             return ""
         url = escape(reverse("table_join", kwargs={"code": self.board.code}))
-        label = self._text("De nouveaux projets sont nés : afficher")
+        label = self._text(NEW_PROJECTS)
         return f'<a href="{url}?projets={self.board.project_count}#projets">{label}</a>'
