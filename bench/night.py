@@ -492,8 +492,12 @@ async def submit(
     *,
     retry_rate: float,
     follow: bool = True,
+    stored_key: str | None = None,
 ) -> bool:
     """An idea or a vote; sometimes first lost on a dropped connection and sent again.
+
+    ``stored_key``: the client key the server stores, when it is not the one sent (a vote's
+    is made from the board's vote-form key and the idea).
 
     Acknowledged means what the phone was shown: with htmx, a 200 whose notice is a success;
     otherwise (a plain 303, or htmx's 204 + HX-Refresh) a success flash message in Django's
@@ -525,7 +529,7 @@ async def submit(
             await open_page(client, rec, phone)
     if acked:
         target = acks.ideas if kind == "idea POST" else acks.votes
-        target.append((phone.code, fields["client_key"]))
+        target.append((phone.code, stored_key or fields["client_key"]))
     else:
         match = ERROR_NOTICE.search(response.body)
         reason = html.unescape(match.group(1).decode().strip()) if match else ""
@@ -552,6 +556,7 @@ async def post_idea(client, rec, acks, phone, *, retry_rate: float, follow: bool
 async def cast_vote(
     client, rec, acks, phone, idea_id: int, *, retry_rate: float, follow: bool = True
 ) -> bool:
+    key = uuid.uuid4()
     return await submit(
         client,
         rec,
@@ -559,9 +564,10 @@ async def cast_vote(
         phone,
         "vote POST",
         f"/t/{phone.code}/idees/{idea_id}/gommette/",
-        {"client_key": str(uuid.uuid4())},
+        {"client_key": str(key)},
         retry_rate=retry_rate,
         follow=follow,
+        stored_key=str(uuid.uuid5(key, f"idee-{idea_id}")),  # events.views.participant.vote_key
     )
 
 

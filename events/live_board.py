@@ -8,9 +8,10 @@ the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in o
 
 - ``mine:pk`` / ``tag:pk``: the idea is this participant's (class and "Votre idée" tag);
 - ``my:pk``: how many of the idea's dots are theirs;
-- ``act:pk``: their +1 and "Retirer" forms (vote phase), with their CSRF token and a fresh
-  client key per form;
-- ``dots``: their dots left; ``seen`` and ``news``: the projects their page already shows.
+- ``act:pk``: their "Retirer" form under an idea they put a dot on;
+- ``dots``: their dots left, and the one form (their CSRF token and client key) that every +1
+  button of the shared board submits; ``nodots``: the +1 buttons hidden once no dot is left;
+- ``seen`` and ``news``: the projects their page already shows.
 
 Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
 HTML from a participant. The per-phone snippets are built here with ``format_html`` rather
@@ -19,7 +20,7 @@ more than the whole shared board.
 """
 
 import re
-import secrets
+import uuid
 import zlib
 from dataclasses import dataclass, field, fields
 
@@ -44,7 +45,6 @@ BOARD_TTL = 15 * 60
 MARKER = re.compile(r"<!--§(\w+)(?::(\d+))?-->")
 # The snippets' words, written out here so that makemessages finds them (translated per answer).
 YOUR_IDEA = gettext_noop("Votre idée")
-PLUS_ONE = gettext_noop("+1 gommette")
 WITHDRAW = gettext_noop("Retirer")
 ALL_DOTS_PLACED = gettext_noop("Toutes vos gommettes sont posées.")
 CHANGE_YOUR_MIND = gettext_noop("Changez d'avis : retirez une gommette pour la poser ailleurs.")
@@ -65,8 +65,8 @@ class SharedBoard:
     html: str = ""
     # idea id → id of the participant who wrote it (the ideas shown at the top level)
     authors: dict[int, int] = field(default_factory=dict)
-    # idea id → (URL of its +1 form, the start of its text for the buttons' names), escaped
-    vote_targets: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # idea id → the start of its text, escaped, for the Retirer buttons' names
+    labels: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,10 +137,9 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
             idea_total += 1 + len(idea.merged_ideas)
             board.authors[idea.pk] = idea.participant_id
             if voting:
-                url = reverse("vote_cast", kwargs={"code": table.code, "idea_id": idea.pk})
                 about = idea.text if len(idea.text) <= 60 else idea.text[:59] + "…"
-                board.vote_targets[idea.pk] = (escape(url), escape(about))
-            idea.html = _idea_html(idea, show_votes=show_votes, voting=voting)
+                board.labels[idea.pk] = escape(about)
+            idea.html = _idea_html(idea, code=table.code, show_votes=show_votes, voting=voting)
     board.html = get_template(f"{TEMPLATE}#board").render(
         {"table": table, "groups": groups, "idea_total": idea_total}
     )
@@ -153,9 +152,10 @@ _IDEA_HTML: dict[tuple, str] = {}
 IDEA_HTML_KEPT = 20_000
 
 
-def _idea_html(idea, *, show_votes: bool, voting: bool) -> str:
+def _idea_html(idea, *, code: str, show_votes: bool, voting: bool) -> str:
     key = (
         get_language(),
+        code,
         idea.pk,
         idea.text,
         show_votes and idea.vote_count,
@@ -167,7 +167,7 @@ def _idea_html(idea, *, show_votes: bool, voting: bool) -> str:
         if len(_IDEA_HTML) >= IDEA_HTML_KEPT:
             _IDEA_HTML.clear()
         html = _IDEA_HTML[key] = get_template(f"{TEMPLATE}#idea").render(
-            {"idea": idea, "show_votes": show_votes, "voting": voting}
+            {"idea": idea, "code": code, "show_votes": show_votes, "voting": voting}
         )
     return html
 
@@ -220,13 +220,12 @@ class _Snippets:
         self.request, self.board, self.state = request, board, state
         self._csrf_input: str | None = None
         self._constants: dict[str, str] = {}
-        # Client keys: 96 random bits per answer, then the idea's id in the last 32 bits.
-        self._key_base = secrets.randbits(96) << 32
         self._fillers = {
             "mine": self._mine,
             "tag": self._tag,
             "my": self._my,
             "act": self._act,
+            "nodots": self._nodots,
             "dots": self._dots,
             "seen": self._seen,
             "news": self._news,
@@ -279,21 +278,31 @@ class _Snippets:
         )
 
     def _act(self, idea_id: int) -> str:
-        vote_url, about = self.board.vote_targets.get(idea_id, ("", ""))
-        forms = ""
-        if self.state.dots_left and vote_url:
-            # Each +1 button carries its own key: a double tap on it spends one dot.
-            key = self._key_base + idea_id
-            key = f'<input type="hidden" name="client_key" value="{key:032x}">'
-            forms += self._form(vote_url, key, "button--dot", self._text(PLUS_ONE), about)
+        """The "Retirer" form under an idea this phone put a dot on (the +1 is shared)."""
         mine = self.state.votes_by_idea.get(idea_id)
-        if mine:
-            url = escape(
-                reverse("vote_withdraw", kwargs={"code": self.board.code, "vote_id": mine[0]})
-            )
-            label = self._text(WITHDRAW)
-            forms += self._form(url, "", "button--secondary button--small", label, about)
-        return f'<div class="idea__actions">{forms}</div>' if forms else ""
+        if not mine:
+            return ""
+        kwargs = {"code": self.board.code, "vote_id": mine[0]}
+        url = escape(reverse("vote_withdraw", kwargs=kwargs))
+        label, about = self._text(WITHDRAW), self.board.labels.get(idea_id, "")
+        return self._form(url, "", "button--secondary button--small", label, about)
+
+    def _nodots(self) -> str:
+        return " board--no-dots" if not self.state.dots_left else ""
+
+    def _vote_form(self) -> str:
+        """The form every +1 button of the board submits (``form="vote-form"``, each button
+        with its idea's ``formaction``): this phone's CSRF token and client key. The server
+        makes the vote's key from this one and the idea, so a double tap on one button is one
+        dot and taps on two ideas are two."""
+        if not self.state.dots_left:
+            return ""
+        url = escape(reverse("table_join", kwargs={"code": self.board.code}))
+        key = f'<input type="hidden" name="client_key" value="{uuid.uuid4()}">'
+        return (
+            f'<form id="vote-form" method="post" action="{url}" hx-post="{url}" '
+            f'hx-swap="none">{self._csrf()}{key}</form>'
+        )
 
     def _dots(self) -> str:
         left = self.state.dots_left
@@ -314,6 +323,7 @@ class _Snippets:
         return (
             f'<div class="dots-left"><p class="dots-left__count">{count}</p>'
             f'<p class="dots-left__dots" aria-hidden="true">{dots}</p>{hint}</div>'
+            + self._vote_form()
         )
 
     def _seen_count(self) -> int:

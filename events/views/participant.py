@@ -7,6 +7,8 @@ redirect; htmx adds the live board (polled, answered 304 while nothing changed) 
 place with the re-rendered board.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -282,19 +284,39 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
         board = shared_board(ref.table_id, version=version)
         if board is None:
             raise Http404
-        if board.over or request.GET.get("phase", board.phase) != board.phase:
-            # The page around the board changes with the phase (idea form, vote buttons…).
+        page_phase = request.GET.get("phase", board.phase)
+        if board.over or (page_phase, board.phase) not in _SWAPPABLE_PHASES:
+            # The page around the board changes with the phase (idea form, projects…).
             return _refresh_page()
         seen = request.GET.get("projets", "")
         seen_projects = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 6 else None
         etag = _etag(board.table_id, board.version, participant_id)
-        response = HttpResponse(
-            _board_html(request, participant_id, board, seen_projects=seen_projects)
-        )
+        html = _board_html(request, participant_id, board, seen_projects=seen_projects)
+        if page_phase != board.phase:
+            html += _vote_opened(request)
+        response = HttpResponse(html)
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+# (phase the page was made for, the table's phase now): the board alone can follow. When the
+# vote opens, the idea form leaves the page and the new board comes in: 1,000 phones switched
+# at once by the control room do not all reload their page.
+_SWAPPABLE_PHASES = {(phase, phase) for phase in Phase.values} | {(Phase.IDEATION, Phase.VOTE)}
+
+
+def _vote_opened(request: HttpRequest) -> str:
+    """Out of band: the idea form removed, and a notice that the vote is open."""
+    notice = (
+        "success",
+        _("Le vote est ouvert : posez vos gommettes sur les idées que vous soutenez."),
+    )
+    context = {"notices": [notice], "oob": True}
+    return '<form id="idea-form" hx-swap-oob="delete"></form>' + render_to_string(
+        f"{PAGE}#notices", context, request
+    )
 
 
 def _etag(table_id: int, version: int, participant_id: int) -> str:
@@ -368,6 +390,12 @@ def _answer(
     return response
 
 
+def vote_key(form_key: uuid.UUID, idea_id: int) -> uuid.UUID:
+    """The vote's client key: the board's one vote form serves every +1 button, so its key
+    is made per idea (a retried or doubled tap on one idea is one dot; two ideas, two)."""
+    return uuid.uuid5(form_key, f"idee-{idea_id}")
+
+
 def _closed_notice() -> tuple[str, str]:
     return ("error", _("Cette table est terminée : elle ne prend plus de contributions."))
 
@@ -424,7 +452,7 @@ def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
         cast_vote(
             participant=seat,
             idea=Idea(pk=idea_id, table_id=ref.table_id),
-            client_key=form.cleaned_data["client_key"],
+            client_key=vote_key(form.cleaned_data["client_key"], idea_id),
         )
     except IdeaNotOnTable:
         raise Http404 from None

@@ -540,7 +540,9 @@ def test_vote_quota_refuses_the_fourth_dot_with_a_message(client, db):
     assert "Vous avez utilisé toutes vos gommettes." in response.content.decode()
     assert participant.dots_left == 0
     assert Vote.objects.filter(participant=participant).count() == 3
-    assert "+1 gommette" not in response.content.decode()
+    # The +1 buttons are the table's, hidden for this phone; the form they submit is gone.
+    assert 'class="board board--no-dots"' in response.content.decode()
+    assert 'id="vote-form"' not in response.content.decode()
 
 
 def test_vote_outside_the_vote_phase_is_refused(client, db):
@@ -823,13 +825,46 @@ def test_board_etag_is_per_participant(client, db):
 
 
 def test_board_asks_for_a_page_refresh_when_the_phase_changed(client, db):
-    table = TableFactory(phase=Phase.VOTE)
+    table = TableFactory(phase=Phase.FORMATION)
+    join(client, table)
+
+    response = client.get(board_url(table) + "?phase=vote", headers=HTMX)
+
+    assert response.status_code == 204
+    assert response["HX-Refresh"] == "true"
+
+
+def test_board_follows_the_vote_opening_without_a_page_reload(client, db):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    idea = IdeaFactory(table=table, text="Un bus numérique")
     join(client, table)
 
     response = client.get(board_url(table) + "?phase=ideation", headers=HTMX)
 
-    assert response.status_code == 204
-    assert response["HX-Refresh"] == "true"
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Refresh" not in response
+    assert html.lstrip().startswith('<section id="board"')
+    assert "?phase=vote" in html  # the next polls ask for the vote's board
+    assert '<form id="idea-form" hx-swap-oob="delete"></form>' in html
+    assert "Le vote est ouvert" in html
+    assert f'formaction="{vote_url(table, idea)}"' in html
+    assert 'id="vote-form"' in html
+
+
+def test_one_vote_form_serves_every_idea_and_a_double_tap_is_one_dot(client, db):
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    first, second = IdeaFactory.create_batch(2, table=table)
+    participant = join(client, table)
+    key = new_key()  # the board's one #vote-form key, sent whichever +1 is tapped
+
+    client.post(vote_url(table, first), {"client_key": key}, headers=HTMX)
+    client.post(vote_url(table, first), {"client_key": key}, headers=HTMX)  # double tap
+    client.post(vote_url(table, second), {"client_key": key}, headers=HTMX)
+
+    participant.refresh_from_db()
+    assert sorted(Vote.objects.values_list("idea_id", flat=True)) == sorted([first.pk, second.pk])
+    assert participant.dots_left == 1
 
 
 @pytest.mark.parametrize(
