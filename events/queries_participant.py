@@ -59,39 +59,59 @@ def forget_table_code(code: str) -> None:
     cache.delete(_table_ref_key(code))
 
 
-def _participant_ref_key(table_id: int, key: str) -> str:
+def _participant_ref_key(code: str, key: str) -> str:
     # The key is the participant's secret: the cache only sees a digest of it.
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"events:participant:{table_id}:{digest}"
+    return f"events:participant:{code}:{digest}"
 
 
 def remember_participant(participant: Participant) -> None:
+    """Cache who holds the participant's key at their table (call with ``participant.table``)."""
     cache.set(
-        _participant_ref_key(participant.table_id, participant.key),
-        participant.pk,
+        _participant_ref_key(participant.table.code, participant.key),
+        (participant.pk, participant.table_id),
         PARTICIPANT_REF_TTL,
     )
 
 
-def forget_participant(table_id: int, key: str) -> None:
+def forget_participant(code: str, key: str) -> None:
     """To call when a participant is deleted."""
-    cache.delete(_participant_ref_key(table_id, key))
+    cache.delete(_participant_ref_key(code, key))
 
 
-def participant_id_for(table_id: int, key: str) -> int | None:
-    """The id of the participant holding ``key`` at the table: from the cache, else one read."""
-    cache_key = _participant_ref_key(table_id, key)
-    participant_id = cache.get(cache_key)
-    if participant_id is None:
+def seat_for(code: str, key: str | None) -> tuple[TableRef | None, int | None]:
+    """The table behind a normalised code and the id of the participant holding ``key`` there.
+
+    Every poll and post starts here: both come from one cache round trip when cached (else
+    one indexed read each, then cached). ``(None, None)`` for an unknown code; ``(ref, None)``
+    without a key or for a key not seated at that table.
+    """
+    if not is_plausible_code(code):
+        return None, None
+    table_key = _table_ref_key(code)
+    participant_key = _participant_ref_key(code, key) if key else None
+    found = cache.get_many([table_key, participant_key] if participant_key else [table_key])
+    cached_table = found.get(table_key)
+    if cached_table is None:
+        ref = table_ref(code)
+        if ref is None:
+            return None, None
+    else:
+        ref = TableRef(*cached_table, code)
+    if not key:
+        return ref, None
+    seat = found.get(participant_key)
+    if seat is None or seat[1] != ref.table_id:  # not cached, or cached for a former code
         participant_id = (
-            Participant.objects.filter(table_id=table_id, key=key)
+            Participant.objects.filter(table_id=ref.table_id, key=key)
             .values_list("pk", flat=True)
             .first()
         )
         if participant_id is None:
-            return None
-        cache.set(cache_key, participant_id, PARTICIPANT_REF_TTL)
-    return participant_id
+            return ref, None
+        seat = (participant_id, ref.table_id)
+        cache.set(participant_key, seat, PARTICIPANT_REF_TTL)
+    return ref, seat[0]
 
 
 def participant_for(table_id: int, key: str) -> Participant | None:

@@ -22,7 +22,10 @@ def forget_deleted_table(sender, instance: Table, **kwargs) -> None:
 
 @receiver(post_delete, sender=Participant, dispatch_uid="events.forget_deleted_participant")
 def forget_deleted_participant(sender, instance: Participant, **kwargs) -> None:
-    transaction.on_commit(lambda: forget_participant(instance.table_id, instance.key))
+    # A table's deletion deletes its participants first: the table's row is still there.
+    code = Table.objects.filter(pk=instance.table_id).values_list("code", flat=True).first()
+    if code:
+        transaction.on_commit(lambda: forget_participant(code, instance.key))
 
 
 @receiver(post_delete, sender=Vote, dispatch_uid="events.forget_deleted_vote")

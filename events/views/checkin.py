@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from events.domain.checkin import (
@@ -63,8 +64,9 @@ def search_registrations(event: Event, text: str) -> QuerySet[Registration]:
 
 
 def clock(moment) -> str:
-    """18h42, in the event's local time."""
-    return format_date(timezone.localtime(moment), "H\\hi")
+    """18h42 in French, 18:42 in English, in the event's local time."""
+    # Translators: a time of day, in Django's date format syntax (French: 18h42).
+    return format_date(timezone.localtime(moment), pgettext("clock time format", "H\\hi"))
 
 
 def _desk_url(event: Event) -> str:

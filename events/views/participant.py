@@ -49,8 +49,8 @@ from events.queries_participant import (
     forget_table_code,
     normalise_code,
     participant_for,
-    participant_id_for,
     remember_participant,
+    seat_for,
     table_for_joining,
     table_is_over,
     table_projects,
@@ -91,11 +91,10 @@ def _seated(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant
     ``table_id`` and ``key`` are set, which is all the participation functions read.
     """
     code = normalise_code(code)
-    ref = table_ref(code)
+    key = _participant_key(request, code)
+    ref, participant_id = seat_for(code, key)
     if ref is None:
         raise Http404
-    key = _participant_key(request, code)
-    participant_id = participant_id_for(ref.table_id, key) if key else None
     if participant_id is None:
         return code, ref, None
     return code, ref, Participant(pk=participant_id, table_id=ref.table_id, key=key)
@@ -270,11 +269,10 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
     table's shared board (events/live_board.py) with this phone's part filled in.
     """
     code = normalise_code(code)
-    ref = table_ref(code)
+    key = _participant_key(request, code)
+    ref, participant_id = seat_for(code, key)
     if ref is None:
         raise Http404
-    key = _participant_key(request, code)
-    participant_id = participant_id_for(ref.table_id, key) if key else None
     if participant_id is None:
         return _not_seated(request, code, ref)
     version = current_version(ref.table_id)

@@ -427,3 +427,19 @@ def test_two_volunteers_tapping_at_once_check_in_once(cast):
     assert (len(first), len(late)) == (1, len(volunteers) - 1)
     assert registration.checked_in_at == first[0].checked_in_at
     assert {r.registration.checked_in_at for r in late} == {registration.checked_in_at}
+
+
+def test_the_desk_clock_reads_the_french_way_in_french_and_the_english_way_in_english():
+    import datetime
+
+    from django.utils import timezone, translation
+
+    from events.views.checkin import clock
+
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 22, 18, 42))
+    with translation.override("fr"):
+        french = clock(moment)
+    with translation.override("en"):
+        english = clock(moment)
+
+    assert (french, english) == ("18h42", "18:42")

@@ -13,6 +13,7 @@ from events.domain.board import bump
 from events.domain.participation import post_idea
 from events.enums import EventStatus, Phase
 from events.models import Idea, Participant, Table, TeamMember, Theme, Vote
+from events.queries_participant import forget_table_code
 from events.views.participant import cookie_name
 from tests.challenges.factories import ChallengeFactory
 from tests.events.factories import (
@@ -1056,3 +1057,21 @@ def test_the_phones_dots_follow_a_withdrawal_and_a_deleted_idea(
     assert "dont 1 de vous" in text(after_withdrawal)
     assert "dont 1 de vous" not in text(after_deletion)
     assert "Retirer" not in text(after_deletion)
+
+
+def test_a_seat_cached_under_a_code_that_moved_to_another_table_is_not_trusted(client, db):
+    table = TableFactory(code="OLD1")
+    join(client, table)
+    client.get(board_url(table), headers=HTMX)  # the seat is cached under OLD1
+    table.code = "NEW1"
+    table.save()
+    other = TableFactory(code="OLD1")
+    forget_table_code("OLD1")
+
+    response = client.post(
+        reverse("idea_post", kwargs={"code": "OLD1"}),
+        {"text": "Sur quelle table ?", "client_key": new_key()},
+    )
+
+    assert response.status_code == 403
+    assert not Idea.objects.filter(table=other).exists()
