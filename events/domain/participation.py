@@ -7,11 +7,12 @@ finds the row it already made instead of making a second one.
 import secrets
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from events.domain.board import bump, forget_dots
+from events.domain import one_statement
+from events.domain.board import bump, forget_dots, forget_versions
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
 
@@ -77,22 +78,32 @@ def post_idea(*, participant: Participant, text: str, client_key: uuid.UUID) -> 
     ``Participant(pk=…, table_id=…)`` it knows from its cookie. Idempotent on ``client_key``:
     a retried request returns the idea already posted, whatever the phase is by then.
     Raises ParticipationRefused outside the ideas phase or for an empty text.
-    Side effects: one Idea row; the table's board bumped. Two statements in one transaction
-    when all goes well: the phase is checked by the bump itself.
+    Side effects: one Idea row; the table's board bumped. One statement on PostgreSQL
+    (``one_statement.py``), else two in one transaction: the phase is checked by the bump.
     """
     text = text.strip()
     if not text:
         raise ParticipationRefused(_("Écrivez votre idée avant de l'envoyer."))
     try:
-        with transaction.atomic():
-            idea = Idea.objects.create(
-                table_id=participant.table_id,
+        if connection.vendor == "postgresql":
+            idea = _one_statement(
+                one_statement.insert_idea,
                 participant_id=participant.pk,
+                table_id=participant.table_id,
                 text=text,
                 client_key=client_key,
             )
-            if not bump(participant.table_id, only_if=Q(phase=Phase.IDEATION), idea_count=1):
-                raise _Refused
+            forget_versions([participant.table_id])
+        else:
+            with transaction.atomic():
+                idea = Idea.objects.create(
+                    table_id=participant.table_id,
+                    participant_id=participant.pk,
+                    text=text,
+                    client_key=client_key,
+                )
+                if not bump(participant.table_id, only_if=Q(phase=Phase.IDEATION), idea_count=1):
+                    raise _Refused
     except (IntegrityError, _Refused) as failure:
         # A retry of a post that went through finds its idea, even if the phase closed since.
         existing = Idea.objects.filter(table_id=participant.table_id, client_key=client_key)
@@ -112,7 +123,8 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
     """Spend one of the participant's dots on an idea of their table.
 
     Only the ids are read (``participant.pk``, ``participant.table_id``, ``idea.pk``): every
-    check is made by the writes themselves, in one transaction. The dot is taken by a
+    check is made by the writes themselves, in one statement on PostgreSQL
+    (``one_statement.py``), else in one transaction. The dot is taken by a
     conditional UPDATE (``dots_left > 0``, the table in its vote phase) under a check
     constraint that forbids a negative count; the idea's count by one that requires the idea
     on this table and not merged. Idempotent on ``client_key``: a retried request returns the
@@ -121,24 +133,18 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
     Side effects: one Vote row; the participant's dots, the idea's and table's counts, the board.
     """
     try:
-        with transaction.atomic():
-            # The phase through EXISTS, not a join: with a join Django moves every condition
-            # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
-            # row a concurrent vote just changed.
-            voting = Table.objects.filter(pk=OuterRef("table_id"), phase=Phase.VOTE)
-            taken = Participant.objects.filter(
-                Exists(voting), pk=participant.pk, dots_left__gt=0
-            ).update(dots_left=F("dots_left") - 1)
-            counted = taken and Idea.objects.filter(
-                pk=idea.pk, table_id=participant.table_id, merged_into__isnull=True
-            ).update(vote_count=F("vote_count") + 1)
-            if not counted:
-                raise _Refused
-            vote = Vote.objects.create(
-                participant_id=participant.pk, idea_id=idea.pk, client_key=client_key
+        if connection.vendor == "postgresql":
+            vote = _one_statement(
+                one_statement.insert_vote,
+                participant_id=participant.pk,
+                table_id=participant.table_id,
+                idea_id=idea.pk,
+                client_key=client_key,
             )
-            bump(participant.table_id, vote_count=1)
+            forget_versions([participant.table_id])
             forget_dots(participant.pk)
+        else:
+            vote = _cast_vote_through_the_orm(participant, idea, client_key)
     except (IntegrityError, _Refused) as failure:
         existing = Vote.objects.filter(participant_id=participant.pk, client_key=client_key)
         if existing := existing.first():
@@ -148,6 +154,43 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
         raise _vote_refusal(participant, idea) from None
     if participant.dots_left is not None:  # a loaded participant, not a handle
         participant.dots_left = max(participant.dots_left - 1, 0)
+    return vote
+
+
+def _one_statement(write, **arguments):
+    """Run a write of ``one_statement.py``; raise _Refused when it wrote nothing. Inside a
+    transaction already open (a test's, a caller's), in a savepoint, so that a refusal or a
+    repeated key leaves that transaction usable."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            row = write(**arguments)
+    else:
+        row = write(**arguments)
+    if row is None:
+        raise _Refused
+    return row
+
+
+def _cast_vote_through_the_orm(participant: Participant, idea: Idea, client_key) -> Vote:
+    """cast_vote's writes elsewhere than on PostgreSQL, in one transaction."""
+    with transaction.atomic():
+        # The phase through EXISTS, not a join: with a join Django moves every condition
+        # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
+        # row a concurrent vote just changed.
+        voting = Table.objects.filter(pk=OuterRef("table_id"), phase=Phase.VOTE)
+        taken = Participant.objects.filter(
+            Exists(voting), pk=participant.pk, dots_left__gt=0
+        ).update(dots_left=F("dots_left") - 1)
+        counted = taken and Idea.objects.filter(
+            pk=idea.pk, table_id=participant.table_id, merged_into__isnull=True
+        ).update(vote_count=F("vote_count") + 1)
+        if not counted:
+            raise _Refused
+        vote = Vote.objects.create(
+            participant_id=participant.pk, idea_id=idea.pk, client_key=client_key
+        )
+        bump(participant.table_id, vote_count=1)
+        forget_dots(participant.pk)
     return vote
 
 

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from events.domain import one_statement
 from events.domain.board import current_version
 from events.domain.participation import (
     ParticipationRefused,
@@ -288,3 +289,17 @@ def test_join_team_refusals(db, phase, contact, same_table):
         join_team(participant=participant, project=project, **contact)
 
     assert not TeamMember.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "columns"),
+    ((Idea, one_statement.IDEA_COLUMNS), (Vote, one_statement.VOTE_COLUMNS)),
+)
+def test_the_single_statement_writes_fill_every_required_column(model, columns):
+    required = {
+        field.column
+        for field in model._meta.concrete_fields
+        if not field.null and not field.primary_key
+    }
+
+    assert required <= set(columns), f"{model.__name__}: add {required - set(columns)}"

@@ -1,5 +1,6 @@
-"""The dot quota under concurrency, on PostgreSQL: two requests racing for a participant's last
-dot make one vote, never two (the conditional UPDATE and the check constraint hold it)."""
+"""Votes under concurrency, on PostgreSQL: two requests racing for a participant's last dot make
+one vote, never two (the conditional UPDATE and the check constraint hold it), and the same vote
+sent twice at once is stored once (the unique key undoes the second statement)."""
 
 import threading
 import uuid
@@ -54,3 +55,38 @@ def test_two_concurrent_votes_for_the_last_dot_make_exactly_one_vote():
     assert Vote.objects.filter(participant=participant).count() == 1
     assert participant.dots_left == 0
     assert sum(Idea.objects.filter(table=table).values_list("vote_count", flat=True)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_vote_sent_twice_at_once_is_one_vote_and_one_dot():
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL needed (set DATABASE_URL) for a real concurrent retry")
+    table = TableFactory(phase=Phase.VOTE, dots_per_participant=3)
+    idea = IdeaFactory(table=table)
+    participant = ParticipantFactory(table=table, dots_left=3)
+    key = uuid.uuid4()
+    barrier = threading.Barrier(2, timeout=10)
+    votes: list[int] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        try:
+            me = Participant.objects.get(pk=participant.pk)
+            barrier.wait()
+            vote = cast_vote(participant=me, idea=idea, client_key=key)
+            with lock:
+                votes.append(vote.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    participant.refresh_from_db()
+    idea.refresh_from_db()
+    assert len(votes) == 2 and votes[0] == votes[1]  # both answered with the same vote
+    assert Vote.objects.filter(participant=participant).count() == 1
+    assert (participant.dots_left, idea.vote_count) == (2, 1)
