@@ -1300,8 +1300,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--ramp",
         type=float,
-        default=60.0,
-        help="seconds over which the phones arrive and join (60; at most a quarter of the night)",
+        default=120.0,
+        help="seconds over which the phones arrive and join (120; at most a quarter of the night)",
     )
     parser.add_argument("--retry-rate", type=float, default=0.05, help="posts sent twice (0.05)")
     parser.add_argument("--connections", type=int, default=200, help="night connection cap")

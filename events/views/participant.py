@@ -11,11 +11,13 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -380,7 +382,9 @@ def _answer(
     context = {"table": ref, "idea_form": idea_form, "notices": [notice] if notice else []}
     context["oob"] = True
     html = render_to_string(f"{PAGE}#notices", context, request)
-    if idea_form is not None:
+    if idea_form is not None and not idea_form.is_bound:
+        html += _fresh_idea_form(request, ref)
+    elif idea_form is not None:
         html += render_to_string(f"{PAGE}#idea_form", context, request)
     response = HttpResponse(html)
     if succeeded:
@@ -392,6 +396,30 @@ def vote_key(form_key: uuid.UUID, idea_id: int) -> uuid.UUID:
     """The vote's client key: the board's one vote form serves every +1 button, so its key
     is made per idea (a retried or doubled tap on one idea is one dot; two ideas, two)."""
     return uuid.uuid5(form_key, f"idee-{idea_id}")
+
+
+# The empty idea form each posted idea brings back, rendered once per table and language with
+# stand-ins for the two values that are each answer's own (its CSRF token, a new client key).
+_FRESH_IDEA_FORMS: dict[tuple[str, str], str] = {}
+_CSRF_STAND_IN = "csrf-stand-in-0d5c1b"
+_KEY_STAND_IN = "key-stand-in-8e02f4"
+
+
+def _fresh_idea_form(request: HttpRequest, ref: TableRef) -> str:
+    """The ideas form, empty, out of band, with a new client key."""
+    cache_key = (get_language(), ref.code)
+    html = _FRESH_IDEA_FORMS.get(cache_key)
+    if html is None:
+        form = IdeaForm()
+        form.__dict__["render_key"] = _KEY_STAND_IN  # the cached_property, set beforehand
+        context = {"table": ref, "idea_form": form, "oob": True, "csrf_token": _CSRF_STAND_IN}
+        html = render_to_string(f"{PAGE}#idea_form", context)
+        if len(_FRESH_IDEA_FORMS) >= 500:
+            _FRESH_IDEA_FORMS.clear()
+        _FRESH_IDEA_FORMS[cache_key] = html
+    return html.replace(_CSRF_STAND_IN, get_token(request)).replace(
+        _KEY_STAND_IN, str(uuid.uuid4())
+    )
 
 
 def _closed_notice() -> tuple[str, str]:

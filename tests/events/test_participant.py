@@ -1075,3 +1075,29 @@ def test_a_seat_cached_under_a_code_that_moved_to_another_table_is_not_trusted(c
 
     assert response.status_code == 403
     assert not Idea.objects.filter(table=other).exists()
+
+
+def test_each_fresh_idea_form_has_its_own_key_and_a_valid_token(client, db):
+    table = TableFactory()
+    join(client, table)
+    keys = []
+    for text in ("Première idée", "Deuxième idée"):
+        response = client.post(
+            idea_url(table), {"text": text, "client_key": new_key()}, headers=HTMX
+        )
+        html = response.content.decode()
+        assert "stand-in" not in html
+        assert 'name="csrfmiddlewaretoken" value="' in html
+        keys.append(html.split('name="client_key" value="')[1].split('"')[0])
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.cookies = client.cookies
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    posted = csrf_client.post(
+        idea_url(table),
+        {"text": "Avec le jeton", "client_key": keys[1], "csrfmiddlewaretoken": token},
+    )
+
+    assert keys[0] != keys[1] and all(uuid.UUID(key) for key in keys)
+    assert posted.status_code == 303
+    assert Idea.objects.count() == 3
