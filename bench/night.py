@@ -790,14 +790,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int, worker_class: str, threads: int, log_path: Path):
+def start_gunicorn(
+    env: dict, port: int, worker_class: str, threads: int, log_path: Path, workers: int = 2
+):
     cmd = [
         str(Path(PYTHON).with_name("gunicorn")),
         "territoire.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--worker-class",
         worker_class,
         "--backlog",
@@ -1290,7 +1292,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.night", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--duration", type=float, default=240.0, help="seconds of night (240)")
+    parser.add_argument("--duration", type=float, default=480.0, help="seconds of night (480)")
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--tables", type=int, default=30)
     parser.add_argument("--ideas-each", type=int, default=2, help="ideas per phone (2)")
@@ -1311,6 +1313,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--probe-phones", type=int, default=1500, help="fresh phones for the write probes"
     )
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--threads", type=int, default=4, help="per worker, with gthread")
     parser.add_argument(
         "--connection-close",
@@ -1334,7 +1337,7 @@ def main(argv: list[str] | None = None) -> int:
     random.seed(args.seed)
     Client.close_each = args.connection_close
     env = bench_env(f"bench-night-{uuid.uuid4().hex}")
-    worker_desc = f"{args.worker_class}, 2 workers" + (
+    worker_desc = f"{args.worker_class}, {args.workers} workers" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
     worker_desc += ", clients send Connection: close" if args.connection_close else ", keep-alive"
@@ -1356,7 +1359,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     try:
         server = start_gunicorn(
-            env, port, args.worker_class, args.threads, workdir / "gunicorn.log"
+            env, port, args.worker_class, args.threads, workdir / "gunicorn.log", args.workers
         )
     except RuntimeError as exc:
         log(f"SETUP FAILED: {exc}")

@@ -73,3 +73,12 @@ def forget_dots(participant_id: int) -> None:
 
     key = dots_key(participant_id)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+def forget_after_vote(table_id: int, participant_id: int) -> None:
+    """A vote's two cached values (the board's version, the voter's dots), dropped once the
+    current transaction commits, in one cache call."""
+    from django.db import transaction
+
+    keys = [_version_key(table_id), dots_key(participant_id)]
+    transaction.on_commit(lambda: cache.delete_many(keys))

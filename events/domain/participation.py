@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from events.domain import one_statement
-from events.domain.board import bump, forget_dots, forget_versions
+from events.domain.board import bump, forget_after_vote, forget_dots, forget_versions
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
 
@@ -141,8 +141,7 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
                 idea_id=idea.pk,
                 client_key=client_key,
             )
-            forget_versions([participant.table_id])
-            forget_dots(participant.pk)
+            forget_after_vote(participant.table_id, participant.pk)
         else:
             vote = _cast_vote_through_the_orm(participant, idea, client_key)
     except (IntegrityError, _Refused) as failure:
