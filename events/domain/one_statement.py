@@ -80,20 +80,10 @@ def insert_idea(
 ) -> Idea | None:
     """The idea, posted with the table's counters and version in the same statement; None when
     the table is not in its ideas phase. IntegrityError when the key was used at this table."""
-    params = {
-        "table": table_id,
-        "phase": Phase.IDEATION.value,
-        "participant": participant_id,
-        "text": text,
-        "key": client_key,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_idea_sql(), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [row[0], table_id, participant_id, text, client_key, 0, row[1]]
-    return Idea.from_db(connection.alias, ["id", *IDEA_COLUMNS], values)
+    params = {"table": table_id, "phase": Phase.IDEATION.value, "participant": participant_id}
+    known = {"table_id": table_id, "participant_id": participant_id, "vote_count": 0}
+    known.update(text=text, client_key=client_key)
+    return _write(Idea, _idea_sql(), {**params, "text": text, "key": client_key}, known)
 
 
 def insert_vote(
@@ -102,17 +92,20 @@ def insert_vote(
     """The vote, its dot taken and the idea's and table's counters moved in the same
     statement; None when refused (not the vote phase, no dot left, an idea not on the table or
     merged). IntegrityError when the participant already used the key."""
-    params = {
-        "table": table_id,
-        "phase": Phase.VOTE.value,
-        "idea": idea_id,
-        "participant": participant_id,
-        "key": client_key,
-    }
+    params = {"table": table_id, "phase": Phase.VOTE.value, "idea": idea_id}
+    params.update(participant=participant_id, key=client_key)
+    known = {"participant_id": participant_id, "idea_id": idea_id, "client_key": client_key}
+    return _write(Vote, _vote_sql(), params, known)
+
+
+def _write(model, sql: str, params: dict, known: dict):
+    """Run the statement; the row it made (as if loaded: its id and creation time from
+    RETURNING, the rest from ``known``), or None when it wrote nothing."""
     with connection.cursor() as cursor:
-        cursor.execute(_vote_sql(), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    values = [row[0], participant_id, idea_id, client_key, row[1]]
-    return Vote.from_db(connection.alias, ["id", *VOTE_COLUMNS], values)
+    values = {**known, "id": row[0], "created_at": row[1]}
+    names = ["id", *(IDEA_COLUMNS if model is Idea else VOTE_COLUMNS)]
+    return model.from_db(connection.alias, names, [values[name] for name in names])

@@ -105,18 +105,27 @@ def post_idea(*, participant: Participant, text: str, client_key: uuid.UUID) -> 
                 if not bump(participant.table_id, only_if=Q(phase=Phase.IDEATION), idea_count=1):
                     raise _Refused
     except (IntegrityError, _Refused) as failure:
-        # A retry of a post that went through finds its idea, even if the phase closed since.
-        existing = Idea.objects.filter(table_id=participant.table_id, client_key=client_key)
-        if existing := existing.first():
-            return existing
-        if isinstance(failure, IntegrityError):
-            raise
-        raise ParticipationRefused(_("La phase des idées est close à cette table.")) from None
+        return _first_send_or_refusal(
+            failure,
+            Idea.objects.filter(table_id=participant.table_id, client_key=client_key),
+            lambda: ParticipationRefused(_("La phase des idées est close à cette table.")),
+        )
     return idea
 
 
 class _Refused(Exception):
     """Raised inside a transaction to roll it back; the reason is looked up afterwards."""
+
+
+def _first_send_or_refusal(failure: Exception, first_send, refusal):
+    """After a write that did not go through: the row the first send of this client key made
+    (a retry, even if the phase closed since), else the failure (a key clash we cannot
+    explain) or the refusal, built only now since finding its reason may take queries."""
+    if (row := first_send.first()) is not None:
+        return row
+    if isinstance(failure, IntegrityError):
+        raise failure
+    raise refusal() from None
 
 
 def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) -> Vote:
@@ -145,12 +154,11 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
         else:
             vote = _cast_vote_through_the_orm(participant, idea, client_key)
     except (IntegrityError, _Refused) as failure:
-        existing = Vote.objects.filter(participant_id=participant.pk, client_key=client_key)
-        if existing := existing.first():
-            return existing
-        if isinstance(failure, IntegrityError):
-            raise
-        raise _vote_refusal(participant, idea) from None
+        return _first_send_or_refusal(
+            failure,
+            Vote.objects.filter(participant_id=participant.pk, client_key=client_key),
+            lambda: _vote_refusal(participant, idea),
+        )
     if participant.dots_left is not None:  # a loaded participant, not a handle
         participant.dots_left = max(participant.dots_left - 1, 0)
     return vote
