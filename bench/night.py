@@ -567,7 +567,7 @@ async def cast_vote(
         {"client_key": str(key)},
         retry_rate=retry_rate,
         follow=follow,
-        stored_key=str(uuid.uuid5(key, f"idee-{idea_id}")),  # events.views.participant.vote_key
+        stored_key=str(uuid.uuid5(key, f"idee-{idea_id}")),  # participant_actions.vote_key
     )
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from events.views import checkin, console, control, participant, registration, signs, synthesis
+from events.views import (
+    checkin,
+    console,
+    control,
+    participant,
+    participant_actions,
+    registration,
+    signs,
+    synthesis,
+)
 
 urlpatterns = [
     # Public: the event, registering, the ticket
@@ -24,15 +33,21 @@ urlpatterns = [
     path("t/<str:code>/qr.svg", signs.table_qr, name="table_qr"),
     path("t/<str:code>/", participant.table_join, name="table_join"),
     path("t/<str:code>/tableau/", participant.table_board, name="table_board"),
-    path("t/<str:code>/idees/", participant.idea_post, name="idea_post"),
-    path("t/<str:code>/idees/<int:idea_id>/gommette/", participant.vote_cast, name="vote_cast"),
+    path("t/<str:code>/idees/", participant_actions.idea_post, name="idea_post"),
+    path(
+        "t/<str:code>/idees/<int:idea_id>/gommette/",
+        participant_actions.vote_cast,
+        name="vote_cast",
+    ),
     path(
         "t/<str:code>/gommettes/<int:vote_id>/retirer/",
-        participant.vote_withdraw,
+        participant_actions.vote_withdraw,
         name="vote_withdraw",
     ),
     path(
-        "t/<str:code>/projets/<int:project_id>/rejoindre/", participant.team_join, name="team_join"
+        "t/<str:code>/projets/<int:project_id>/rejoindre/",
+        participant_actions.team_join,
+        name="team_join",
     ),
     # Facilitators: the table console
     path("espace/tables/<str:code>/", console.console, name="console"),
