@@ -14,9 +14,9 @@ the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in o
 - ``seen`` and ``news``: the projects their page already shows.
 
 Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
-HTML from a participant. The per-phone snippets are built here with ``format_html`` rather
-than templates: there are up to two per idea per poll, and a template render each would cost
-more than the whole shared board.
+HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
+rendered from templates: there can be several per idea per poll, and a template render each
+would cost more than filling the whole board.
 """
 
 import re
