@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 
 from events.enums import EventStatus, Phase, RegistrationStatus
-from events.models import FormedProject, Idea, Participant, Registration, Table, TeamMember, Vote
+from events.models import FormedProject, Idea, Participant, Registration, Table, TeamMember
 
 CODE_PATTERN = re.compile(r"[A-Z0-9]{1,8}")
 TABLE_REF_TTL = 3600
@@ -205,15 +205,6 @@ def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
     if loose.ideas or not groups:
         groups.append(loose)
     return groups
-
-
-def my_votes_by_idea(participant: Participant) -> dict[int, list[int]]:
-    """The participant's dots: idea id → ids of their votes on it, latest first."""
-    votes: dict[int, list[int]] = {}
-    rows = Vote.objects.filter(participant=participant).order_by("-created_at", "-pk")
-    for vote_id, idea_id in rows.values_list("pk", "idea_id"):
-        votes.setdefault(idea_id, []).append(vote_id)
-    return votes
 
 
 def table_projects(table: Table, participant: Participant, *, project_id: int | None = None):

@@ -388,30 +388,35 @@ def update_synthesis_contribution(
         text_max_length=CONTRIBUTION_TEXT_MAX_LENGTH,
         consent_to_be_named=consent_to_be_named,
     )
-    contribution.participant = participant
-    contribution.person_name = name
-    contribution.organisation_name = organisation
-    contribution.text = text
-    contribution.consent_to_be_named = consent
-    with transaction.atomic():
-        contribution.save(
-            update_fields=[
-                "participant",
-                "person_name",
-                "organisation_name",
-                "text",
-                "consent_to_be_named",
-            ]
-        )
-        bump(table.pk)
+    _save_and_bump(
+        contribution,
+        participant=participant,
+        person_name=name,
+        organisation_name=organisation,
+        text=text,
+        consent_to_be_named=consent,
+    )
     return contribution
 
 
 def delete_synthesis_contribution(*, contribution: SynthesisContribution) -> None:
     """Side effects: the contribution deleted; board bumped."""
+    _delete_and_bump(contribution)
+
+
+def _save_and_bump(item: SynthesisContribution | Quote, **values) -> None:
+    """Set ``values`` on a contribution or quote, save just those fields, bump the board."""
+    for name, value in values.items():
+        setattr(item, name, value)
     with transaction.atomic():
-        contribution.delete()
-        bump(contribution.table_id)
+        item.save(update_fields=list(values))
+        bump(item.table_id)
+
+
+def _delete_and_bump(item: SynthesisContribution | Quote) -> None:
+    with transaction.atomic():
+        item.delete()
+        bump(item.table_id)
 
 
 def add_quote(
@@ -474,30 +479,20 @@ def update_quote(
         text_max_length=QUOTE_TEXT_MAX_LENGTH,
         consent_to_be_named=consent_to_be_named,
     )
-    quote.participant = participant
-    quote.text = text
-    quote.speaker_name = name
-    quote.organisation_name = organisation
-    quote.consent_to_be_named = consent
-    with transaction.atomic():
-        quote.save(
-            update_fields=[
-                "participant",
-                "text",
-                "speaker_name",
-                "organisation_name",
-                "consent_to_be_named",
-            ]
-        )
-        bump(table.pk)
+    _save_and_bump(
+        quote,
+        participant=participant,
+        text=text,
+        speaker_name=name,
+        organisation_name=organisation,
+        consent_to_be_named=consent,
+    )
     return quote
 
 
 def delete_quote(*, quote: Quote) -> None:
     """Side effects: the quote deleted; board bumped."""
-    with transaction.atomic():
-        quote.delete()
-        bump(quote.table_id)
+    _delete_and_bump(quote)
 
 
 def redirect_newcomers(*, table: Table, to_table: Table) -> Table:

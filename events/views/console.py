@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from events.domain.facilitation import (
-    MAX_PHASE_MINUTES,
     FacilitationRefused,
     form_project,
     merge_ideas,
@@ -36,6 +35,7 @@ from events.domain.facilitation import (
     unmerge_idea,
 )
 from events.enums import Phase
+from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 
@@ -121,17 +121,6 @@ def synthesis_url(table: Table, anchor: str = "") -> str:
 
 
 # Forms ------------------------------------------------------------------------------------------
-
-
-class PhaseForm(forms.Form):
-    phase = forms.ChoiceField(label=gettext_lazy("Phase"), choices=Phase.choices)
-    minutes = forms.IntegerField(
-        label=gettext_lazy("Minuteur (minutes)"),
-        required=False,
-        min_value=1,
-        max_value=MAX_PHASE_MINUTES,
-        help_text=gettext_lazy("Laissez vide pour une phase sans minuteur."),
-    )
 
 
 class ProjectForm(forms.Form):
@@ -299,11 +288,7 @@ def phase(request: HttpRequest, code: str) -> HttpResponse:
     table = get_table_for_console(request, code)
     form = PhaseForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Choisissez une phase, et une durée entre 1 et %(max)d minutes.")
-            % {"max": MAX_PHASE_MINUTES},
-        )
+        messages.error(request, PhaseForm.refusal())
         return see_other(console_url(table))
     set_phase(
         table=table,

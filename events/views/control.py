@@ -6,7 +6,6 @@ query (the sum of the tables' versions, their number, and the people checked in)
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,17 +14,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from events.domain.facilitation import (
-    MAX_PHASE_MINUTES,
     FacilitationRefused,
     redirect_newcomers,
     set_phase_for_event,
 )
 from events.enums import Phase
+from events.forms_facilitation import PhaseForm
 from events.models import Event, Table
 from events.queries_live import (
     control_room_rows,
@@ -53,16 +52,6 @@ def get_event_for(request: HttpRequest, slug: str, perm: str) -> Event:
     if not request.user.has_perm(perm, event):
         raise PermissionDenied
     return event
-
-
-class EventPhaseForm(forms.Form):
-    phase = forms.ChoiceField(label=gettext_lazy("Phase"), choices=Phase.choices)
-    minutes = forms.IntegerField(
-        label=gettext_lazy("Minuteur (minutes)"),
-        required=False,
-        min_value=1,
-        max_value=MAX_PHASE_MINUTES,
-    )
 
 
 # The plenary screen -----------------------------------------------------------------------------
@@ -143,7 +132,6 @@ def control_url(event: Event, anchor: str = "") -> str:
 def control_room(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     context = _control_context(event) | {
-        "phase_form": EventPhaseForm(),
         "phases": Phase.choices,
     }
     return with_etag(render(request, "events/control_room.html", context), context["etag"])
@@ -167,13 +155,9 @@ def control_live(request: HttpRequest, slug: str) -> HttpResponse:
 def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a phase, with its timer, on every table of the event at once."""
     event = get_event_for(request, slug, "events.use_control_room")
-    form = EventPhaseForm(request.POST)
+    form = PhaseForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Choisissez une phase, et une durée entre 1 et %(max)d minutes.")
-            % {"max": MAX_PHASE_MINUTES},
-        )
+        messages.error(request, PhaseForm.refusal())
         return see_other(control_url(event))
     phase, minutes = form.cleaned_data["phase"], form.cleaned_data["minutes"]
     moved = set_phase_for_event(event=event, phase=phase, minutes=minutes, by=request.user)

@@ -256,13 +256,10 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
     participant behind the cookie and the board's version are all cached. A changed one is the
     table's shared board (events/live_board.py) with this phone's part filled in.
     """
-    code = normalise_code(code)
-    key = _participant_key(request, code)
-    ref, participant_id = seat_for(code, key)
-    if ref is None:
-        raise Http404
-    if participant_id is None:
+    code, ref, seat = seated(request, code)
+    if seat is None:
         return not_seated(request, code, ref)
+    participant_id = seat.pk
     version = current_version(ref.table_id)
     etag = _etag(ref.table_id, version, participant_id)
     response = get_conditional_response(request, etag=etag)
