@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "simple_history",
     # ours, lowest layer first
     "territoire",
     "challenges",
