@@ -10,7 +10,6 @@ place with the re-rendered board.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
@@ -32,6 +31,7 @@ from events.forms_participant import (
 )
 from events.live_board import SharedBoard, personal_board, phone_state, shared_board
 from events.models import FormedProject, Participant
+from events.notices import notices_html
 from events.queries_live import sibling_with_room
 from events.queries_participant import (
     TableRef,
@@ -302,10 +302,7 @@ def _vote_opened(request: HttpRequest) -> str:
         "success",
         _("Le vote est ouvert : posez vos gommettes sur les idées que vous soutenez."),
     )
-    context = {"notices": [notice], "oob": True}
-    return '<form id="idea-form" hx-swap-oob="delete"></form>' + render_to_string(
-        f"{PAGE}#notices", context, request
-    )
+    return '<form id="idea-form" hx-swap-oob="delete"></form>' + notices_html([notice], oob=True)
 
 
 def _etag(table_id: int, version: int, participant_id: int) -> str:

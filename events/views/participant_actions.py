@@ -33,6 +33,7 @@ from events.forms_participant import (
     VoteForm,
 )
 from events.models import FormedProject, Idea, Participant, Vote
+from events.notices import notices_html
 from events.queries_participant import (
     TableRef,
     participant_for,
@@ -102,12 +103,11 @@ def _answer(
         if notice:
             _add_message(request, notice)
         return refresh_page()
-    context = {"table": ref, "idea_form": idea_form, "notices": [notice] if notice else []}
-    context["oob"] = True
-    html = render_to_string(f"{PAGE}#notices", context, request)
+    html = notices_html([notice] if notice else [], oob=True)
     if idea_form is not None and not idea_form.is_bound:
         html += _fresh_idea_form(request, ref)
     elif idea_form is not None:
+        context = {"table": ref, "idea_form": idea_form, "oob": True}
         html += render_to_string(f"{PAGE}#idea_form", context, request)
     response = HttpResponse(html)
     if succeeded:
@@ -275,7 +275,7 @@ def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
         "oob": True,
         "can_join": participant.table.phase == Phase.FORMATION,
     }
-    html = render_to_string(f"{PAGE}#project", context, request) + render_to_string(
-        f"{PAGE}#notices", context, request
+    html = render_to_string(f"{PAGE}#project", context, request) + notices_html(
+        context["notices"], oob=True
     )
     return HttpResponse(html)
