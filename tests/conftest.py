@@ -3,10 +3,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from projects.models import Project
 from territoire.celery import app as celery_app
 from territoire.enums import Role
 from territoire.models import Territory, User
 from tests.factories import MembershipFactory, TerritoryFactory, UserFactory
+from tests.projects.factories import ProjectFactory, ProjectMemberFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -69,6 +71,10 @@ class Cast:
     other_organiser: User
     stranger: User
     superuser: User
+    # A published project of ``territory``, coached by ``coach``, whose team ``team_member``
+    # joined (an account and no role in any territory).
+    project: Project
+    team_member: User
 
     def role_users(self) -> dict[str, User | None]:
         return {
@@ -80,6 +86,7 @@ class Cast:
             "official": self.official,
             "other_organiser": self.other_organiser,
             "superuser": self.superuser,
+            "team_member": self.team_member,
         }
 
 
@@ -91,14 +98,21 @@ def member(territory: Territory, role: str, **user_fields) -> User:
 def cast(db) -> Cast:
     territory = TerritoryFactory(name="Métropole A", slug="metropole-a")
     other = TerritoryFactory(name="Vallée B", slug="vallee-b")
-    return Cast(
-        territory=territory,
-        other_territory=other,
-        organiser=member(territory, Role.ORGANISER, email="orga@example.org"),
-        facilitator=member(territory, Role.FACILITATOR, email="anim@example.org"),
-        coach=member(territory, Role.COACH, email="coach@example.org"),
-        official=member(territory, Role.OFFICIAL, email="elu@example.org"),
-        other_organiser=member(other, Role.ORGANISER, email="orga-b@example.org"),
-        stranger=UserFactory(email="inconnu@example.org"),
-        superuser=UserFactory(email="root@example.org", is_superuser=True, is_staff=True),
+    cast = {
+        "territory": territory,
+        "other_territory": other,
+        "organiser": member(territory, Role.ORGANISER, email="orga@example.org"),
+        "facilitator": member(territory, Role.FACILITATOR, email="anim@example.org"),
+        "coach": member(territory, Role.COACH, email="coach@example.org"),
+        "official": member(territory, Role.OFFICIAL, email="elu@example.org"),
+        "other_organiser": member(other, Role.ORGANISER, email="orga-b@example.org"),
+        "stranger": UserFactory(email="inconnu@example.org"),
+        "superuser": UserFactory(email="root@example.org", is_superuser=True, is_staff=True),
+    }
+    project = ProjectFactory(
+        territory=territory, name="Bus numérique", slug="bus-numerique", coach=cast["coach"]
     )
+    team_member = ProjectMemberFactory(
+        project=project, user=UserFactory(email="equipe@example.org"), full_name="Awa Équipe"
+    ).user
+    return Cast(**cast, project=project, team_member=team_member)

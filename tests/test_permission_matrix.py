@@ -27,6 +27,7 @@ from tests.events.factories import (
     TableFactory,
     VoteFactory,
 )
+from tests.accompaniment import matrix as accompaniment_matrix
 from tests.factories import InvitationFactory, OrganisationFactory
 
 ROLES = (
@@ -38,6 +39,7 @@ ROLES = (
     "official",
     "other_organiser",
     "superuser",
+    "team_member",  # an accepted member of cast.project's team, no role in any territory
 )
 LOGIN = "login"
 
@@ -87,7 +89,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "admin:index": ADMIN_PAGE,
     "admin:login": answers(403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302),
     "admin:logout": answers(
-        405, anonymous=LOGIN, stranger=403, facilitator=403, coach=403, official=403
+        405,
+        anonymous=LOGIN,
+        stranger=403,
+        facilitator=403,
+        coach=403,
+        official=403,
+        team_member=403,
     ),
     "admin:password_change": ADMIN_PAGE,
     "admin:password_change_done": ADMIN_PAGE,
@@ -242,6 +250,10 @@ for _model in ("organisation", "membership", "invitation"):
         ),
     }
 
+# The accompaniment (accompaniment/): its rows live in tests/accompaniment/matrix.py.
+ACCOMPANIMENT_URLS = accompaniment_matrix.expected(answers, LOGIN)
+EXPECTED |= ACCOMPANIMENT_URLS
+
 
 def _walk(patterns, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern, str]]:
     for entry in patterns:
@@ -316,6 +328,7 @@ def _objects(cast) -> dict[str, object]:
         "domain": domain,
         "user": cast.facilitator,
         "emailaddress": cast.facilitator.emailaddress_set.get(),
+        **accompaniment_matrix.objects(cast),
     }
 
 
@@ -375,6 +388,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
         kwargs = {"app_label": "territoire"}
     elif key == "admin:auth_user_password_change":
         kwargs = {"id": cast.facilitator.pk}
+    elif key in ACCOMPANIMENT_URLS:
+        return accompaniment_matrix.url(key, cast, objects)
     elif key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
         model = key.split("_")[-2]
         kwargs = {"object_id": objects[model].pk}
