@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from challenges.domain.signups import confirmation_token
 from territoire.enums import Role
 from territoire.models import Membership
+from tests.accompaniment import matrix as accompaniment_matrix
 from tests.challenges.factories import (
     ChallengeFactory,
     ContributionFactory,
@@ -27,7 +28,6 @@ from tests.events.factories import (
     TableFactory,
     VoteFactory,
 )
-from tests.accompaniment import matrix as accompaniment_matrix
 from tests.factories import InvitationFactory, OrganisationFactory
 
 ROLES = (

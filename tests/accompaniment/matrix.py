@@ -1,0 +1,68 @@
+"""The accompaniment's rows of tests/test_permission_matrix.py: who reaches which URL, the
+objects the URLs need, and their parameters. Kept here so the shared matrix only includes them."""
+
+from django.urls import reverse
+
+from tests.accompaniment.factories import (
+    JobRecordFactory,
+    MilestoneFactory,
+    MilestoneTemplateFactory,
+    NeedFactory,
+    NeedMatchFactory,
+    ResourceOfferFactory,
+)
+
+READ_ONLY_MODELS = ("needmatch", "milestone", "jobrecord")
+EDITABLE_MODELS = ("milestonetemplate", "resourceoffer")
+
+
+def expected(answers, login: str) -> dict[str, dict[str, object]]:
+    """The declared answers of every accompaniment URL, given the matrix's ``answers`` helper."""
+    admin_page = answers(403, anonymous=login, organiser=200, other_organiser=200, superuser=200)
+    object_of_a = answers(403, anonymous=login, organiser=200, other_organiser=302, superuser=200)
+    redirect = answers(403, anonymous=login, organiser=302, other_organiser=302, superuser=302)
+    nobody = answers(403, anonymous=login)
+    rows: dict[str, dict[str, object]] = {}
+    for model in EDITABLE_MODELS + READ_ONLY_MODELS:
+        read_only = model in READ_ONLY_MODELS
+        rows |= {
+            f"admin:accompaniment_{model}_changelist": admin_page,
+            f"admin:accompaniment_{model}_add": nobody if read_only else admin_page,
+            f"admin:accompaniment_{model}_history": object_of_a,
+            f"admin:accompaniment_{model}_delete": nobody if read_only else object_of_a,
+            f"admin:accompaniment_{model}_change": object_of_a,
+            f"admin:accompaniment_{model}_<object>": redirect,
+        }
+    for model in ("milestone", "jobrecord"):
+        # django-simple-history's pages answer 403 (not the admin's redirect) to another
+        # territory's organiser.
+        history = object_of_a | {"other_organiser": 403}
+        rows[f"admin:accompaniment_{model}_history"] = history
+        rows[f"admin:accompaniment_{model}_simple_history"] = history
+    return rows
+
+
+def objects(cast) -> dict[str, object]:
+    """One object of territory A per accompaniment model, on ``cast.project``."""
+    need = NeedFactory(project=cast.project)
+    milestone = MilestoneFactory(project=cast.project, title="Prototype")
+    job = JobRecordFactory(project=cast.project)
+    return {
+        "milestonetemplate": MilestoneTemplateFactory(territory=cast.territory),
+        "resourceoffer": ResourceOfferFactory(territory=cast.territory),
+        "need": need,
+        "needmatch": NeedMatchFactory(need=need),
+        "milestone": milestone,
+        "jobrecord": job,
+    }
+
+
+def url(key: str, cast, objects: dict[str, object]) -> str:
+    if key.endswith("_simple_history"):
+        model = key.removeprefix("admin:accompaniment_").removesuffix("_simple_history")
+        target = objects[model]
+        return reverse(key, args=[target.pk, target.history.earliest().history_id])
+    if key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
+        model = key.split("_")[-2]
+        return reverse(key, kwargs={"object_id": objects[model].pk})
+    return reverse(key)
