@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unconfirmed-signups": {
         "task": "challenges.purge_unconfirmed_signups",
         "schedule": 24 * 3600,
+    },
+    # Once a day, in the morning: the digest's unique (person, day) makes a second run harmless.
+    "send-accompaniment-reminders": {
+        "task": "accompaniment.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -9,6 +9,7 @@ from tests.accompaniment.factories import (
     MilestoneTemplateFactory,
     NeedFactory,
     NeedMatchFactory,
+    ReminderPreferenceFactory,
     ResourceOfferFactory,
 )
 
@@ -39,6 +40,10 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         history = object_of_a | {"other_organiser": 403}
         rows[f"admin:accompaniment_{model}_history"] = history
         rows[f"admin:accompaniment_{model}_simple_history"] = history
+    # Reminders: the digest's link works for whoever holds it (the token is the secret); the
+    # same page from one's space needs a sign-in.
+    rows["reminder_preferences"] = answers(200)
+    rows["my_reminder_preferences"] = answers(200, anonymous=login)
     return rows
 
 
@@ -54,6 +59,7 @@ def objects(cast) -> dict[str, object]:
         "needmatch": NeedMatchFactory(need=need),
         "milestone": milestone,
         "jobrecord": job,
+        "reminderpreference": ReminderPreferenceFactory(user=cast.team_member),
     }
 
 
@@ -62,6 +68,8 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
         model = key.removeprefix("admin:accompaniment_").removesuffix("_simple_history")
         target = objects[model]
         return reverse(key, args=[target.pk, target.history.earliest().history_id])
+    if key == "reminder_preferences":
+        return reverse(key, kwargs={"token": objects["reminderpreference"].token})
     if key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
         model = key.split("_")[-2]
         return reverse(key, kwargs={"object_id": objects[model].pk})
