@@ -8,9 +8,9 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from events.domain.participation import ParticipationRefused, cast_vote
+from events.domain.participation import ParticipationRefused, cast_vote, post_idea
 from events.enums import Phase
-from events.models import Idea, Participant, Vote
+from events.models import Idea, Participant, Table, Vote
 from tests.conftest import require_service
 from tests.events.factories import IdeaFactory, ParticipantFactory, TableFactory
 
@@ -90,3 +90,37 @@ def test_the_same_vote_sent_twice_at_once_is_one_vote_and_one_dot():
     assert len(votes) == 2 and votes[0] == votes[1]  # both answered with the same vote
     assert Vote.objects.filter(participant=participant).count() == 1
     assert (participant.dots_left, idea.vote_count) == (2, 1)
+
+
+def _drop_connection_from_the_server() -> None:
+    """Terminate this thread's database connection from another session, as a server restart
+    or a network cut would."""
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_and_an_idea_on_a_connection_the_server_dropped_reconnect_and_go_through():
+    """The two writes skip Django's per-request health check: a dropped connection must not
+    turn into a server error; they reconnect and run again (idempotent on their key)."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL needed (set DATABASE_URL) to drop a real connection")
+    table = TableFactory(phase=Phase.VOTE)
+    idea = IdeaFactory(table=table)
+    participant = ParticipantFactory(table=table, dots_left=2)
+
+    for _dot in range(2):
+        _drop_connection_from_the_server()
+        cast_vote(participant=participant, idea=idea, client_key=uuid.uuid4())
+    Table.objects.filter(pk=table.pk).update(phase=Phase.IDEATION)
+    _drop_connection_from_the_server()
+    post_idea(participant=participant, text="Un bus numérique", client_key=uuid.uuid4())
+
+    assert Vote.objects.filter(participant=participant).count() == 2
+    assert Idea.objects.filter(table=table, text="Un bus numérique").count() == 1
