@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccompanimentConfig(AppConfig):
     name = "accompaniment"
     verbose_name = _("Accompagnement")
+
+    def ready(self) -> None:
+        from accompaniment import links  # noqa: F401  (registers the links and sections)

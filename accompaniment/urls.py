@@ -1,15 +1,50 @@
 from django.urls import path
 
-from accompaniment.views import reminders
+from accompaniment.views import jobs, milestones, needs, portfolio, reminders, space, updates
 
 PROJECT = "espace/projets/<slug:territory>/<slug:slug>/"
 TERRITORY = "espace/territoires/<slug:territory>/"
 
-urlpatterns: list = [
-    # A project's space and a territory's follow-up: added as their views land.
+urlpatterns = [
     # Reminders: from the digest's link (no sign-in, the token is the secret) or one's space.
     path("rappels/<str:token>/", reminders.reminder_preferences, name="reminder_preferences"),
     path("espace/rappels/", reminders.my_reminder_preferences, name="my_reminder_preferences"),
+    # A project's space
+    path(PROJECT, space.project_space, name="project_space"),
+    path(f"{PROJECT}historique/", space.project_history, name="project_history"),
+    path(f"{PROJECT}rendez-vous/", space.meeting_notes, name="meeting_notes"),
+    path(f"{PROJECT}plan/demarrer/", milestones.plan_start, name="plan_start"),
+    path(f"{PROJECT}jalons/ajouter/", milestones.milestone_add, name="milestone_add"),
+    path(f"{PROJECT}jalons/<int:pk>/", milestones.milestone_edit, name="milestone_edit"),
+    path(f"{PROJECT}jalons/<int:pk>/atteint/", milestones.milestone_done, name="milestone_done"),
+    path(
+        f"{PROJECT}jalons/<int:pk>/rouvrir/", milestones.milestone_reopen, name="milestone_reopen"
+    ),
+    path(
+        f"{PROJECT}jalons/<int:pk>/supprimer/",
+        milestones.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(
+        f"{PROJECT}jalons/<int:pk>/preuve/",
+        milestones.milestone_evidence,
+        name="milestone_evidence",
+    ),
+    path(f"{PROJECT}nouvelles/", updates.update_list, name="update_list"),
+    path(f"{PROJECT}emplois/", jobs.job_list, name="job_list"),
+    path(f"{PROJECT}emplois/<int:pk>/corriger/", jobs.job_correct, name="job_correct"),
+    path(f"{PROJECT}emplois/<int:pk>/verifier/", jobs.job_verify, name="job_verify"),
+    path(f"{PROJECT}emplois/<int:pk>/renvoyer/", jobs.job_return, name="job_return"),
+    path(f"{PROJECT}emplois/<int:pk>/preuve/", jobs.job_evidence, name="job_evidence"),
+    path(f"{PROJECT}besoins/", needs.need_list, name="need_list"),
+    path(f"{PROJECT}besoins/<int:pk>/clore/", needs.need_close, name="need_close"),
+    # A territory's follow-up
+    path(f"{TERRITORY}portefeuille/", portfolio.portfolio, name="portfolio"),
+    path(f"{TERRITORY}besoins/", needs.needs_across, name="needs_across"),
+    path(
+        f"{TERRITORY}besoins/<int:pk>/mettre-en-relation/",
+        needs.need_match,
+        name="need_match",
+    ),
+    path(f"{TERRITORY}ressources/", needs.resource_list, name="resource_list"),
 ]
-
-__all__ = ["PROJECT", "TERRITORY", "path"]

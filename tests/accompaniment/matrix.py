@@ -1,7 +1,7 @@
 """The accompaniment's rows of tests/test_permission_matrix.py: who reaches which URL, the
 objects the URLs need, and their parameters. Kept here so the shared matrix only includes them."""
 
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from tests.accompaniment.factories import (
     JobRecordFactory,
@@ -34,6 +34,41 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
             f"admin:accompaniment_{model}_change": object_of_a,
             f"admin:accompaniment_{model}_<object>": redirect,
         }
+    # A project's space: its readers (team, coach, the territory's organisers, coaches and
+    # officials); everyone else gets a 404, as if the project did not exist.
+    read = answers(
+        404, anonymous=login, organiser=200, coach=200, official=200, superuser=200, team_member=200
+    )
+    change = read | {"official": 403}  # officials read, never write
+    post_only = answers(405, anonymous=login)
+    no_file = answers(404, anonymous=login)  # the matrix's objects carry no evidence file
+    rows |= {
+        "project_space": read,
+        "project_history": read,
+        "update_list": read,
+        "job_list": read,
+        "need_list": read,
+        "meeting_notes": change,  # not the officials': see accompaniment/rules.py
+        "plan_start": change,
+        "milestone_add": change,
+        "milestone_edit": change,
+        "milestone_done": change,
+        "job_correct": change,
+        "milestone_reopen": post_only,
+        "milestone_delete": post_only,
+        "job_verify": post_only,
+        "job_return": post_only,
+        "need_close": post_only,
+        "need_match": post_only,
+        "milestone_evidence": no_file,
+        "job_evidence": no_file,
+        # A territory's follow-up.
+        "portfolio": answers(
+            403, anonymous=login, organiser=200, coach=200, official=200, superuser=200
+        ),
+        "needs_across": answers(403, anonymous=login, organiser=200, coach=200, superuser=200),
+        "resource_list": answers(403, anonymous=login, organiser=200, coach=200, superuser=200),
+    }
     for model in ("milestone", "jobrecord"):
         # django-simple-history's pages answer 403 (not the admin's redirect) to another
         # territory's organiser.
@@ -63,6 +98,14 @@ def objects(cast) -> dict[str, object]:
     }
 
 
+def _route_params(key: str) -> list[str]:
+    for pattern in get_resolver().url_patterns:
+        for entry in getattr(pattern, "url_patterns", [pattern]):
+            if getattr(entry, "name", None) == key:
+                return list(entry.pattern.regex.groupindex)
+    raise KeyError(key)
+
+
 def url(key: str, cast, objects: dict[str, object]) -> str:
     if key.endswith("_simple_history"):
         model = key.removeprefix("admin:accompaniment_").removesuffix("_simple_history")
@@ -70,6 +113,13 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
         return reverse(key, args=[target.pk, target.history.earliest().history_id])
     if key == "reminder_preferences":
         return reverse(key, kwargs={"token": objects["reminderpreference"].token})
+    if not key.startswith("admin:"):
+        params = _route_params(key)
+        values = {"territory": cast.territory.slug, "slug": cast.project.slug}
+        if "pk" in params:
+            target = {"milestone": "milestone", "job": "jobrecord", "need": "need"}
+            values["pk"] = objects[target[key.split("_")[0]]].pk
+        return reverse(key, kwargs={name: values[name] for name in params})
     if key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
         model = key.split("_")[-2]
         return reverse(key, kwargs={"object_id": objects[model].pk})

@@ -1,0 +1,119 @@
+"""Needs of the projects and the territory's resources that answer them."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accompaniment.domain.errors import Refused
+from accompaniment.enums import NeedKind, NeedStatus
+from accompaniment.models import Need, NeedMatch, ResourceOffer
+from projects.models import Project
+from territoire.models import Organisation, Territory, User
+from territoire.tasks import task_send_email
+
+
+def state_need(*, project: Project, kind: str, description: str, by: User | None) -> Need:
+    """The team states a need (funding, premises, mentoring…).
+
+    Raises Refused for an unknown kind or an empty description. Side effects: one Need row.
+    """
+    if kind not in NeedKind.values:
+        raise Refused(_("Choisissez le type de besoin."), field="kind")
+    if not description.strip():
+        raise Refused(_("Décrivez ce dont le projet a besoin."), field="description")
+    return Need.objects.create(project=project, kind=kind, description=description.strip())
+
+
+def close_need(*, need: Need, status: str, by: User | None) -> Need:
+    """Close a need: met, or given up. Raises Refused for a need already closed.
+
+    Side effects: the need's status.
+    """
+    if status not in (NeedStatus.MET, NeedStatus.CLOSED):
+        raise Refused(_("Dites si le besoin est satisfait ou abandonné."))
+    updated = Need.objects.filter(pk=need.pk, status=NeedStatus.OPEN).update(status=status)
+    if not updated:
+        raise Refused(_("Ce besoin est déjà clos."))
+    need.status = status
+    return need
+
+
+def record_offer(
+    *,
+    territory: Territory,
+    kind: str,
+    title: str,
+    contact_name: str,
+    contact_email: str,
+    description: str = "",
+    organisation: Organisation | None = None,
+    by: User | None,
+) -> ResourceOffer:
+    """An organiser records what a local actor offers the territory's projects.
+
+    Raises Refused for an organisation of another territory. Side effects: one ResourceOffer.
+    """
+    if organisation is not None and organisation.territory_id != territory.pk:
+        raise Refused(_("Cette organisation n'est pas de ce territoire."), field="organisation")
+    return ResourceOffer.objects.create(
+        territory=territory,
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        description=description,
+        contact_name=contact_name,
+        contact_email=contact_email,
+    )
+
+
+def match_need(*, need: Need, offer: ResourceOffer, by: User | None, note: str = "") -> NeedMatch:
+    """Put a project's need in touch with a resource offer; both sides are told by e-mail.
+
+    Raises Refused for an offer of another territory, an unavailable offer, a closed need or a
+    match already made. Side effects: one NeedMatch row; after commit, one e-mail to each team
+    member with an account and one to the offer's contact.
+    """
+    project = need.project
+    if offer.territory_id != project.territory_id:
+        raise Refused(_("Cette ressource n'est pas proposée sur ce territoire."))
+    if not offer.is_available:
+        raise Refused(_("Cette ressource n'est plus disponible."))
+    if need.status != NeedStatus.OPEN:
+        raise Refused(_("Ce besoin est clos."))
+    try:
+        with transaction.atomic():
+            match = NeedMatch.objects.create(need=need, offer=offer, note=note, matched_by=by)
+    except IntegrityError:
+        raise Refused(_("Ce besoin et cette ressource sont déjà mis en relation.")) from None
+    transaction.on_commit(lambda: send_match_emails(match=match))
+    return match
+
+
+def send_match_emails(*, match: NeedMatch) -> int:
+    """Tell the project's team (members with an account) and the offer's contact about a match.
+
+    Returns the number of e-mails queued. Side effects: e-mail tasks.
+    """
+    need, offer = match.need, match.offer
+    project = need.project
+    space_url = settings.SITE_URL + reverse(
+        "need_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
+    )
+    context = {"match": match, "need": need, "offer": offer, "project": project}
+    team = sorted(
+        {m.user.email for m in project.members.select_related("user") if m.user_id is not None}
+    )
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Une ressource pour votre besoin : %(offer)s") % {"offer": offer.title}
+        body = render_to_string("accompaniment/email/match_team.txt", {**context, "url": space_url})
+        for email in team:
+            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
+            sent += 1
+        subject = _("Mise en relation avec le projet %(project)s") % {"project": project.name}
+        body = render_to_string("accompaniment/email/match_offer.txt", context)
+        task_send_email.delay_on_commit(subject=subject, body=body, to=[offer.contact_email])
+    return sent + 1

@@ -1,0 +1,206 @@
+"""Reads the accompaniment's pages share: job totals, a project's health, the portfolio, the
+history of a project. Every function here runs a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accompaniment.domain.plans import plan_month
+from accompaniment.enums import JobStatus
+from accompaniment.models import JobRecord, Milestone, ProjectUpdate
+from projects.models import Project
+from territoire.models import Territory
+
+SILENCE_DAYS = 30
+
+
+class Health:
+    ON_TRACK = "on_track"
+    LATE = "late"
+    SILENT = "silent"
+
+
+def _job_sums(records: QuerySet[JobRecord]) -> dict[str, object]:
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
+    return records.aggregate(
+        verified_jobs=Coalesce(Sum("number", filter=Q(status=JobStatus.VERIFIED)), 0),
+        verified_fte=Coalesce(Sum("fte", filter=Q(status=JobStatus.VERIFIED)), zero),
+        declared_jobs=Coalesce(Sum("number", filter=Q(status=JobStatus.DECLARED)), 0),
+        declared_fte=Coalesce(Sum("fte", filter=Q(status=JobStatus.DECLARED)), zero),
+    )
+
+
+def job_totals(project: Project) -> dict[str, object]:
+    """The project's jobs, derived from its records: verified ones, and declared ones awaiting
+    verification apart (returned ones count nowhere). One query."""
+    return _job_sums(JobRecord.objects.filter(project=project))
+
+
+def territory_job_totals(territory: Territory) -> dict[str, object]:
+    """The same totals over every project of the territory. One query."""
+    return _job_sums(JobRecord.objects.filter(project__territory=territory))
+
+
+def _sum_subquery(status: str) -> Subquery:
+    return Subquery(
+        JobRecord.objects.filter(project=OuterRef("pk"), status=status)
+        .values("project")
+        .annotate(total=Sum("number"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
+
+
+def with_follow_up(projects: QuerySet[Project], today: datetime.date) -> QuerySet[Project]:
+    """Annotate each project with what its health needs, in the same query: milestones done,
+    late and open, the next milestone's title and date, the last update, verified and declared
+    jobs. Subqueries rather than joins, so that the counts do not multiply each other."""
+    open_milestones = Milestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True)
+    next_milestone = open_milestones.filter(due_on__gte=today).order_by("due_on", "order", "pk")
+
+    def count(queryset: QuerySet) -> Subquery:
+        return Subquery(
+            queryset.values("project").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    return projects.select_related("plan", "coach").annotate(
+        milestones_done=Coalesce(
+            count(Milestone.objects.filter(project=OuterRef("pk"), done_on__isnull=False)), 0
+        ),
+        milestones_late=Coalesce(count(open_milestones.filter(due_on__lt=today)), 0),
+        milestones_total=Coalesce(count(Milestone.objects.filter(project=OuterRef("pk"))), 0),
+        next_milestone_title=Subquery(next_milestone.values("title")[:1]),
+        next_milestone_due=Subquery(next_milestone.values("due_on")[:1]),
+        last_update_at=Subquery(
+            ProjectUpdate.objects.filter(project=OuterRef("pk"))
+            .values("project")
+            .annotate(last=Max("created_at"))
+            .values("last")
+        ),
+        verified_jobs=Coalesce(_sum_subquery(JobStatus.VERIFIED), 0),
+        declared_jobs=Coalesce(_sum_subquery(JobStatus.DECLARED), 0),
+    )
+
+
+def health_of(project: Project, now: datetime.datetime) -> str:
+    """Late milestones first (the most urgent), then silence: no update for 30 days (counted
+    from the plan's start when there is none yet)."""
+    if project.milestones_late:
+        return Health.LATE
+    since = project.last_update_at
+    plan = getattr(project, "plan", None)
+    if since is None and plan is not None:
+        since = datetime.datetime.combine(plan.starts_on, datetime.time(), tzinfo=now.tzinfo)
+    if since is not None and now - since > datetime.timedelta(days=SILENCE_DAYS):
+        return Health.SILENT
+    return Health.ON_TRACK
+
+
+@dataclass
+class PortfolioRow:
+    project: Project
+    health: str
+    month: int | None
+    months: int | None
+
+
+def portfolio(
+    territory: Territory,
+    *,
+    now: datetime.datetime,
+    health: str | None = None,
+    status: str | None = None,
+) -> list[PortfolioRow]:
+    """Every project of the territory with its health, month of plan and figures. One query."""
+    projects = Project.objects.filter(territory=territory).order_by("name")
+    if status:
+        projects = projects.filter(status=status)
+    today = now.date()
+    rows = []
+    for project in with_follow_up(projects, today):
+        plan = getattr(project, "plan", None)
+        row = PortfolioRow(
+            project=project,
+            health=health_of(project, now),
+            month=plan_month(plan, today) if plan else None,
+            months=plan.months if plan else None,
+        )
+        if health is None or row.health == health:
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: object
+    what: str
+    label: str
+    kind: str
+    fields: list[tuple[str, object, object]] = field(default_factory=list)
+
+
+def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list[Change]:
+    """Turn a model's history rows (oldest first) into changes with the fields that moved."""
+    previous: dict[int, object] = {}
+    changes = []
+    for record in history.select_related("history_user").order_by("history_date", "history_id"):
+        before = previous.get(record.id)
+        moved = []
+        if before is not None and record.history_type == "~":
+            for name in tracked:
+                old, new = getattr(before, name), getattr(record, name)
+                if old != new:
+                    moved.append((record._meta.get_field(name).verbose_name, old, new))
+        previous[record.id] = record
+        changes.append(
+            Change(
+                when=record.history_date,
+                who=record.history_user,
+                what=record.history_type,
+                label=label_of(record),
+                kind=kind,
+                fields=moved,
+            )
+        )
+    return changes
+
+
+def project_history(project: Project, limit: int = 200) -> list[Change]:
+    """Who changed what, when: the project, its milestones and job records, newest first.
+    Three queries."""
+    changes = _changes(
+        Project.history.filter(id=project.pk),
+        "project",
+        lambda r: r.name,
+        ["name", "pitch", "description", "status", "is_public", "coach_id"],
+    )
+    changes += _changes(
+        Milestone.history.filter(project_id=project.pk),
+        "milestone",
+        lambda r: r.title,
+        ["title", "due_on", "done_on", "evidence_note", "evidence_link", "evidence_file"],
+    )
+    changes += _changes(
+        JobRecord.history.filter(project_id=project.pk),
+        "job",
+        lambda r: f"{r.number} x {r.get_contract_display()} ({r.occurred_on:%d/%m/%Y})",
+        ["occurred_on", "number", "contract", "fte", "kind", "status", "return_reason"],
+    )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

@@ -1,0 +1,159 @@
+"""Needs and resources: the team's needs, the organisers' offers and matches."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accompaniment.domain import needs
+from accompaniment.domain.errors import Refused
+from accompaniment.enums import NeedStatus
+from accompaniment.forms import MatchForm, NeedForm, OfferForm, apply_refusal
+from accompaniment.models import Need, NeedMatch, ResourceOffer
+from accompaniment.views.common import project_for, project_kwargs, territory_for
+from territoire.models import Organisation
+
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+@login_required
+@GET_OR_POST
+def need_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    project = project_for(request, territory, slug, "accompaniment.read_project_space")
+    can_change = request.user.has_perm("accompaniment.change_project_space", project)
+    form = NeedForm()
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = NeedForm(request.POST)
+        if form.is_valid():
+            try:
+                needs.state_need(project=project, by=request.user, **form.cleaned_data)
+            except Refused as refusal:
+                apply_refusal(form, refusal)
+            else:
+                messages.success(request, _("Besoin enregistré : l'équipe d'organisation le voit."))
+                return redirect("need_list", **project_kwargs(project))
+    matches = NeedMatch.objects.select_related("offer__organisation")
+    return render(
+        request,
+        "accompaniment/need_list.html",
+        {
+            "project": project,
+            "needs": project.needs.prefetch_related(Prefetch("matches", queryset=matches)),
+            "form": form if can_change else None,
+            "OPEN": NeedStatus.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_close(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+    project = project_for(request, territory, slug, "accompaniment.change_project_space")
+    need = get_object_or_404(Need, project=project, pk=pk)
+    try:
+        needs.close_need(need=need, status=request.POST.get("status", ""), by=request.user)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Besoin clos."))
+    return redirect("need_list", **project_kwargs(project))
+
+
+def _available_offers(territory):
+    return ResourceOffer.objects.filter(territory=territory, is_available=True).select_related(
+        "organisation"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def needs_across(request: HttpRequest, territory: str) -> HttpResponse:
+    """Open needs of every project of the territory, each beside the available offers of its
+    kind. Three queries whatever the number of needs and offers."""
+    place = territory_for(request, territory, "accompaniment.view_needs_across")
+    offers = list(_available_offers(place))
+    by_kind: dict[str, list[ResourceOffer]] = {}
+    for offer in offers:
+        by_kind.setdefault(offer.kind, []).append(offer)
+    open_needs = (
+        Need.objects.filter(project__territory=place, status=NeedStatus.OPEN)
+        .select_related("project")
+        .prefetch_related("matches")
+        .order_by("kind", "-created_at")
+    )
+    can_match = request.user.has_perm("accompaniment.match_needs", place)
+    rows = []
+    for need in open_needs:
+        matched = {match.offer_id for match in need.matches.all()}
+        rows.append(
+            {
+                "need": need,
+                "offers": [o for o in by_kind.get(need.kind, []) if o.pk not in matched],
+                "matched": [o for o in offers if o.pk in matched],
+            }
+        )
+    return render(
+        request,
+        "accompaniment/needs_across.html",
+        {"territory": place, "rows": rows, "can_match": can_match},
+    )
+
+
+@login_required
+@require_POST
+def need_match(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
+    place = territory_for(request, territory, "accompaniment.match_needs")
+    need = get_object_or_404(
+        Need.objects.select_related("project__territory"), project__territory=place, pk=pk
+    )
+    form = MatchForm(request.POST, offers=_available_offers(place))
+    if form.is_valid():
+        try:
+            needs.match_need(
+                need=need,
+                offer=form.cleaned_data["offer"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, _("Mise en relation faite : les deux parties sont prévenues.")
+            )
+    else:
+        messages.error(request, _("Choisissez une ressource disponible."))
+    return redirect("needs_across", territory=place.slug)
+
+
+@login_required
+@GET_OR_POST
+def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
+    place = territory_for(request, territory, "accompaniment.view_resources")
+    can_manage = request.user.has_perm("accompaniment.manage_resources", place)
+    organisations = Organisation.objects.filter(territory=place).order_by("name")
+    form = OfferForm(organisations=organisations)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = OfferForm(request.POST, organisations=organisations)
+        if form.is_valid():
+            try:
+                needs.record_offer(territory=place, by=request.user, **form.cleaned_data)
+            except Refused as refusal:
+                apply_refusal(form, refusal)
+            else:
+                messages.success(request, _("Ressource enregistrée."))
+                return redirect("resource_list", territory=place.slug)
+    offers = ResourceOffer.objects.filter(territory=place).select_related("organisation")
+    return render(
+        request,
+        "accompaniment/resource_list.html",
+        {"territory": place, "offers": offers, "form": form if can_manage else None},
+    )
