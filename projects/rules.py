@@ -62,10 +62,20 @@ follows_portfolio = organises_project_territory | coaches_in_territory
 # Who reads everything about a project (officials read, never write).
 can_read_project = can_change_project | coaches_in_territory | official_of_territory
 
-for _model in ("project", "projectmember", "projectfollower"):
+for _model in ("project", "projectmember"):
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"projects.{_action}_{_model}", organiser_or_superuser)
+# Followers opt in themselves: organisers see them and may erase them, never write them.
+rules.add_perm("projects.view_projectfollower", organiser_or_superuser)
+rules.add_perm("projects.delete_projectfollower", organiser_or_superuser)
+rules.add_perm("projects.add_projectfollower", rules.always_deny)
+rules.add_perm("projects.change_projectfollower", rules.always_deny)
 
 rules.add_perm("projects.change_project_page", can_change_project)
 rules.add_perm("projects.read_project", can_read_project)
+# The target of these two is the territory.
 rules.add_perm("projects.publish_formed_project", organises_project_territory)
+rules.add_perm("projects.create_project", organises_project_territory)
+rules.add_perm("projects.invite_member", can_change_project)
+# A project's status is what officials count: its coach and the organisers move it.
+rules.add_perm("projects.change_project_status", coaches_project | organises_project_territory)

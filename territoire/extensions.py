@@ -17,9 +17,13 @@ class Link:
 
 SpaceLinkProvider = Callable[[User, Territory, frozenset[str]], list[Link]]
 TerritoryLinkProvider = Callable[[Territory], list[Link]]
+# The territories where a person has something in a higher app without holding a role there
+# (a project team member): their space lists these too.
+SpaceTerritoryProvider = Callable[[User], list[Territory]]
 
 _space_providers: list[SpaceLinkProvider] = []
 _territory_providers: list[TerritoryLinkProvider] = []
+_space_territory_providers: list[SpaceTerritoryProvider] = []
 
 
 def provide_space_links(provider: SpaceLinkProvider) -> SpaceLinkProvider:
@@ -32,6 +36,17 @@ def provide_territory_links(provider: TerritoryLinkProvider) -> TerritoryLinkPro
     if provider not in _territory_providers:
         _territory_providers.append(provider)
     return provider
+
+
+def provide_space_territories(provider: SpaceTerritoryProvider) -> SpaceTerritoryProvider:
+    if provider not in _space_territory_providers:
+        _space_territory_providers.append(provider)
+    return provider
+
+
+def space_territories(user: User) -> list[Territory]:
+    """Territories where ``user`` has something to open, roles or not."""
+    return [t for provider in _space_territory_providers for t in provider(user)]
 
 
 def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list[Link]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("challenges.urls")),
     path("", include("events.urls")),
+    path("", include("projects.urls")),
     path("", include("accompaniment.urls")),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,6 +29,7 @@ from tests.events.factories import (
     VoteFactory,
 )
 from tests.factories import InvitationFactory, OrganisationFactory
+from tests.projects import matrix as projects_matrix
 
 ROLES = (
     "anonymous",
@@ -253,6 +254,9 @@ for _model in ("organisation", "membership", "invitation"):
 # The accompaniment (accompaniment/): its rows live in tests/accompaniment/matrix.py.
 ACCOMPANIMENT_URLS = accompaniment_matrix.expected(answers, LOGIN)
 EXPECTED |= ACCOMPANIMENT_URLS
+# The projects (projects/): its rows live in tests/projects/matrix.py.
+PROJECT_URLS = projects_matrix.expected(answers, LOGIN)
+EXPECTED |= PROJECT_URLS
 
 
 def _walk(patterns, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern, str]]:
@@ -329,6 +333,7 @@ def _objects(cast) -> dict[str, object]:
         "user": cast.facilitator,
         "emailaddress": cast.facilitator.emailaddress_set.get(),
         **accompaniment_matrix.objects(cast),
+        **projects_matrix.objects(cast),
     }
 
 
@@ -390,6 +395,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
         kwargs = {"id": cast.facilitator.pk}
     elif key in ACCOMPANIMENT_URLS:
         return accompaniment_matrix.url(key, cast, objects)
+    elif key in PROJECT_URLS:
+        return projects_matrix.url(key, cast, objects)
     elif key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
         model = key.split("_")[-2]
         kwargs = {"object_id": objects[model].pk}

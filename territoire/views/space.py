@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from territoire.enums import Role
-from territoire.extensions import space_links
+from territoire.extensions import space_links, space_territories
 from territoire.models import Invitation
 from territoire.queries import memberships_for_space
 
@@ -19,6 +19,8 @@ def space(request: HttpRequest) -> HttpResponse:
             membership.territory_id, {"territory": membership.territory, "roles": []}
         )
         entry["roles"].append(membership)
+    for territory in space_territories(request.user):
+        territories.setdefault(territory.pk, {"territory": territory, "roles": []})
     for entry in territories.values():
         roles = frozenset(m.role for m in entry["roles"])
         entry["is_organiser"] = Role.ORGANISER in roles

@@ -1,0 +1,71 @@
+"""Images people upload for a project's public page: checked, then re-encoded by Pillow."""
+
+import io
+import secrets
+import warnings
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 1600
+# Beyond this many pixels an image is refused before it is decoded (a "decompression bomb").
+MAX_PIXELS = 40_000_000
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class ImageRefused(Exception):
+    """The file is not an image we take: wrong type, too large, unreadable."""
+
+
+def reencode_image(upload, *, name_hint: str = "image") -> ContentFile:
+    """A clean copy of an uploaded JPEG, PNG or WebP: metadata dropped (location, camera…),
+    turned upright, at most 1600 px on its longest side. PNGs with transparency stay PNG, the
+    rest becomes JPEG.
+
+    Raises ImageRefused with a message for the person.
+    """
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise ImageRefused(
+            _("Cette image pèse %(size)s Mo : 5 Mo au plus. Réduisez-la avant de l'envoyer.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")}
+        )
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as source:
+                if source.format not in ALLOWED_FORMATS:
+                    raise ImageRefused(_("Choisissez une image JPEG, PNG ou WebP."))
+                if source.width * source.height > MAX_PIXELS:
+                    raise ImageRefused(
+                        _("Cette image est trop grande (en pixels) pour être reçue.")
+                    )
+                source.load()
+                image = ImageOps.exif_transpose(source)
+    except ImageRefused:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
+        raise ImageRefused(
+            _("Ce fichier n'est pas une image lisible : choisissez une image JPEG, PNG ou WebP.")
+        ) from None
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    keeps_alpha = image.mode in ("RGBA", "LA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    out = io.BytesIO()
+    if keeps_alpha:
+        image.convert("RGBA").save(out, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    return ContentFile(out.getvalue(), name=f"{name_hint}-{secrets.token_hex(4)}.{extension}")

@@ -1,0 +1,200 @@
+"""Publishing projects: from a table's formed project, or a project that joins later."""
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from challenges.models import Challenge
+from events.models import FormedProject
+from projects.domain.team import send_member_invitation
+from projects.enums import MemberRole, ProjectStatus
+from projects.models import Project, ProjectMember
+from territoire.models import Domain, Organisation, Territory, User
+
+SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+
+
+class ProjectRefused(Exception):
+    """The project cannot be created as asked (its name is taken in the territory…)."""
+
+
+def unique_slug(*, territory: Territory, name: str) -> str:
+    """A slug for ``name``, free in ``territory``: ``numeribus``, then ``numeribus-2``…"""
+    base = slugify(name)[: SLUG_MAX_LENGTH - 4].strip("-") or "projet"
+    taken = set(
+        Project.objects.filter(territory=territory, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, counter = base, 1
+    while slug in taken:
+        counter += 1
+        slug = f"{base}-{counter}"
+    return slug
+
+
+def _check_name_free(territory: Territory, name: str) -> None:
+    if Project.objects.filter(territory=territory, name__iexact=name).exists():
+        raise ProjectRefused(
+            _(
+                "Un projet porte déjà le nom « %(name)s » dans ce territoire : "
+                "choisissez un autre nom."
+            )
+            % {"name": name}
+        )
+
+
+def _new_project(*, by: User | None, **fields) -> Project:
+    project = Project(**fields)
+    project.slug = project.slug or unique_slug(territory=project.territory, name=project.name)
+    project._history_user = by
+    project.save()
+    return project
+
+
+def publish_formed_project(
+    *,
+    formed_project: FormedProject,
+    by: User | None,
+    name: str,
+    pitch: str,
+    description: str = "",
+    challenge: Challenge | None,
+    domain: Domain | None,
+    lead_organisation: Organisation | None,
+    status: str = ProjectStatus.ACTIVE,
+    coach: User | None = None,
+    slug: str = "",
+) -> Project:
+    """Turn a project formed at a table into a followed Project, with its team.
+
+    Idempotent: publishing a formed project again returns the project it already became (the
+    one-to-one between them is the guard, also against two organisers publishing at once).
+    Raises ProjectRefused when another project of the territory already has this name.
+    Side effects, in one transaction: one Project (and its history row) in the table's event's
+    territory, with the formed project's ideas; one ProjectMember per team member, each with an
+    e-mail address invited (an invitation e-mail queued after commit).
+    """
+    existing = Project.objects.filter(formed_project=formed_project).first()
+    if existing is not None:
+        return existing
+    table = formed_project.table
+    territory = table.event.territory
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            _check_name_free(territory, name)
+            project = _new_project(
+                by=by,
+                territory=territory,
+                name=name,
+                slug=slug,
+                pitch=pitch.strip(),
+                description=description.strip(),
+                challenge=challenge,
+                domain=domain,
+                lead_organisation=lead_organisation,
+                status=status,
+                coach=coach,
+                formed_project=formed_project,
+                source_table=table,
+            )
+            project.ideas.set(formed_project.ideas.all())
+            _team_from_table(project, formed_project)
+    except IntegrityError:
+        existing = Project.objects.filter(formed_project=formed_project).first()
+        if existing is not None:
+            return existing
+        raise ProjectRefused(
+            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre.")
+        ) from None
+    return project
+
+
+def _team_from_table(project: Project, formed_project: FormedProject) -> None:
+    team = formed_project.team.select_related("participant__registration").order_by("pk")
+    seen_emails: set[str] = set()
+    for index, member in enumerate(team):
+        email = member.email.strip().lower()
+        if email and email in seen_emails:
+            continue  # the same person joined twice: one place in the team
+        seen_emails.add(email)
+        registration = member.participant.registration if member.participant else None
+        created = ProjectMember.objects.create(
+            project=project,
+            full_name=member.full_name,
+            email=email,
+            phone=member.phone,
+            organisation_name=member.organisation_name,
+            # The first person who joined at the table carries the project until told otherwise.
+            role=MemberRole.LEAD if index == 0 else MemberRole.MEMBER,
+            from_team_member=member,
+        )
+        if email:
+            send_member_invitation(
+                member=created,
+                invited_by=None,
+                language=registration.language if registration else None,
+            )
+
+
+def create_project(
+    *,
+    territory: Territory,
+    by: User | None,
+    name: str,
+    pitch: str,
+    description: str = "",
+    challenge: Challenge | None = None,
+    domain: Domain | None = None,
+    lead_organisation: Organisation | None = None,
+    status: str = ProjectStatus.DRAFT,
+    coach: User | None = None,
+    slug: str = "",
+) -> Project:
+    """Create a project that joins the accompaniment later, without a table behind it.
+
+    Raises ProjectRefused when another project of the territory already has this name.
+    Side effects: one Project and its history row; its team is invited afterwards
+    (projects.domain.team.invite_member).
+    """
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            _check_name_free(territory, name)
+            return _new_project(
+                by=by,
+                territory=territory,
+                name=name,
+                slug=slug,
+                pitch=pitch.strip(),
+                description=description.strip(),
+                challenge=challenge,
+                domain=domain,
+                lead_organisation=lead_organisation,
+                status=status,
+                coach=coach,
+            )
+    except IntegrityError:
+        raise ProjectRefused(
+            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre.")
+        ) from None
+
+
+def set_project_status(*, project: Project, by: User | None, status: str) -> Project:
+    """Move a project to another status (accompanied, paused, autonomous, stopped…).
+
+    Side effects: ``status`` saved, ``revision`` bumped (open page forms become stale), one
+    history row naming ``by``.
+    """
+    if status not in ProjectStatus.values:
+        raise ProjectRefused(_("Ce statut n'existe pas."))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status == status:
+            return project
+        project.status = status
+        project.revision += 1
+        project._history_user = by
+        project.save(update_fields=["status", "revision", "updated_at"])
+    return project

@@ -1,0 +1,118 @@
+"""Reads several callers share: the showcase, a project as each person may see it, teams."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from events.models import FormedProject, Idea, TeamMember
+from projects.enums import SHOWCASE_STATUSES
+from projects.models import Project, ProjectMember
+from territoire.models import Territory, User
+
+
+def is_showcased(project: Project) -> bool:
+    """What the public may see: a public project in a showcase status (never a draft)."""
+    return project.is_public and project.status in SHOWCASE_STATUSES
+
+
+def showcase_projects(
+    territory: Territory, *, domain: str = "", challenge: str = "", status: str = ""
+) -> QuerySet[Project]:
+    """The territory's showcase, filtered by domain slug, challenge slug and status; one query."""
+    projects = (
+        Project.objects.filter(territory=territory, is_public=True, status__in=SHOWCASE_STATUSES)
+        .select_related("territory", "domain", "challenge")
+        .order_by("name")
+    )
+    if domain:
+        projects = projects.filter(domain__slug=domain)
+    if challenge:
+        projects = projects.filter(challenge__slug=challenge)
+    if status:
+        projects = projects.filter(status=status)
+    return projects
+
+
+def _project(territory_slug: str, slug: str) -> Project:
+    return get_object_or_404(
+        Project.objects.select_related(
+            "territory",
+            "domain",
+            "challenge",
+            "lead_organisation",
+            "coach",
+            "source_table__event",
+        ),
+        territory__slug=territory_slug,
+        slug=slug,
+    )
+
+
+def get_project_for_visitor(request: HttpRequest, territory_slug: str, slug: str) -> Project:
+    """A project as its public page shows it: showcased ones for everyone, the others only for
+    those who may read it (a preview with a banner); 404 for everyone else."""
+    project = _project(territory_slug, slug)
+    if not is_showcased(project) and not request.user.has_perm("projects.read_project", project):
+        raise Http404
+    return project
+
+
+def get_project_for_reader(request: HttpRequest, territory_slug: str, slug: str) -> Project:
+    """A project for someone who reads all of it (team, coach, the territory's organisers,
+    coaches and officials); 404 for everyone else, as if it did not exist."""
+    project = _project(territory_slug, slug)
+    if not request.user.has_perm("projects.read_project", project):
+        raise Http404
+    return project
+
+
+def get_project_for_team(request: HttpRequest, territory_slug: str, slug: str) -> Project:
+    """A project for someone who may change it (its team, its coach, the territory's
+    organisers); 403 for those who only read it (officials, other coaches), 404 for the rest."""
+    project = get_project_for_reader(request, territory_slug, slug)
+    if not request.user.has_perm("projects.change_project_page", project):
+        raise PermissionDenied
+    return project
+
+
+def carried_ideas(project: Project) -> list[Idea]:
+    return list(project.ideas.order_by("pk"))
+
+
+def team(project: Project) -> list[ProjectMember]:
+    return list(project.members.select_related("user").order_by("role", "full_name"))
+
+
+def formed_projects_to_publish(territory: Territory) -> list[FormedProject]:
+    """Projects formed at the territory's tables that are not followed projects yet, with their
+    table, ideas and team; four queries whatever their number."""
+    return list(
+        FormedProject.objects.filter(
+            table__event__territory=territory, published_project__isnull=True
+        )
+        .select_related("table__event", "table__challenge__domain")
+        .prefetch_related(
+            Prefetch("ideas", queryset=Idea.objects.order_by("pk")),
+            Prefetch("team", queryset=TeamMember.objects.order_by("pk")),
+        )
+        .order_by("table__event__starts_at", "table__name", "created_at")
+    )
+
+
+def territory_projects(territory: Territory) -> QuerySet[Project]:
+    return Project.objects.filter(territory=territory).select_related("coach").order_by("name")
+
+
+def projects_of_member(user: User) -> list[Project]:
+    """The projects whose team ``user`` joined, cached on the user object for the request."""
+    cached = getattr(user, "_member_projects", None)
+    if cached is None:
+        cached = list(
+            Project.objects.filter(members__user=user)
+            .select_related("territory")
+            .order_by("name")
+            .distinct()
+        )
+        user._member_projects = cached
+    return cached

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from projects.views import organiser, public, team
+
+PROJECT = "territoires/<slug:territory>/projets/<slug:slug>/"
+SPACE = "espace/projets/<slug:territory>/<slug:slug>/"
+
+urlpatterns = [
+    # Public
+    path("territoires/<slug:territory>/projets/", public.showcase, name="project_showcase"),
+    path(PROJECT, public.project_detail, name="project_detail"),
+    path(f"{PROJECT}suivre/", public.follow, name="project_follow"),
+    path("projets/suivre/<str:token>/", public.follow_confirm, name="project_follow_confirm"),
+    path("projets/arreter/<str:token>/", public.follow_stop, name="project_follow_stop"),
+    path(
+        "projets/invitations/<str:token>/",
+        team.invitation_accept,
+        name="project_invitation_accept",
+    ),
+    # The team's space (its home is the accompaniment's)
+    path(f"{SPACE}page/", team.page_edit, name="project_page_edit"),
+    path(f"{SPACE}equipe/", team.team, name="project_team"),
+    path(f"{SPACE}statut/", team.status, name="project_status"),
+    # Organisers
+    path(
+        "espace/territoires/<slug:territory>/projets-a-publier/",
+        organiser.review,
+        name="project_review",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/projets-a-publier/<int:formed_id>/publier/",
+        organiser.publish,
+        name="project_publish",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/nouveau-projet/",
+        organiser.project_create,
+        name="project_create",
+    ),
+]

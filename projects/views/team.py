@@ -1,0 +1,223 @@
+"""The team's pages in its space: the public page's editor, the team and its invitations,
+the status; and accepting an invitation to a team."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from projects import queries
+from projects.domain.page import StaleEdit, update_project_page
+from projects.domain.publishing import ProjectRefused, set_project_status
+from projects.domain.team import (
+    MemberInvitationRefused,
+    accept_member_invitation,
+    check_usable,
+    create_account_from_member_invitation,
+    invite_member,
+)
+from projects.forms import MemberInviteForm, ProjectPageForm, StatusForm
+from projects.links import project_space_url
+from projects.models import Project, ProjectMember
+from territoire.forms import AccountSetupForm
+from territoire.models import User
+
+ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def _space_context(request: HttpRequest, project: Project) -> dict:
+    return {
+        "territory": project.territory,
+        "project": project,
+        "space_url": project_space_url(project),
+        "can_change": request.user.has_perm("projects.change_project_page", project),
+        "can_set_status": request.user.has_perm("projects.change_project_status", project),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def page_edit(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    project = queries.get_project_for_team(request, territory, slug)
+    context = _space_context(request, project)
+    status = 200
+    if request.method == "POST":
+        form = ProjectPageForm(request.POST, request.FILES, project=project)
+        if form.is_valid():
+            try:
+                update_project_page(
+                    project=project,
+                    by=request.user,
+                    revision=form.cleaned_data["revision"],
+                    image=form.cleaned_data["image"],
+                    **form.page_fields(),
+                )
+            except StaleEdit as stale:
+                # Keep what this person typed; show the other version beside it. Saving again
+                # from here knowingly replaces the other version.
+                form.with_revision(stale.revision)
+                context["conflict"] = _conflict_rows(form, stale)
+                context["image_dropped"] = bool(form.cleaned_data["image"])
+                status = 409
+            except ProjectRefused as refusal:
+                form.add_error("name", str(refusal))
+                status = 400
+            else:
+                messages.success(request, _("La page du projet est enregistrée."))
+                return redirect("project_page_edit", territory=territory, slug=slug)
+        else:
+            status = 400
+    else:
+        form = ProjectPageForm(project=project)
+    context["form"] = form
+    return render(request, "projects/page_edit.html", context, status=status)
+
+
+def _conflict_rows(form: ProjectPageForm, stale: StaleEdit) -> list[dict]:
+    """The fields where the other person's version differs from what this person typed."""
+    rows = []
+    for name, theirs in stale.current.items():
+        if name == "image":
+            continue
+        mine = form.cleaned_data.get(name)
+        if mine != theirs:
+            field = form.fields[name]
+            rows.append(
+                {
+                    "label": field.label,
+                    "theirs": _shown(theirs),
+                    "mine": _shown(mine),
+                }
+            )
+    return rows
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return value or "—"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    project = queries.get_project_for_reader(request, territory, slug)
+    context = _space_context(request, project)
+    status = 200
+    form = None
+    if context["can_change"]:
+        form = MemberInviteForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("projects.invite_member", project):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                member = invite_member(project=project, by=request.user, **form.cleaned_data)
+            except MemberInvitationRefused as refusal:
+                form.add_error("email", str(refusal))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Invitation envoyée à %(email)s.") % {"email": member.email},
+                )
+                return redirect("project_team", territory=territory, slug=slug)
+        else:
+            status = 400
+    context.update(
+        {
+            "members": queries.team(project),
+            "invite_form": form,
+            "status_form": StatusForm(initial={"status": project.status}),
+        }
+    )
+    return render(request, "projects/team.html", context, status=status)
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    project = queries.get_project_for_reader(request, territory, slug)
+    if not request.user.has_perm("projects.change_project_status", project):
+        raise PermissionDenied
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        set_project_status(project=project, by=request.user, status=form.cleaned_data["status"])
+        messages.success(request, _("Le statut du projet est enregistré."))
+    else:
+        messages.error(request, _("Choisissez un statut de la liste."))
+    return redirect("project_team", territory=territory, slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    member = (
+        ProjectMember.objects.select_related("project__territory")
+        .filter(invitation_token=token)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    context: dict = {"member": member, "project": member.project}
+    try:
+        check_usable(member)
+    except MemberInvitationRefused as refusal:
+        context["refusal"] = str(refusal)
+        return render(request, "projects/invitation_accept.html", context, status=410)
+
+    user = request.user
+    if user.is_authenticated:
+        if user.email.lower() != member.email.lower():
+            context["wrong_account"] = True
+            return render(request, "projects/invitation_accept.html", context, status=403)
+        if request.method == "POST":
+            try:
+                accept_member_invitation(token=token, user=user)
+            except MemberInvitationRefused as refusal:
+                context["refusal"] = str(refusal)
+                return render(request, "projects/invitation_accept.html", context, status=410)
+            messages.success(request, _welcome(member))
+            return redirect(project_space_url(member.project))
+        return render(request, "projects/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=member.email).exists():
+        context["login_url"] = (
+            reverse("account_login")
+            + "?"
+            + urlencode({"next": reverse("project_invitation_accept", kwargs={"token": token})})
+        )
+        return render(request, "projects/invitation_accept.html", context)
+
+    form = AccountSetupForm(
+        request.POST or None, email=member.email, initial={"full_name": member.full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = create_account_from_member_invitation(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"] or None,
+            )
+        except MemberInvitationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            login(request, new_user, backend=ALLAUTH_BACKEND)
+            messages.success(request, _welcome(member))
+            return redirect(project_space_url(member.project))
+    context["form"] = form
+    return render(
+        request,
+        "projects/invitation_accept.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def _welcome(member: ProjectMember) -> str:
+    return _("Bienvenue dans l'équipe du projet %(project)s !") % {"project": member.project.name}
