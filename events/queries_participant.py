@@ -33,7 +33,7 @@ def is_plausible_code(code: str) -> bool:
 @dataclass(frozen=True)
 class TableRef:
     table_id: int
-    event_id: int
+    event_id: int | None  # None when taken from a participant's cookie
     code: str
 
 

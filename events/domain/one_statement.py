@@ -47,6 +47,11 @@ def _idea_sql() -> str:
             UPDATE {_name(Table)}
             SET version = version + 1, idea_count = idea_count + 1, last_activity_at = now()
             WHERE id = %(table)s AND phase = %(phase)s
+              AND (%(code)s IS NULL OR code = %(code)s)
+              AND EXISTS (
+                SELECT 1 FROM {_name(Participant)}
+                WHERE id = %(participant)s AND table_id = %(table)s
+              )
             RETURNING id
         )
         INSERT INTO {_name(Idea)} ({", ".join(IDEA_COLUMNS)})
@@ -58,7 +63,8 @@ def _idea_sql() -> str:
 def _vote_sql() -> str:
     return f"""
         WITH voting AS (
-            SELECT 1 FROM {_name(Table)} WHERE id = %(table)s AND phase = %(phase)s
+            SELECT 1 FROM {_name(Table)}
+            WHERE id = %(table)s AND phase = %(phase)s AND (%(code)s IS NULL OR code = %(code)s)
         ), target AS (
             SELECT id FROM {_name(Idea)}
             WHERE id = %(idea)s AND table_id = %(table)s AND merged_into_id IS NULL
@@ -84,23 +90,37 @@ def _vote_sql() -> str:
 
 
 def insert_idea(
-    *, participant_id: int, table_id: int, text: str, client_key: uuid.UUID
+    *,
+    participant_id: int,
+    table_id: int,
+    text: str,
+    client_key: uuid.UUID,
+    table_code: str | None = None,
 ) -> Idea | None:
     """The idea, posted with the table's counters and version in the same statement; None when
-    the table is not in its ideas phase. IntegrityError when the key was used at this table."""
+    the table is not in its ideas phase, the participant does not sit at it, or ``table_code``
+    (when given) is no longer its code. IntegrityError when the key was used at this table."""
     params = {"table": table_id, "phase": Phase.IDEATION.value, "participant": participant_id}
+    params["code"] = table_code
     known = {"table_id": table_id, "participant_id": participant_id, "vote_count": 0}
     known.update(text=text, client_key=client_key)
     return _write(Idea, "idea", _idea_sql(), {**params, "text": text, "key": client_key}, known)
 
 
 def insert_vote(
-    *, participant_id: int, table_id: int, idea_id: int, client_key: uuid.UUID
+    *,
+    participant_id: int,
+    table_id: int,
+    idea_id: int,
+    client_key: uuid.UUID,
+    table_code: str | None = None,
 ) -> Vote | None:
     """The vote, its dot taken and the idea's and table's counters moved in the same
     statement; None when refused (not the vote phase, no dot left, an idea not on the table or
-    merged). IntegrityError when the participant already used the key."""
+    merged, a participant not at the table, ``table_code`` no longer the table's code).
+    IntegrityError when the participant already used the key."""
     params = {"table": table_id, "phase": Phase.VOTE.value, "idea": idea_id}
+    params["code"] = table_code
     params.update(participant=participant_id, key=client_key)
     known = {"participant_id": participant_id, "idea_id": idea_id, "client_key": client_key}
     return _write(Vote, "vote", _vote_sql(), params, known)
@@ -114,6 +134,7 @@ _PARAMETERS = {
         ("participant", "bigint"),
         ("text", "text"),
         ("key", "uuid"),
+        ("code", "text"),
     ),
     "vote": (
         ("table", "bigint"),
@@ -121,6 +142,7 @@ _PARAMETERS = {
         ("idea", "bigint"),
         ("participant", "bigint"),
         ("key", "uuid"),
+        ("code", "text"),
     ),
 }
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -25,6 +25,10 @@ class IdeaNotOnTable(ParticipationRefused):
     """The idea voted for is not on the participant's table (or does not exist)."""
 
 
+class SeatLost(ParticipationRefused):
+    """The participant no longer sits at the table, or the table's code has changed."""
+
+
 def new_participant_key() -> str:
     return secrets.token_urlsafe(32)
 
@@ -71,15 +75,23 @@ def join_table(
     return participant
 
 
-def post_idea(*, participant: Participant, text: str, client_key: uuid.UUID) -> Idea:
+def post_idea(
+    *,
+    participant: Participant,
+    text: str,
+    client_key: uuid.UUID,
+    table_code: str | None = None,
+) -> Idea:
     """Add an idea to the participant's table, during the ideas phase.
 
     Only ``participant.pk`` and ``participant.table_id`` are read: a view may pass a
-    ``Participant(pk=…, table_id=…)`` it knows from its cookie. Idempotent on ``client_key``:
-    a retried request returns the idea already posted, whatever the phase is by then.
-    Raises ParticipationRefused outside the ideas phase or for an empty text.
+    ``Participant(pk=…, table_id=…)`` it knows from its cookie; the write checks that the
+    participant sits at that table and, given ``table_code``, that the code is still the
+    table's. Idempotent on ``client_key``: a retried request returns the idea already posted,
+    whatever the phase is by then. Raises ParticipationRefused outside the ideas phase or for
+    an empty text, SeatLost when the seat or the code no longer holds.
     Side effects: one Idea row; the table's board bumped. One statement on PostgreSQL
-    (``one_statement.py``), else two in one transaction: the phase is checked by the bump.
+    (``one_statement.py``), else two in one transaction: the checks are made by the bump.
     """
     text = text.strip()
     if not text:
@@ -92,25 +104,49 @@ def post_idea(*, participant: Participant, text: str, client_key: uuid.UUID) -> 
                 table_id=participant.table_id,
                 text=text,
                 client_key=client_key,
+                table_code=table_code,
             )
             forget_versions([participant.table_id])
         else:
             with transaction.atomic():
+                only_if = Q(phase=Phase.IDEATION) & _seat_holds(participant, table_code)
+                if not bump(participant.table_id, only_if=only_if, idea_count=1):
+                    raise _Refused
                 idea = Idea.objects.create(
                     table_id=participant.table_id,
                     participant_id=participant.pk,
                     text=text,
                     client_key=client_key,
                 )
-                if not bump(participant.table_id, only_if=Q(phase=Phase.IDEATION), idea_count=1):
-                    raise _Refused
     except (IntegrityError, _Refused) as failure:
         return _first_send_or_refusal(
             failure,
             Idea.objects.filter(table_id=participant.table_id, client_key=client_key),
-            lambda: ParticipationRefused(_("La phase des idées est close à cette table.")),
+            lambda: (
+                _seat_lost(participant, table_code)
+                or ParticipationRefused(_("La phase des idées est close à cette table."))
+            ),
         )
     return idea
+
+
+def _seat_holds(participant: Participant, table_code: str | None) -> Q:
+    """On the table: the participant sits at it and, given, ``table_code`` is its code."""
+    seated = Participant.objects.filter(pk=participant.pk, table_id=OuterRef("pk"))
+    condition = Q(Exists(seated))
+    return condition & Q(code=table_code) if table_code is not None else condition
+
+
+def _seat_lost(participant: Participant, table_code: str | None) -> SeatLost | None:
+    """After a refusal: SeatLost when the participant no longer sits at the table under
+    ``table_code``, else None (the refusal has another reason)."""
+    table = Table.objects.filter(pk=participant.table_id, **_code_lookup(table_code))
+    seated = Participant.objects.filter(pk=participant.pk, table__in=table).exists()
+    return None if seated else SeatLost(_("Rejoignez d'abord cette table pour y participer."))
+
+
+def _code_lookup(table_code: str | None) -> dict:
+    return {} if table_code is None else {"code": table_code}
 
 
 class _Refused(Exception):
@@ -128,7 +164,13 @@ def _first_send_or_refusal(failure: Exception, first_send, refusal):
     raise refusal() from None
 
 
-def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) -> Vote:
+def cast_vote(
+    *,
+    participant: Participant,
+    idea: Idea,
+    client_key: uuid.UUID,
+    table_code: str | None = None,
+) -> Vote:
     """Spend one of the participant's dots on an idea of their table.
 
     Only the ids are read (``participant.pk``, ``participant.table_id``, ``idea.pk``): every
@@ -138,7 +180,8 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
     constraint that forbids a negative count; the idea's count by one that requires the idea
     on this table and not merged. Idempotent on ``client_key``: a retried request returns the
     vote already cast. Raises ParticipationRefused outside the vote phase, with no dot left,
-    or for an idea of another table or one merged into another.
+    or for an idea of another table or one merged into another; SeatLost when the participant
+    no longer sits at the table or, given ``table_code``, the table's code has changed.
     Side effects: one Vote row; the participant's dots, the idea's and table's counts, the board.
     """
     try:
@@ -149,15 +192,16 @@ def cast_vote(*, participant: Participant, idea: Idea, client_key: uuid.UUID) ->
                 table_id=participant.table_id,
                 idea_id=idea.pk,
                 client_key=client_key,
+                table_code=table_code,
             )
             forget_after_vote(participant.table_id, participant.pk)
         else:
-            vote = _cast_vote_through_the_orm(participant, idea, client_key)
+            vote = _cast_vote_through_the_orm(participant, idea, client_key, table_code)
     except (IntegrityError, _Refused) as failure:
         return _first_send_or_refusal(
             failure,
             Vote.objects.filter(participant_id=participant.pk, client_key=client_key),
-            lambda: _vote_refusal(participant, idea),
+            lambda: _seat_lost(participant, table_code) or _vote_refusal(participant, idea),
         )
     if participant.dots_left is not None:  # a loaded participant, not a handle
         participant.dots_left = max(participant.dots_left - 1, 0)
@@ -178,15 +222,19 @@ def _one_statement(write, **arguments):
     return row
 
 
-def _cast_vote_through_the_orm(participant: Participant, idea: Idea, client_key) -> Vote:
+def _cast_vote_through_the_orm(
+    participant: Participant, idea: Idea, client_key, table_code: str | None
+) -> Vote:
     """cast_vote's writes elsewhere than on PostgreSQL, in one transaction."""
     with transaction.atomic():
         # The phase through EXISTS, not a join: with a join Django moves every condition
         # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
         # row a concurrent vote just changed.
-        voting = Table.objects.filter(pk=OuterRef("table_id"), phase=Phase.VOTE)
+        voting = Table.objects.filter(
+            pk=OuterRef("table_id"), phase=Phase.VOTE, **_code_lookup(table_code)
+        )
         taken = Participant.objects.filter(
-            Exists(voting), pk=participant.pk, dots_left__gt=0
+            Exists(voting), pk=participant.pk, table_id=participant.table_id, dots_left__gt=0
         ).update(dots_left=F("dots_left") - 1)
         counted = taken and Idea.objects.filter(
             pk=idea.pk, table_id=participant.table_id, merged_into__isnull=True

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from events.domain.participation import (
     IdeaNotOnTable,
     ParticipationRefused,
+    SeatLost,
     cast_vote,
     post_idea,
     withdraw_vote,
@@ -48,6 +49,7 @@ from events.views.participant import (
     refresh_page,
     render_page,
     seated,
+    seated_to_write,
     see_other,
     with_team_forms,
 )
@@ -145,6 +147,13 @@ def _fresh_idea_form(request: HttpRequest, ref: TableRef) -> str:
     )
 
 
+def _seat_lost(request: HttpRequest, code: str) -> HttpResponse:
+    """The seat signed in the cookie no longer holds (the participant was removed, the code
+    now names another table): what the code names now, and this browser's seat there."""
+    code, ref, _seat = seated(request, code)
+    return not_seated(request, code, ref)
+
+
 def _closed_notice() -> tuple[str, str]:
     return ("error", _("Cette table est terminée : elle ne prend plus de contributions."))
 
@@ -160,7 +169,7 @@ def _refusal(ref: TableRef, refusal: ParticipationRefused) -> tuple[str, str]:
 @require_POST
 @vary_on_headers("HX-Request")
 def idea_post(request: HttpRequest, code: str) -> HttpResponse:
-    code, ref, seat = seated(request, code)
+    code, ref, seat = seated_to_write(request, code)
     if seat is None:
         return not_seated(request, code, ref)
     form = IdeaForm(request.POST)
@@ -177,7 +186,10 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
                 participant=seat,
                 text=form.cleaned_data["text"],
                 client_key=form.cleaned_data["client_key"],
+                table_code=code,
             )
+        except SeatLost:
+            return _seat_lost(request, code)
         except ParticipationRefused as refusal:
             notice, status = _refusal(ref, refusal), 409
         else:
@@ -190,7 +202,7 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
-    code, ref, seat = seated(request, code)
+    code, ref, seat = seated_to_write(request, code)
     if seat is None:
         return not_seated(request, code, ref)
     form = VoteForm(request.POST)
@@ -202,7 +214,10 @@ def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
             participant=seat,
             idea=Idea(pk=idea_id, table_id=ref.table_id),
             client_key=vote_key(form.cleaned_data["client_key"], idea_id),
+            table_code=code,
         )
+    except SeatLost:
+        return _seat_lost(request, code)
     except IdeaNotOnTable:
         raise Http404 from None
     except ParticipationRefused as refusal:

@@ -4,6 +4,7 @@ import html
 import uuid
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +15,7 @@ from events.domain.participation import post_idea
 from events.enums import EventStatus, Phase
 from events.models import Idea, Participant, Table, TeamMember, Theme, Vote
 from events.queries_participant import forget_table_code
-from events.views.participant import cookie_name
+from events.views.participant import COOKIE_SALT, cookie_name
 from tests.challenges.factories import ChallengeFactory
 from tests.events.factories import (
     EventFactory,
@@ -301,6 +302,55 @@ def test_tampered_cookie_is_a_stranger(client, db):
     assert 'name="display_name"' in page.content.decode()
     assert posted.status_code == 403
     assert not Idea.objects.exists()
+
+
+def test_a_participant_removed_from_the_table_can_no_longer_write_with_their_cookie(client, db):
+    table = TableFactory()
+    participant = join(client, table)
+    participant.delete()
+
+    posted = client.post(idea_url(table), {"text": "Une idée", "client_key": new_key()})
+    htmx = client.post(idea_url(table), {"text": "Une idée", "client_key": new_key()}, headers=HTMX)
+
+    assert posted.status_code == 403
+    assert "Rejoignez d'abord cette table" in text(posted)
+    assert htmx.status_code == 403
+    assert htmx["HX-Redirect"] == join_url(table)
+    assert not Idea.objects.exists()
+
+
+def test_a_cookie_of_a_code_now_given_to_another_table_writes_nothing_there(client, db):
+    table_a = TableFactory(phase=Phase.VOTE, code="AAAA2")
+    idea_a = IdeaFactory(table=table_a)
+    join(client, table_a)
+    Table.objects.filter(pk=table_a.pk).update(code="AAAA3")
+    forget_table_code("AAAA2")
+    table_b = TableFactory(phase=Phase.VOTE, event=table_a.event, code="AAAA2")
+    IdeaFactory(table=table_b)
+
+    # The cookie t_AAAA2 is table A's: under the code AAAA2, now table B's, it writes nothing.
+    vote = client.post(
+        reverse("vote_cast", kwargs={"code": "AAAA2", "idea_id": idea_a.pk}),
+        {"client_key": new_key()},
+    )
+
+    assert vote.status_code == 403
+    assert not Vote.objects.exists()
+
+
+def test_a_cookie_made_before_the_seat_was_signed_in_it_still_seats(client, db):
+    table = TableFactory()
+    participant = ParticipantFactory(table=table, key="an-older-key")
+    name = cookie_name(table.code)
+    # What set_signed_cookie made when the cookie held the key alone.
+    client.cookies[name] = signing.get_cookie_signer(salt=name + COOKIE_SALT).sign("an-older-key")
+
+    posted = client.post(idea_url(table), {"text": "Une idée", "client_key": new_key()})
+
+    assert posted.status_code == 303
+    assert list(Idea.objects.values_list("participant_id", "text")) == [
+        (participant.pk, "Une idée")
+    ]
 
 
 # One table's cookie says nothing at another table
