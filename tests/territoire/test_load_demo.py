@@ -21,7 +21,8 @@ def _snapshot() -> dict:
     for label in ("territoire", "challenges", "events", "projects", "accompaniment"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields]
-            snapshot[model.__name__] = sorted(model.objects.values_list(*fields))
+            # key=repr: history rows share their object's id, and their dates may be None.
+            snapshot[model.__name__] = sorted(model.objects.values_list(*fields), key=repr)
             for m2m in model._meta.local_many_to_many:
                 through = m2m.remote_field.through
                 columns = [f.attname for f in through._meta.concrete_fields]

@@ -1,0 +1,44 @@
+import pytest
+from django.apps import apps
+
+from accompaniment import demo as accompaniment_demo
+from accompaniment.models import JobRecord, Milestone, NeedMatch, Plan
+from projects.models import Project
+from territoire import demo
+from tests.projects.factories import ProjectFactory
+
+
+def _snapshot() -> dict:
+    snapshot = {}
+    for model in apps.get_app_config("accompaniment").get_models():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        snapshot[model.__name__] = sorted(model.objects.values_list(*fields), key=repr)
+    return snapshot
+
+
+@pytest.fixture
+def made(db):
+    made = demo.load()
+    for story in accompaniment_demo.STORIES:
+        # The projects app's demo publishes these; stand-ins when it has not run.
+        if not Project.objects.filter(territory=made.territory, slug=story.slug).exists():
+            ProjectFactory(territory=made.territory, slug=story.slug, name=story.slug)
+    return made
+
+
+def test_demo_shows_projects_at_different_months_and_runs_twice_unchanged(made):
+    accompaniment_demo.load(made)
+    first = _snapshot()
+
+    accompaniment_demo.load(made)
+
+    assert _snapshot() == first
+    assert Plan.objects.count() == 3
+    assert len(set(Plan.objects.values_list("starts_on", flat=True))) == 3
+    assert Milestone.objects.filter(done_on__isnull=False).count() == 4
+    assert set(JobRecord.objects.values_list("status", flat=True)) == {
+        "verified",
+        "declared",
+        "returned",
+    }
+    assert NeedMatch.objects.count() == 1
