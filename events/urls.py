@@ -4,8 +4,6 @@ from events.views import (
     checkin,
     console,
     control,
-    participant,
-    participant_actions,
     registration,
     signs,
     synthesis,
@@ -28,27 +26,6 @@ urlpatterns = [
     path("espace/soirees/<slug:slug>/accueil/", checkin.desk, name="checkin_desk"),
     path("espace/soirees/<slug:slug>/accueil/sur-place/", checkin.walk_in, name="checkin_walk_in"),
     path("espace/soirees/<slug:slug>/accueil/compteur/", checkin.count, name="checkin_count"),
-    # Participants, on their phones, without an account
-    path("t/", participant.code_entry, name="table_code_entry"),
-    path("t/<str:code>/qr.svg", signs.table_qr, name="table_qr"),
-    path("t/<str:code>/", participant.table_join, name="table_join"),
-    path("t/<str:code>/tableau/", participant.table_board, name="table_board"),
-    path("t/<str:code>/idees/", participant_actions.idea_post, name="idea_post"),
-    path(
-        "t/<str:code>/idees/<int:idea_id>/gommette/",
-        participant_actions.vote_cast,
-        name="vote_cast",
-    ),
-    path(
-        "t/<str:code>/gommettes/<int:vote_id>/retirer/",
-        participant_actions.vote_withdraw,
-        name="vote_withdraw",
-    ),
-    path(
-        "t/<str:code>/projets/<int:project_id>/rejoindre/",
-        participant_actions.team_join,
-        name="team_join",
-    ),
     # Facilitators: the table console
     path("espace/tables/<str:code>/", console.console, name="console"),
     path("espace/tables/<str:code>/flux/", console.console_live, name="console_live"),

@@ -6,6 +6,8 @@ from django.views.static import serve
 from territoire.views import health, invitations, public, space
 
 urlpatterns = [
+    # The night's phones first: a poll or a vote resolves without walking the other patterns.
+    path("t/", include("events.urls_phone")),
     path("", public.home, name="home"),
     path("territoires/<slug:slug>/", public.territory_detail, name="territory_detail"),
     path("espace/", space.space, name="space"),

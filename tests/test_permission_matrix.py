@@ -86,6 +86,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "account_confirm_email": PUBLIC,  # an unknown key shows "invalid link"
     "account_request_login_code": answers(302, anonymous=200),
     "account_confirm_login_code": answers(302, anonymous=LOGIN),  # no code pending
+    # allauth 65.21+: re-authentication by an e-mailed code; with no code pending it sends the
+    # person back to re-authenticate.
+    "account_request_reauthentication_code": SIGNED_IN,
+    "account_confirm_reauthentication_code": answers(302, anonymous=LOGIN),
     # admin
     "admin:index": ADMIN_PAGE,
     "admin:login": answers(403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302),

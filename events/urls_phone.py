@@ -1,0 +1,29 @@
+"""The participants' phones, under /t/: the night's hottest URLs, tried first by the resolver
+(territoire/urls.py), so a poll or a vote does not walk every other pattern of the site."""
+
+from django.urls import path
+
+from events.views import participant, participant_actions, signs
+
+urlpatterns = [
+    path("", participant.code_entry, name="table_code_entry"),
+    path("<str:code>/qr.svg", signs.table_qr, name="table_qr"),
+    path("<str:code>/", participant.table_join, name="table_join"),
+    path("<str:code>/tableau/", participant.table_board, name="table_board"),
+    path("<str:code>/idees/", participant_actions.idea_post, name="idea_post"),
+    path(
+        "<str:code>/idees/<int:idea_id>/gommette/",
+        participant_actions.vote_cast,
+        name="vote_cast",
+    ),
+    path(
+        "<str:code>/gommettes/<int:vote_id>/retirer/",
+        participant_actions.vote_withdraw,
+        name="vote_withdraw",
+    ),
+    path(
+        "<str:code>/projets/<int:project_id>/rejoindre/",
+        participant_actions.team_join,
+        name="team_join",
+    ),
+]
