@@ -93,3 +93,13 @@ def test_officials_read_updates_but_cannot_post(client, cast):
     assert "Nouvelles d&#x27;octobre" in client.get(url).text
     assert client.post(url, {"month": "2026-09", "text": "x"}).status_code == 403
     assert ProjectUpdate.objects.count() == 1
+
+
+def test_script_in_an_update_is_shown_as_text(client, cast):
+    ProjectUpdateFactory(project=cast.project, text="<script>alert('x')</script>Bonjour")
+    client.force_login(cast.team_member)
+
+    response = client.get(space_url(cast.project, "update_list"))
+
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;Bonjour" in response.text
