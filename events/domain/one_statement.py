@@ -32,6 +32,9 @@ from django.db.utils import InterfaceError, NotSupportedError, OperationalError,
 from events.enums import Phase
 from events.models import Idea, Participant, Table, Vote
 
+# A participant posts at most ``limit`` ideas in this many seconds (the flood limit).
+IDEA_WINDOW_SECONDS = 60
+
 # Columns each statement writes, besides ``id`` (a database identity).
 IDEA_COLUMNS = ("table_id", "participant_id", "text", "client_key", "vote_count", "created_at")
 VOTE_COLUMNS = ("participant_id", "idea_id", "client_key", "created_at")
@@ -52,6 +55,11 @@ def _idea_sql() -> str:
                 SELECT 1 FROM {_name(Participant)}
                 WHERE id = %(participant)s AND table_id = %(table)s
               )
+              AND (
+                SELECT count(*) FROM {_name(Idea)}
+                WHERE participant_id = %(participant)s
+                  AND created_at > now() - interval '{IDEA_WINDOW_SECONDS} seconds'
+              ) < %(limit)s
             RETURNING id
         )
         INSERT INTO {_name(Idea)} ({", ".join(IDEA_COLUMNS)})
@@ -95,13 +103,15 @@ def insert_idea(
     table_id: int,
     text: str,
     client_key: uuid.UUID,
+    limit: int,
     table_code: str | None = None,
 ) -> Idea | None:
     """The idea, posted with the table's counters and version in the same statement; None when
-    the table is not in its ideas phase, the participant does not sit at it, or ``table_code``
-    (when given) is no longer its code. IntegrityError when the key was used at this table."""
+    the table is not in its ideas phase, the participant does not sit at it, ``table_code``
+    (when given) is no longer its code, or they posted ``limit`` ideas in the last
+    IDEA_WINDOW_SECONDS. IntegrityError when the key was used at this table."""
     params = {"table": table_id, "phase": Phase.IDEATION.value, "participant": participant_id}
-    params["code"] = table_code
+    params.update(code=table_code, limit=limit)
     known = {"table_id": table_id, "participant_id": participant_id, "vote_count": 0}
     known.update(text=text, client_key=client_key)
     return _write(Idea, "idea", _idea_sql(), {**params, "text": text, "key": client_key}, known)
@@ -135,6 +145,7 @@ _PARAMETERS = {
         ("text", "text"),
         ("key", "uuid"),
         ("code", "text"),
+        ("limit", "integer"),
     ),
     "vote": (
         ("table", "bigint"),

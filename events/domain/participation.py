@@ -4,11 +4,13 @@ Every submission carries a client key chosen by the browser: a retry after a dro
 finds the row it already made instead of making a second one.
 """
 
+import datetime
 import secrets
 import uuid
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.domain import one_statement
@@ -27,6 +29,14 @@ class IdeaNotOnTable(ParticipationRefused):
 
 class SeatLost(ParticipationRefused):
     """The participant no longer sits at the table, or the table's code has changed."""
+
+
+class TooManyIdeas(ParticipationRefused):
+    """The participant posted IDEAS_PER_WINDOW ideas within the window: a flood."""
+
+
+# The flood limit, checked by the idea's own write (no cache round trip on the night's path).
+IDEAS_PER_WINDOW = 20
 
 
 def new_participant_key() -> str:
@@ -89,7 +99,8 @@ def post_idea(
     participant sits at that table and, given ``table_code``, that the code is still the
     table's. Idempotent on ``client_key``: a retried request returns the idea already posted,
     whatever the phase is by then. Raises ParticipationRefused outside the ideas phase or for
-    an empty text, SeatLost when the seat or the code no longer holds.
+    an empty text, SeatLost when the seat or the code no longer holds, TooManyIdeas past
+    IDEAS_PER_WINDOW ideas in the last ``one_statement.IDEA_WINDOW_SECONDS``.
     Side effects: one Idea row; the table's board bumped. One statement on PostgreSQL
     (``one_statement.py``), else two in one transaction: the checks are made by the bump.
     """
@@ -104,13 +115,16 @@ def post_idea(
                 table_id=participant.table_id,
                 text=text,
                 client_key=client_key,
+                limit=IDEAS_PER_WINDOW,
                 table_code=table_code,
             )
             forget_versions([participant.table_id])
         else:
             with transaction.atomic():
                 only_if = Q(phase=Phase.IDEATION) & _seat_holds(participant, table_code)
-                if not bump(participant.table_id, only_if=only_if, idea_count=1):
+                if _ideas_in_window(participant) >= IDEAS_PER_WINDOW or not bump(
+                    participant.table_id, only_if=only_if, idea_count=1
+                ):
                     raise _Refused
                 idea = Idea.objects.create(
                     table_id=participant.table_id,
@@ -122,12 +136,21 @@ def post_idea(
         return _first_send_or_refusal(
             failure,
             Idea.objects.filter(table_id=participant.table_id, client_key=client_key),
-            lambda: (
-                _seat_lost(participant, table_code)
-                or ParticipationRefused(_("La phase des idées est close à cette table."))
-            ),
+            lambda: _seat_lost(participant, table_code) or _idea_refusal(participant),
         )
     return idea
+
+
+def _ideas_in_window(participant: Participant) -> int:
+    since = timezone.now() - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS)
+    return Idea.objects.filter(participant_id=participant.pk, created_at__gt=since).count()
+
+
+def _idea_refusal(participant: Participant) -> ParticipationRefused:
+    """Why an idea was refused, once the seat is known to hold: a flood, or the phase."""
+    if _ideas_in_window(participant) >= IDEAS_PER_WINDOW:
+        return TooManyIdeas(_("Vous envoyez beaucoup d'idées d'un coup : patientez une minute."))
+    return ParticipationRefused(_("La phase des idées est close à cette table."))
 
 
 def _seat_holds(participant: Participant, table_code: str | None) -> Q:

@@ -20,6 +20,7 @@ from events.domain.participation import (
     IdeaNotOnTable,
     ParticipationRefused,
     SeatLost,
+    TooManyIdeas,
     cast_vote,
     post_idea,
     withdraw_vote,
@@ -53,7 +54,6 @@ from events.views.participant import (
     see_other,
     with_team_forms,
 )
-from territoire.ratelimit import allow
 
 # Actions
 
@@ -174,9 +174,7 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
         return not_seated(request, code, ref)
     form = IdeaForm(request.POST)
     notice, status = None, 200
-    if not allow("idea", f"{seat.pk}", limit=20, window=60):
-        notice, status = ("error", str(RATE_LIMITED)), 429
-    elif not form.is_valid():
+    if not form.is_valid():
         # Text errors show under the field; an unusable key is said at the top.
         notice = ("error", str(STALE_FORM)) if "client_key" in form.errors else None
         status = 400
@@ -190,6 +188,8 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
             )
         except SeatLost:
             return _seat_lost(request, code)
+        except TooManyIdeas:
+            notice, status = ("error", str(RATE_LIMITED)), 429
         except ParticipationRefused as refusal:
             notice, status = _refusal(ref, refusal), 409
         else:

@@ -7,7 +7,10 @@ import pytest
 from events.domain import one_statement
 from events.domain.board import current_version
 from events.domain.participation import (
+    IDEAS_PER_WINDOW,
     ParticipationRefused,
+    SeatLost,
+    TooManyIdeas,
     cast_vote,
     join_table,
     new_participant_key,
@@ -105,6 +108,39 @@ def test_post_idea_is_idempotent_on_its_client_key(db):
     assert first.text == "Un bus"
     assert Idea.objects.count() == 1
     assert refreshed(participant.table).idea_count == 1
+
+
+def test_post_idea_past_the_flood_limit_is_refused_and_a_retry_still_finds_its_idea(db):
+    participant = ParticipantFactory()
+    first_key = uuid.uuid4()
+    post_idea(participant=participant, text="Idée 0", client_key=first_key)
+    for index in range(1, IDEAS_PER_WINDOW):
+        post_idea(participant=participant, text=f"Idée {index}", client_key=uuid.uuid4())
+
+    with pytest.raises(TooManyIdeas):
+        post_idea(participant=participant, text="Une de trop", client_key=uuid.uuid4())
+    retry = post_idea(participant=participant, text="Idée 0", client_key=first_key)
+
+    assert retry.text == "Idée 0"
+    assert Idea.objects.filter(participant=participant).count() == IDEAS_PER_WINDOW
+    assert refreshed(participant.table).idea_count == IDEAS_PER_WINDOW
+
+
+def test_post_idea_under_a_code_the_table_no_longer_has_is_refused(db):
+    participant = ParticipantFactory()
+    table = participant.table
+
+    with pytest.raises(SeatLost):
+        post_idea(participant=participant, text="Un bus", client_key=uuid.uuid4(), table_code="Z9")
+    with pytest.raises(SeatLost):
+        cast_vote(
+            participant=participant,
+            idea=IdeaFactory(table=table),
+            client_key=uuid.uuid4(),
+            table_code="Z9",
+        )
+
+    assert not Idea.objects.filter(participant=participant).exists()
 
 
 def test_post_idea_bumps_the_boards_version(db, django_capture_on_commit_callbacks):
