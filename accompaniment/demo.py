@@ -212,8 +212,12 @@ def _tell(project: Project, story: Story, made, offers: dict[str, ResourceOffer]
             author=team,
             news_sent_at=now if is_public else None,
         )
+        # A month's news is written as it ends.
         written = min(
-            timezone.make_aware(datetime.datetime.combine(first_day, datetime.time(18))), now
+            timezone.make_aware(
+                datetime.datetime.combine(plans.add_months(first_day, 1), datetime.time(18))
+            ),
+            now,
         )
         ProjectUpdate.objects.filter(pk=update.pk).update(created_at=written)
     if story.silent_since is not None:

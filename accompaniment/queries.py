@@ -166,7 +166,11 @@ def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list
             for name in tracked:
                 old, new = getattr(before, name), getattr(record, name)
                 if old != new:
-                    moved.append((record._meta.get_field(name).verbose_name, old, new))
+                    model_field = record._meta.get_field(name)
+                    labels = dict(model_field.flatchoices)
+                    moved.append(
+                        (model_field.verbose_name, labels.get(old, old), labels.get(new, new))
+                    )
         previous[record.id] = record
         changes.append(
             Change(
@@ -188,7 +192,7 @@ def project_history(project: Project, limit: int = 200) -> list[Change]:
         Project.history.filter(id=project.pk),
         "project",
         lambda r: r.name,
-        ["name", "pitch", "description", "status", "is_public", "coach_id"],
+        ["name", "pitch", "description", "status", "is_public"],
     )
     changes += _changes(
         Milestone.history.filter(project_id=project.pk),

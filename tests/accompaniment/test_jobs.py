@@ -173,3 +173,15 @@ def test_job_list_queries_do_not_grow(client, cast, django_assert_max_num_querie
 
     assert response.status_code == 200
     assert response.context["totals"]["declared_jobs"] == item_count
+
+
+def test_history_page_names_the_states(client, cast):
+    job = _declare(cast)
+    jobs.verify_job(job=job, by=cast.coach)
+    client.force_login(cast.official)
+
+    response = client.get(space_url(cast.project, "project_history"))
+
+    assert [(str(n), o, n2) for n, o, n2 in response.context["changes"][0].fields] == [
+        ("statut", "déclaré", "vérifié")
+    ]
