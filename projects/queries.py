@@ -39,7 +39,7 @@ def _project(territory_slug: str, slug: str) -> Project:
         Project.objects.select_related(
             "territory",
             "domain",
-            "challenge",
+            "challenge__territory",
             "lead_organisation",
             "coach",
             "source_table__event",

@@ -99,7 +99,9 @@ def test_showcase_filters_by_domain_challenge_and_status(client, cast):
 @pytest.fixture
 def born_at_a_table(cast):
     table = TableFactory(event__territory=cast.territory, event__title="Soirée du vélodrome")
-    project = ProjectFactory(territory=cast.territory, name="Numéribus", source_table=table)
+    project = ProjectFactory(
+        territory=cast.territory, name="Numéribus", source_table=table, challenge=table.challenge
+    )
     project.ideas.set(
         [IdeaFactory(table=table, text="Un bus qui change de quartier"), IdeaFactory(table=table)]
     )

@@ -34,7 +34,7 @@ def test_review_lists_formed_projects_prefilled_in_constant_queries(
         TeamMemberFactory(project=formed, full_name=f"Équipier {index}")
     client.force_login(cast.organiser)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = client.get(_review(cast.territory))
 
     html = response.content.decode()
