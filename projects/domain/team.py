@@ -125,7 +125,7 @@ def accept_member_invitation(*, token: str, user: User) -> ProjectMember:
 
     Raises MemberInvitationRefused when the link is unknown, expired, already used, for another
     address, or when ``user`` is already in this team.
-    Side effects: the member's ``user`` and ``joined_at`` set, its token spent; the person's
+    Side effects: the member's ``user`` and ``joined_at`` set (the link is spent); the person's
     e-mail address marked verified (the link proved it).
     """
     with transaction.atomic():
@@ -145,10 +145,10 @@ def accept_member_invitation(*, token: str, user: User) -> ProjectMember:
             )
         member.user = user
         member.joined_at = timezone.now()
-        member.invitation_token = None
+        # The token stays: the link, opened again, says it was used (410), not "unknown".
         try:
             with transaction.atomic():
-                member.save(update_fields=["user", "joined_at", "invitation_token"])
+                member.save(update_fields=["user", "joined_at"])
         except IntegrityError:
             raise MemberInvitationRefused(
                 _("Vous faites déjà partie de l'équipe de ce projet.")

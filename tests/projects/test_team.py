@@ -57,7 +57,7 @@ def test_inviting_someone_already_in_the_team_is_refused(cast):
         )
 
 
-def test_accepting_links_the_account_and_spends_the_token(cast):
+def test_accepting_links_the_account_and_spends_the_link(cast):
     user = UserFactory(email="lea@example.org")
     member = ProjectMemberFactory(
         project=cast.project, email="lea@example.org", invitation_token="t1"
@@ -66,9 +66,24 @@ def test_accepting_links_the_account_and_spends_the_token(cast):
     accept_member_invitation(token="t1", user=user)
 
     member.refresh_from_db()
-    assert (member.user, member.invitation_token) == (user, None)
+    assert member.user == user
     assert member.joined_at is not None
     assert user.has_perm("projects.change_project_page", cast.project)
+    with pytest.raises(MemberInvitationRefused, match="déjà été acceptée"):
+        accept_member_invitation(token="t1", user=user)
+
+
+def test_reopening_an_accepted_invitation_answers_410(client, cast):
+    member = ProjectMemberFactory(
+        project=cast.project, email="lea@example.org", invitation_token="t1"
+    )
+    client.post(_accept_url(member), {"full_name": "Léa Martin"})
+    client.logout()
+
+    response = client.get(_accept_url(member))
+
+    assert response.status_code == 410
+    assert "Cette invitation a déjà été acceptée." in response.content.decode()
 
 
 def test_accepting_with_another_address_is_refused(cast):
