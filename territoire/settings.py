@@ -194,6 +194,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+# Threads sending the reminders' digests (PostgreSQL only), each with its own database and mail
+# connections: they hide the mail server's latency (accompaniment/domain/reminders.py).
+REMINDER_SEND_WORKERS = envint("REMINDER_SEND_WORKERS", 4)
 
 # People
 AUTH_USER_MODEL = "territoire.User"

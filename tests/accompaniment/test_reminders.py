@@ -329,7 +329,8 @@ def test_the_first_digest_gives_the_person_a_preferences_token_kept_afterwards(c
     )
 
 
-def test_the_task_runs_the_sweep(cast):
+def test_the_task_runs_the_sweep(cast, settings):
+    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
     MilestoneFactory(project=cast.project, due_on=DAY)
 
     result = task_send_reminders.delay(day=DAY.isoformat())
@@ -338,7 +339,8 @@ def test_the_task_runs_the_sweep(cast):
     assert sent_to() == ["equipe@example.org"]
 
 
-def test_the_command_dry_run_lists_then_the_command_sends(cast):
+def test_the_command_dry_run_lists_then_the_command_sends(cast, settings):
+    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
     MilestoneFactory(project=cast.project, title="Prototype", due_on=DAY + DAYS(1))
     listed, sent = StringIO(), StringIO()
 
@@ -377,3 +379,20 @@ def test_a_person_planned_by_two_sweeps_is_recorded_and_sent_by_the_first_only(c
 
     assert sent_to() == ["equipe@example.org"]
     assert ReminderItem.objects.count() == 1
+
+
+def test_the_greeting_uses_the_name_escaped_in_html_or_none(cast):
+    cast.team_member.full_name = "Awa <Équipe>"
+    cast.team_member.save(update_fields=["full_name"])
+    cast.coach.full_name = ""
+    cast.coach.save(update_fields=["full_name"])
+    MilestoneFactory(project=cast.project, due_on=DAY - DAYS(15))
+
+    send_due_reminders(day=DAY)
+
+    team = next(m for m in mail.outbox if m.to == ["equipe@example.org"])
+    coach = next(m for m in mail.outbox if m.to == ["coach@example.org"])
+    assert team.body.startswith("Bonjour Awa <Équipe>,\n")
+    assert "<p>Bonjour Awa &lt;Équipe&gt;,</p>" in team.alternatives[0][0]
+    assert coach.body.startswith("Bonjour,\n")
+    assert "Voici le rappel du jour pour les projets que vous suivez." in coach.body

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accompaniment.domain.reminders import DuePerson, send_due_reminders
@@ -35,10 +36,15 @@ class Command(BaseCommand):
                     f"  {item.kind:<24} {item.project.name} · {subject} · {item.occasion}"
                 )
 
-        result = send_due_reminders(day=day, dry_run=dry_run, on_person=show if dry_run else None)
+        result = send_due_reminders(
+            day=day,
+            dry_run=dry_run,
+            workers=settings.REMINDER_SEND_WORKERS,
+            on_person=show if dry_run else None,
+        )
         if dry_run:
             self.stdout.write(
-                f"Dry run for {result.day}: {len(result.planned)} digests, {result.items} "
+                f"Dry run for {result.day}: {result.sent} digests, {result.items} "
                 f"reminders would be sent ({result.people_seen} people looked at)."
             )
             return
