@@ -30,7 +30,7 @@ def test_home_shows_the_state_of_the_accompaniment_in_bounded_queries(
         )
     client.force_login(cast.team_member)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(14):
         response = client.get(space_url(cast.project))
 
     assert response.status_code == 200
