@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from accompaniment.enums import ReminderKind
 
 if TYPE_CHECKING:
-    from accompaniment.domain.reminders import DueItem, DuePerson, ProjectInfo
+    from accompaniment.domain.reminder_plan import DueItem, DuePerson, ProjectInfo
 
 # A project with dozens of late milestones gets the first ones and a count of the others.
 SHOWN_PER_PROJECT = 10
