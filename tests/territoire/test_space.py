@@ -26,9 +26,8 @@ def test_space_lists_every_role_in_bounded_queries(
         InvitationFactory(territory=territory, email=person.email, role=Role.OFFICIAL)
     client.force_login(person)
 
-    with django_assert_num_queries(
-        5
-    ):  # session, user, roles, pending invitations, + savepoint-free
+    # session, user, roles, pending invitations, the projects whose team the person joined
+    with django_assert_num_queries(5 + 1):
         response = client.get(reverse("space"))
 
     html = response.content.decode()
