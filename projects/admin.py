@@ -1,12 +1,15 @@
 """Projects in the admin, scoped to the organiser's territories, with their history."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.domain.publishing import unique_slug
+from projects.domain.team import send_member_invitation
 from projects.forms import HTTP_ONLY
 from projects.models import Project, ProjectFollower, ProjectMember
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
@@ -67,6 +70,7 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["territory", "coach"]
     autocomplete_fields = ["territory"]
     inlines = [ProjectMemberInline]
+    actions = ["invite_pending_members"]
     fieldsets = [
         (None, {"fields": ["territory", "name", "slug", "pitch", "description"]}),
         (
@@ -99,6 +103,27 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None):
         return {} if obj else {"slug": ["name"]}
+
+    @admin.action(description=_("Inviter les membres qui n'ont pas encore rejoint l'équipe"))
+    def invite_pending_members(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        """Members added here (or whose link expired) get a new invitation link by e-mail."""
+        pending = (
+            ProjectMember.objects.filter(
+                project__in=queryset, user__isnull=True, joined_at__isnull=True
+            )
+            .exclude(email="")
+            .select_related("project__territory")
+        )
+        count = 0
+        for member in pending:
+            if request.user.has_perm("projects.invite_member", member.project):
+                send_member_invitation(member=member, invited_by=request.user)
+                count += 1
+        self.message_user(
+            request,
+            ngettext("%d invitation envoyée.", "%d invitations envoyées.", count) % count,
+            messages.SUCCESS,
+        )
 
     def save_model(self, request: HttpRequest, obj: Project, form, change: bool) -> None:
         if change:

@@ -237,3 +237,28 @@ def test_organisers_find_the_review_and_the_showcase_in_their_space(client, cast
 
     assert _review(cast.territory) in html
     assert reverse("project_showcase", args=[cast.territory.slug]) in html
+
+
+def test_admin_action_invites_the_members_who_have_not_joined(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    pending = ProjectMemberFactory(project=cast.project, email="lea@example.org")
+    ProjectMemberFactory(project=cast.project, email="")
+    elsewhere = ProjectMemberFactory(
+        project=ProjectFactory(territory=cast.other_territory), email="b@example.org"
+    )
+    client.force_login(cast.organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:projects_project_changelist"),
+            {
+                "action": "invite_pending_members",
+                "_selected_action": [cast.project.pk, elsewhere.project.pk],
+            },
+        )
+
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["lea@example.org"]]
+    pending.refresh_from_db()
+    assert pending.invitation_token in mailoutbox[0].body
