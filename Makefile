@@ -53,3 +53,10 @@ clean:
 .PHONY: bench-night
 bench-night: install
 	$(BIN)/python -m bench.night $(BENCH_ARGS)
+
+## The accompaniment's daily reminder sweep over 3,000 projects and 150,000 milestones: time,
+## queries, peak memory, then the exactly-once checks (bench/README.md). Needs PostgreSQL
+## (127.0.0.1:5432, user postgres, trust); uses the database territoire_bench_reminders, dropped after.
+.PHONY: bench-reminders
+bench-reminders: install
+	$(BIN)/python -m bench.reminders $(BENCH_ARGS)
