@@ -9,6 +9,7 @@ from accompaniment.enums import NeedStatus
 from accompaniment.models import Need, ProjectUpdate
 from projects.extensions import Section, provide_project_sections
 from projects.models import Project
+from projects.queries import projects_of_member
 from territoire.enums import Role
 from territoire.extensions import Link, provide_space_links
 from territoire.models import Territory, User
@@ -79,3 +80,19 @@ def project_sections(project: Project, request: HttpRequest) -> list[Section]:
                 )
             )
     return sections
+
+
+@provide_space_links
+def reminder_links(user: User, territory: Territory, roles: frozenset[str]) -> list[Link]:
+    """The reminders' preferences, for those who get reminders here: the team of one of the
+    territory's projects, and its coaches."""
+    in_team = any(project.territory_id == territory.pk for project in projects_of_member(user))
+    if not (in_team or Role.COACH in roles):
+        return []
+    return [
+        Link(
+            _("Vos rappels par e-mail"),
+            reverse("my_reminder_preferences"),
+            _("Jalons à venir ou en retard, projets sans nouvelles : choisir ou arrêter."),
+        )
+    ]

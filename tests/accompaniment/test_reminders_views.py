@@ -106,3 +106,14 @@ def test_the_space_page_asks_to_sign_in(client, cast):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_space_links_to_the_reminders_for_the_team_and_coaches_only(client, cast):
+    seen = {}
+    for role in ("team_member", "coach", "official"):
+        client.force_login(getattr(cast, role))
+        seen[role] = (
+            reverse("my_reminder_preferences") in client.get(reverse("space")).content.decode()
+        )
+
+    assert seen == {"team_member": True, "coach": True, "official": False}
