@@ -54,17 +54,25 @@ def peak_rss_mb() -> float:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+BACKEND_KINDS: dict[str, str] = {}  # pid → what the backend was doing when first seen
+
+
 def db_backends_cpu() -> dict[str, float]:
-    """CPU seconds used so far by each PostgreSQL backend of the benchmark's database."""
+    """CPU seconds used so far by each PostgreSQL process of the benchmark's database
+    (client backends, autovacuum workers)."""
     backends = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
             text = stat.read_text()
-            if text[text.find("(") + 1 : text.rfind(")")].startswith("postgres") and (
-                DB_NAME.encode() in (stat.parent / "cmdline").read_bytes()
-            ):
+            if not text[text.find("(") + 1 : text.rfind(")")].startswith("postgres"):
+                continue
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            if DB_NAME.encode() in cmdline:
                 fields = text.rsplit(")", 1)[1].split()
                 backends[stat.parent.name] = (int(fields[11]) + int(fields[12])) / TICK
+                if stat.parent.name not in BACKEND_KINDS:
+                    kind = "autovacuum" if b"autovacuum" in cmdline else "client"
+                    BACKEND_KINDS[stat.parent.name] = kind
     return backends
 
 
@@ -89,7 +97,14 @@ class BackendSampler:
         self.stop.set()
         self.thread.join()
         self.seen.update(db_backends_cpu())
-        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
+        return sum(self.by_kind().values())
+
+    def by_kind(self) -> dict[str, float]:
+        kinds: dict[str, float] = {}
+        for pid, cpu in self.seen.items():
+            kind = BACKEND_KINDS.get(pid, "client")
+            kinds[kind] = round(kinds.get(kind, 0.0) + cpu - self.start.get(pid, 0.0), 2)
+        return kinds
 
 
 def cpu_snapshot() -> dict:
@@ -368,6 +383,7 @@ def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
             cpu_after = cpu_snapshot()
             cpu_after["db"] = cpu_before["db"] + sampler.used()
             cores = cores_used(cpu_before, cpu_after, elapsed)
+            cores["db_cpu_seconds"] = sampler.by_kind()
         drop_outbox()
     finally:
         reminders.send_digest_email = real_send
@@ -582,6 +598,7 @@ def report(built: dict, first: dict, after: dict) -> bool:
         f"cores used during the day's sweep: the sweep {cores['self']}, its PostgreSQL backends "
         f"{cores['db']}, other processes {cores['other']} (of {os.cpu_count()})"
     )
+    log(f"  PostgreSQL CPU seconds during the sweep, by process kind: {cores['db_cpu_seconds']}")
     if cores["other"] > 0.2:
         log("  WARNING: other processes were busy: the sweep's wall time is longer than alone.")
     for step in (sweep, after["retry"], after["third"]):
