@@ -231,12 +231,16 @@ class ResourceOffer(models.Model):
         related_name="resource_offers",
         verbose_name=_("organisation"),
     )
+    # Typed by a local actor who proposed the offer on the public page (no Organisation row).
+    organisation_name = models.CharField(_("nom de l'organisation"), max_length=150, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=NeedKind.choices)
     title = models.CharField(_("intitulé"), max_length=150)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     contact_name = models.CharField(_("contact"), max_length=150)
     contact_email = models.EmailField(_("e-mail du contact"))
     is_available = models.BooleanField(_("disponible"), default=True)
+    # Proposed by a local actor on the public page: unavailable until an organiser accepts it.
+    proposed_publicly = models.BooleanField(_("proposée sur la page publique"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -246,6 +250,13 @@ class ResourceOffer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation_label(self) -> str:
+        """Who offers it: the recorded organisation, else the name the local actor typed."""
+        if self.organisation_id is not None:
+            return self.organisation.name
+        return self.organisation_name
 
 
 class NeedMatch(models.Model):
