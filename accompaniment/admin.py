@@ -40,20 +40,23 @@ class MilestoneTemplateAdmin(TerritoryScopedAdmin):
 @admin.register(ResourceOffer)
 class ResourceOfferAdmin(TerritoryScopedAdmin):
     list_display = ["title", "kind", "organisation", "contact_name", "is_available", "territory"]
-    list_filter = ["kind", "is_available", "territory"]
-    search_fields = ["title", "description", "contact_name", "contact_email"]
+    list_filter = ["kind", "is_available", "proposed_publicly", "territory"]
+    search_fields = ["title", "description", "organisation_name", "contact_name", "contact_email"]
     ordering = ["territory__name", "kind", "title"]
     list_select_related = ["territory", "organisation"]
     fields = [
         "territory",
         "organisation",
+        "organisation_name",
         "kind",
         "title",
         "description",
         "contact_name",
         "contact_email",
         "is_available",
+        "proposed_publicly",
     ]
+    readonly_fields = ["proposed_publicly"]
 
 
 @admin.register(NeedMatch)

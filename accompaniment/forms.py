@@ -9,6 +9,7 @@ from accompaniment.domain.errors import Refused
 from accompaniment.domain.evidence import clean_evidence_file
 from accompaniment.enums import Contract, JobKind, NeedKind, NeedStatus
 from accompaniment.models import MeetingNote, ResourceOffer
+from challenges.forms import ParagraphsField, PublicForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -142,6 +143,85 @@ class OfferForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+def _max_length(field_name: str) -> int:
+    return ResourceOffer._meta.get_field(field_name).max_length
+
+
+class ProposeOfferForm(PublicForm):
+    """A local actor, without an account, proposes a resource on the territory's public page."""
+
+    organisation_name = forms.CharField(
+        label=_("Votre organisation"),
+        max_length=_max_length("organisation_name"),
+        help_text=_("Entreprise, association, collectivité…"),
+        error_messages={"required": _("Indiquez le nom de votre organisation.")},
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Vous proposez"),
+        choices=[("", "—"), *NeedKind.choices],
+        error_messages={
+            "required": _("Choisissez ce que vous proposez : un local, du financement…"),
+            "invalid_choice": _("Choisissez ce que vous proposez dans la liste."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Intitulé"),
+        max_length=_max_length("title"),
+        help_text=_("Par exemple : « Atelier de 50 m² disponible le mardi »."),
+        error_messages={"required": _("Donnez un intitulé à votre proposition.")},
+    )
+    description = ParagraphsField(
+        label=_("Description"),
+        max_length=_max_length("description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "max_length": _(
+                "Votre description fait %(show_value)d caractères : %(limit_value)d au plus, "
+                "raccourcissez-la."
+            )
+        },
+    )
+    contact_name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=_max_length("contact_name"),
+        error_messages={"required": _("Indiquez votre nom.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        error_messages={
+            "required": _("Indiquez votre adresse e-mail."),
+            "invalid": _("Cette adresse e-mail n'est pas valide."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que l'équipe d'organisation du territoire me contacte au sujet de cette "
+            "proposition."
+        ),
+        error_messages={
+            "required": _("Votre accord est nécessaire pour que l'équipe puisse vous contacter.")
+        },
+    )
+
+    def offer_fields(self) -> dict:
+        """The cleaned values, as ``propose_offer()`` takes them."""
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "organisation_name",
+                "kind",
+                "title",
+                "description",
+                "contact_name",
+                "contact_email",
+            )
+        }
 
 
 class MeetingNoteForm(forms.ModelForm):

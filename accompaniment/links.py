@@ -11,7 +11,7 @@ from projects.extensions import Section, provide_project_sections
 from projects.models import Project
 from projects.queries import projects_of_member
 from territoire.enums import Role
-from territoire.extensions import Link, provide_space_links
+from territoire.extensions import Link, provide_space_links, provide_territory_links
 from territoire.models import Territory, User
 
 PUBLIC_UPDATES = 5
@@ -40,6 +40,18 @@ def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list
         )
         links.append(Link(_("Ressources proposées"), reverse("resource_list", kwargs=kwargs)))
     return links
+
+
+@provide_territory_links
+def territory_links(territory: Territory) -> list[Link]:
+    """On the territory's public page: local actors may propose a resource to the projects."""
+    return [
+        Link(
+            _("Proposer une ressource aux projets"),
+            reverse("resource_offer_public", kwargs={"territory": territory.slug}),
+            _("Un local, une machine, un financement, des compétences, du mentorat…"),
+        )
+    ]
 
 
 @provide_project_sections

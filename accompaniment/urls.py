@@ -1,6 +1,15 @@
 from django.urls import path
 
-from accompaniment.views import jobs, milestones, needs, portfolio, reminders, space, updates
+from accompaniment.views import (
+    jobs,
+    milestones,
+    needs,
+    offers_public,
+    portfolio,
+    reminders,
+    space,
+    updates,
+)
 
 PROJECT = "espace/projets/<slug:territory>/<slug:slug>/"
 TERRITORY = "espace/territoires/<slug:territory>/"
@@ -47,4 +56,15 @@ urlpatterns = [
         name="need_match",
     ),
     path(f"{TERRITORY}ressources/", needs.resource_list, name="resource_list"),
+    path(
+        f"{TERRITORY}ressources/<int:pk>/accepter/",
+        needs.resource_offer_accept,
+        name="resource_offer_accept",
+    ),
+    # A local actor, without an account, proposes a resource.
+    path(
+        "territoires/<slug:territory>/ressources/proposer/",
+        offers_public.resource_offer_public,
+        name="resource_offer_public",
+    ),
 ]

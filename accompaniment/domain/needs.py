@@ -11,7 +11,8 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import NeedKind, NeedStatus
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from projects.models import Project
-from territoire.models import Organisation, Territory, User
+from territoire.enums import Role
+from territoire.models import Membership, Organisation, Territory, User
 from territoire.tasks import task_send_email
 
 
@@ -67,6 +68,79 @@ def record_offer(
         contact_name=contact_name,
         contact_email=contact_email,
     )
+
+
+def propose_offer(
+    *,
+    territory: Territory,
+    organisation_name: str,
+    kind: str,
+    title: str,
+    description: str,
+    contact_name: str,
+    contact_email: str,
+) -> ResourceOffer:
+    """A local actor, without an account, proposes a resource on the territory's public page.
+
+    The offer is not matchable until an organiser accepts it (``accept_offer``). Raises Refused
+    for an unknown kind or an empty title. Side effects: one ResourceOffer (unavailable,
+    proposed publicly); after commit, one e-mail to each organiser of the territory.
+    """
+    if kind not in NeedKind.values:
+        raise Refused(_("Choisissez le type de ressource."), field="kind")
+    if not title.strip():
+        raise Refused(_("Donnez un intitulé à votre proposition."), field="title")
+    offer = ResourceOffer.objects.create(
+        territory=territory,
+        organisation_name=organisation_name.strip(),
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        is_available=False,
+        proposed_publicly=True,
+    )
+    send_proposal_emails(offer=offer)
+    return offer
+
+
+def send_proposal_emails(*, offer: ResourceOffer) -> int:
+    """Tell the territory's organisers that a local actor proposed a resource to review.
+
+    Returns the number of e-mails queued (on commit). Side effects: e-mail tasks.
+    """
+    territory = offer.territory
+    emails = sorted(
+        set(
+            Membership.objects.filter(territory=territory, role=Role.ORGANISER).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    url = settings.SITE_URL + reverse("resource_list", kwargs={"territory": territory.slug})
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Une ressource proposée à examiner : %(offer)s") % {"offer": offer.title}
+        body = render_to_string(
+            "accompaniment/email/offer_proposed.txt", {"offer": offer, "url": url}
+        )
+        for email in emails:
+            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
+    return len(emails)
+
+
+def accept_offer(*, offer: ResourceOffer, by: User | None) -> ResourceOffer:
+    """An organiser accepts a resource proposed on the public page: it becomes matchable.
+
+    Raises Refused for an offer already available. Side effects: the offer's availability.
+    """
+    updated = ResourceOffer.objects.filter(pk=offer.pk, is_available=False).update(
+        is_available=True
+    )
+    if not updated:
+        raise Refused(_("Cette ressource est déjà disponible."))
+    offer.is_available = True
+    return offer
 
 
 def match_need(*, need: Need, offer: ResourceOffer, by: User | None, note: str = "") -> NeedMatch:

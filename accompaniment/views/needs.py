@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -151,9 +152,37 @@ def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
             else:
                 messages.success(request, _("Ressource enregistrée."))
                 return redirect("resource_list", territory=place.slug)
-    offers = ResourceOffer.objects.filter(territory=place).select_related("organisation")
+    offers, proposed = [], []
+    for offer in ResourceOffer.objects.filter(territory=place).select_related("organisation"):
+        # Proposed on the public page and not accepted yet: to review, not to match.
+        (proposed if offer.proposed_publicly and not offer.is_available else offers).append(offer)
     return render(
         request,
         "accompaniment/resource_list.html",
-        {"territory": place, "offers": offers, "form": form if can_manage else None},
+        {
+            "territory": place,
+            "offers": offers,
+            "proposed": proposed,
+            "can_manage": can_manage,
+            "form": form if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def resource_offer_accept(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
+    """An organiser accepts a resource a local actor proposed: it becomes matchable."""
+    place = territory_for(request, territory, "accompaniment.manage_resources")
+    offer = get_object_or_404(ResourceOffer, territory=place, pk=pk)
+    try:
+        needs.accept_offer(offer=offer, by=request.user)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("Proposition acceptée : la ressource peut être mise en relation.")
+        )
+    return HttpResponseRedirect(
+        reverse("resource_list", kwargs={"territory": place.slug}), status=303
     )

@@ -68,6 +68,9 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         ),
         "needs_across": answers(403, anonymous=login, organiser=200, coach=200, superuser=200),
         "resource_list": answers(403, anonymous=login, organiser=200, coach=200, superuser=200),
+        "resource_offer_accept": post_only,
+        # A local actor, without an account, proposes a resource.
+        "resource_offer_public": answers(200),
     }
     for model in ("milestone", "jobrecord"):
         # django-simple-history's pages answer 403 (not the admin's redirect) to another
@@ -117,7 +120,12 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
         params = _route_params(key)
         values = {"territory": cast.territory.slug, "slug": cast.project.slug}
         if "pk" in params:
-            target = {"milestone": "milestone", "job": "jobrecord", "need": "need"}
+            target = {
+                "milestone": "milestone",
+                "job": "jobrecord",
+                "need": "need",
+                "resource": "resourceoffer",
+            }
             values["pk"] = objects[target[key.split("_")[0]]].pk
         return reverse(key, kwargs={name: values[name] for name in params})
     if key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
