@@ -161,7 +161,7 @@ class ProposeOfferForm(PublicForm):
     )
     kind = forms.ChoiceField(
         label=_("Vous proposez"),
-        choices=[("", "—"), *NeedKind.choices],
+        choices=[("", _("— choisissez —")), *NeedKind.choices],
         error_messages={
             "required": _("Choisissez ce que vous proposez : un local, du financement…"),
             "invalid_choice": _("Choisissez ce que vous proposez dans la liste."),

@@ -36,7 +36,7 @@ def post_update(
     if not text.strip():
         raise Refused(_("Écrivez quelques nouvelles."), field="text")
     if month > today.replace(day=1):
-        raise Refused(_("Ce mois n'est pas encore commencé."), field="month")
+        raise Refused(_("Ce mois n'a pas encore commencé."), field="month")
     try:
         with transaction.atomic():
             update = ProjectUpdate.objects.create(
