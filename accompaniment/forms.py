@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment.domain.errors import Refused
+from accompaniment.domain.errors import Refused, StaleEdit
 from accompaniment.domain.evidence import clean_evidence_file
 from accompaniment.enums import Contract, JobKind, NeedKind, NeedStatus
 from accompaniment.models import MeetingNote, ResourceOffer
@@ -18,6 +18,17 @@ def apply_refusal(form: forms.Form, refusal: Refused) -> None:
     """Show a domain refusal on its field (or the whole form); what was typed stays."""
     target = refusal.field if refusal.field in form.fields else None
     form.add_error(target, str(refusal))
+
+
+def apply_stale_edit(form: forms.Form, stale: StaleEdit):
+    """Show that someone saved first; what was typed stays, and the form now carries the other
+    version's revision, so that saving again is made knowingly over the version shown.
+    Returns that version (None when it was deleted meanwhile)."""
+    form.add_error(None, str(stale))
+    if stale.current is not None:
+        form.data = form.data.copy()
+        form.data["revision"] = stale.current.revision
+    return stale.current
 
 
 class EvidenceFileMixin:

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accompaniment.domain import plans
 from accompaniment.domain.errors import Refused, StaleEdit
-from accompaniment.forms import MilestoneDoneForm, MilestoneForm, PlanStartForm, apply_refusal
+from accompaniment.forms import (
+    MilestoneDoneForm,
+    MilestoneForm,
+    PlanStartForm,
+    apply_refusal,
+    apply_stale_edit,
+)
 from accompaniment.models import Milestone
 from accompaniment.views.common import evidence_response, project_for, project_kwargs
 
@@ -102,12 +108,7 @@ def milestone_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> 
                     by=request.user,
                 )
             except StaleEdit as stale:
-                current = stale.current
-                form.add_error(None, str(stale))
-                if current is not None:
-                    # The next save is made knowingly over the version shown.
-                    form.data = form.data.copy()
-                    form.data["revision"] = current.revision
+                current = apply_stale_edit(form, stale)
             except Refused as refusal:
                 apply_refusal(form, refusal)
             else:
@@ -151,11 +152,7 @@ def milestone_done(request: HttpRequest, territory: str, slug: str, pk: int) -> 
                     today=timezone.localdate(),
                 )
             except StaleEdit as stale:
-                current = stale.current
-                form.add_error(None, str(stale))
-                if current is not None:
-                    form.data = form.data.copy()
-                    form.data["revision"] = current.revision
+                current = apply_stale_edit(form, stale)
             except Refused as refusal:
                 apply_refusal(form, refusal)
             else:
