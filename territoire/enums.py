@@ -21,3 +21,12 @@ class OrganisationKind(models.TextChoices):
     MUTUAL = "mutual", _("mutuelle ou assurance")
     NETWORK = "network", _("réseau, forum ou fédération")
     OTHER = "other", _("autre")
+
+
+class ReportStatus(models.TextChoices):
+    """Where one requested report stands; the page updates itself until it is ready or failed."""
+
+    QUEUED = "queued", pgettext_lazy("report status", "en attente")
+    RENDERING = "rendering", pgettext_lazy("report status", "en cours de rendu")
+    READY = "ready", pgettext_lazy("report status", "prêt")
+    FAILED = "failed", pgettext_lazy("report status", "échec")

@@ -327,3 +327,7 @@ class Invitation(models.Model):
 
     def is_pending(self, now: datetime.datetime | None = None) -> bool:
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+# The reports' model lives beside the report machinery; importing it here registers it.
+from territoire.reports.models import Report  # noqa: E402, F401

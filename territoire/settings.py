@@ -59,6 +59,33 @@ def envsecret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def reports_storage_from_env() -> dict:
+    """The reports' storage: ``REPORTS_S3_BUCKET`` (with ``REPORTS_S3_ENDPOINT_URL``,
+    ``REPORTS_S3_REGION``, ``REPORTS_S3_ACCESS_KEY_ID``, ``REPORTS_S3_SECRET_ACCESS_KEY`` or its
+    ``_FILE``) selects an S3-compatible bucket; without it, local files under MEDIA_ROOT."""
+    bucket = os.environ.get("REPORTS_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": True,
+        "location": os.environ.get("REPORTS_S3_PREFIX", "territoire"),
+    }
+    for option, variable in (
+        ("endpoint_url", "REPORTS_S3_ENDPOINT_URL"),
+        ("region_name", "REPORTS_S3_REGION"),
+        ("access_key", "REPORTS_S3_ACCESS_KEY_ID"),
+    ):
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    secret = envsecret("REPORTS_S3_SECRET_ACCESS_KEY")
+    if secret:
+        options["secret_key"] = secret
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 DEBUG = envbool("DJANGO_DEBUG", default="DJANGO_SECRET_KEY" not in os.environ)
 
 SECRET_KEY = envsecret("DJANGO_SECRET_KEY")
@@ -262,6 +289,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The rendered PDF reports: local files under MEDIA_ROOT, or an S3-compatible bucket when
+    # several servers share them (REPORTS_S3_BUCKET; needs the "s3" extra: django-storages).
+    "reports": reports_storage_from_env(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -303,5 +333,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; its warnings (a missing image) still show.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
