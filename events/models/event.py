@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import EventStatus, ProgrammeKind, RegistrationStatus, ReminderKind
-from territoire.models import Territory
+from events.further_reading import validate_further_reading
+from territoire.models import Organisation, Territory
 
 
 class Event(models.Model):
@@ -29,6 +30,31 @@ class Event(models.Model):
     )
     status = models.CharField(
         _("statut"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    # The synthesis of debates (the printed report after the evening).
+    synthesis_introduction = models.TextField(
+        _("introduction de la synthèse"),
+        blank=True,
+        help_text=_(
+            "Le « Contexte » qui ouvre la synthèse des débats. Laissez vide : un paragraphe "
+            "est écrit à partir des chiffres de la soirée."
+        ),
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        related_name="partnered_events",
+        blank=True,
+        verbose_name=_("partenaires"),
+        help_text=_("Nommés sur la couverture de la synthèse."),
+    )
+    further_reading = models.TextField(
+        _("pour en savoir plus"),
+        blank=True,
+        validators=[validate_further_reading],
+        help_text=_(
+            "Un lien par ligne : « Libellé | https://adresse » ou l'adresse seule. La page de "
+            "la soirée et la vitrine des projets du territoire sont ajoutées d'office."
+        ),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
