@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from territoire.domain.invitations import invite
 from territoire.models import Domain, Invitation, Membership, Organisation, Territory, User
 from territoire.queries import organised_territory_ids
+from territoire.reports.actions import request_report_action
 
 
 class RulesAdminMixin:
@@ -128,6 +129,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
     filter_horizontal = ["domains"]
     date_hierarchy = "launched_on"
     inlines = [MembershipInline]
+    actions = [request_report_action("portfolio", _("Rendre le portfolio des projets (PDF)"))]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "domains"]}),
         (
@@ -281,3 +283,7 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
 # Roles live in Membership, per territory: Django's global groups would be a second, confusing
 # permission system.
 admin.site.unregister(Group)
+
+
+# The reports' admin lives beside the report machinery; importing it registers it.
+from territoire.reports import admin as _reports_admin  # noqa: E402, F401

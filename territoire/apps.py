@@ -8,6 +8,9 @@ class TerritoireConfig(AppConfig):
     name = "territoire"
     verbose_name = _("Territoires et personnes")
 
+    def ready(self) -> None:
+        from territoire.reports import links  # noqa: F401  (registers the reports' space link)
+
 
 class TerritoireAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site that lets organisers in by their role."""

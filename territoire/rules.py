@@ -8,6 +8,7 @@ from typing import Any
 
 import rules
 
+from territoire.enums import Role
 from territoire.queries import (
     organised_territory_ids,
     roles_by_territory,
@@ -99,3 +100,16 @@ rules.add_perm("territoire.view_user", is_superuser | organises_person)
 rules.add_perm("territoire.add_user", rules.always_deny)
 rules.add_perm("territoire.change_user", is_superuser)
 rules.add_perm("territoire.delete_user", is_superuser)
+
+# Reports: the territory's organisers, coaches and officials read and download them; organisers
+# ask for new versions. In the admin they are read-only records (asked for by the admin actions).
+reads_territory_reports = (
+    is_superuser | organises_target | holds_role(Role.COACH) | holds_role(Role.OFFICIAL)
+)
+rules.add_perm("territoire.view_reports", reads_territory_reports)
+rules.add_perm("territoire.request_report", organiser_or_superuser)
+rules.add_perm("territoire.download_report", reads_territory_reports)
+rules.add_perm("territoire.view_report", organiser_or_superuser)
+rules.add_perm("territoire.add_report", rules.always_deny)
+rules.add_perm("territoire.change_report", rules.always_deny)
+rules.add_perm("territoire.delete_report", organiser_or_superuser)

@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "challenges.purge_unconfirmed_signups",
         "schedule": 24 * 3600,
     },
+    # A report whose worker died mid-render is sent again, not left "rendering" for ever.
+    "requeue-stalled-reports": {
+        "task": "territoire.requeue_stalled_reports",
+        "schedule": 5 * 60,
+    },
     # Once a day, in the morning: the digest's unique (person, day) makes a second run harmless.
     "send-accompaniment-reminders": {
         "task": "accompaniment.send_reminders",

@@ -27,3 +27,32 @@ def task_send_email(*, subject: str, body: str, to: list[str], html: str | None 
 def task_ping(*, value: str) -> str:
     """Answer ``pong:<value>``: lets the health check and CI prove a worker is consuming."""
     return f"pong:{value}"
+
+
+@shared_task(
+    bind=True,
+    name="territoire.render_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=4,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def task_render_report(self, *, report_id: int) -> str:
+    """Render one requested report (territoire/reports/lifecycle.py); retried with back-off when
+    storage or the database fails for a moment. A redelivered or retried task is harmless."""
+    from territoire.reports.lifecycle import TransientRenderError, render_report
+
+    try:
+        report = render_report(report_id=report_id, task_id=self.request.id or "eager")
+    except TransientRenderError as exc:
+        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+    return report.status if report else "skipped"
+
+
+@shared_task(name="territoire.requeue_stalled_reports")
+def task_requeue_stalled_reports() -> list[int]:
+    """Send again the reports a dead worker or a lost message left behind."""
+    from territoire.reports.lifecycle import requeue_stalled_reports
+
+    return requeue_stalled_reports()

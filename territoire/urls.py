@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, public, space
+from territoire.views import health, invitations, public, reports, space
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -11,6 +11,12 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("territoires/<slug:slug>/", public.territory_detail, name="territory_detail"),
     path("espace/", space.space, name="space"),
+    path(
+        "espace/territoires/<slug:slug>/rapports/",
+        reports.territory_reports,
+        name="territory_reports",
+    ),
+    path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path("confidentialite/", public.privacy, name="privacy"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("healthz", health.healthz, name="healthz"),
