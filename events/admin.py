@@ -31,8 +31,50 @@ class ProgrammeItemInline(RulesInlineMixin, admin.TabularInline):
     fields = ["starts_at", "ends_at", "kind", "title", "description"]
 
 
+EVENT_FIELDS = [
+    "territory",
+    "title",
+    "slug",
+    "description",
+    "venue",
+    "address",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "status",
+]
+SYNTHESIS_FIELDS = ["synthesis_introduction", "partners", "further_reading"]
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = EVENT_FIELDS + SYNTHESIS_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        partners = self.fields.get("partners")
+        if partners is not None and self.instance.territory_id:
+            # An existing event's partners are its territory's organisations.
+            partners.queryset = partners.queryset.filter(territory_id=self.instance.territory_id)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        territory, partners = cleaned.get("territory"), cleaned.get("partners")
+        if territory and partners:
+            strangers = [o.name for o in partners if o.territory_id != territory.pk]
+            if strangers:
+                self.add_error(
+                    "partners",
+                    _("Ces organisations ne sont pas du territoire de la soirée : %(names)s.")
+                    % {"names": ", ".join(strangers)},
+                )
+        return cleaned
+
+
 @admin.register(Event)
 class EventAdmin(TerritoryScopedAdmin):
+    form = EventAdminForm
     list_display = ["title", "territory", "starts_at", "venue", "capacity", "status", "screens"]
     list_filter = ["status", "territory"]
     search_fields = ["title", "venue"]
@@ -44,6 +86,11 @@ class EventAdmin(TerritoryScopedAdmin):
     inlines = [ProgrammeItemInline]
     actions = ["open_registration", "close_registration", "mark_finished"]
     readonly_fields = ["screens"]
+    filter_horizontal = ["partners"]
+    fieldsets = [
+        (None, {"fields": [*EVENT_FIELDS, "screens"]}),
+        (_("Synthèse des débats"), {"fields": SYNTHESIS_FIELDS}),
+    ]
 
     @admin.display(description=_("écrans du soir"))
     def screens(self, event: Event) -> str:

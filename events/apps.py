@@ -8,3 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import signals  # noqa: F401  (connects the receivers)
+        from events.reports import SYNTHESIS
+        from territoire.reports.kinds import register_report_kind
+
+        register_report_kind(SYNTHESIS)
