@@ -241,7 +241,76 @@ SYNTHESIS = {
         ],
         [],
     ),
+    "textile-seconde-vie": (
+        [
+            (
+                "",
+                "Mairie de Roubaix",
+                False,
+                "Pour la ville, travailler avec SoBizHub allait de soi : personne ne réussit plus "
+                "seul. Roubaix a de forts enjeux sociaux et des entreprises installées depuis des "
+                "décennies ; elle offre un ancrage solide à celles qui veulent grandir. La mairie "
+                "se veut facilitatrice : ouvrir des portes aux porteurs de projets, lever les "
+                "freins, aider de nouveaux modèles économiques à émerger.",
+            ),
+            (
+                "Martine Delattre",
+                "SoBizHub",
+                True,
+                "Les savoir-faire du textile sont toujours là, chez celles et ceux qui ont "
+                "travaillé dans les ateliers de la ville. La table propose de les transmettre à "
+                "des jeunes en insertion autour de la réparation et du réemploi des vêtements, "
+                "plutôt que de laisser ces métiers disparaître.",
+            ),
+        ],
+        [
+            (
+                "Réparer un vêtement, c'est aussi réparer un lien entre générations.",
+                "Martine Delattre",
+                "SoBizHub",
+                True,
+            ),
+        ],
+    ),
+    "manger-local": (
+        [
+            (
+                "Lucie Fontaine",
+                "Université de Lille",
+                True,
+                "Les cantines servent chaque jour des milliers de repas, mais les producteurs de "
+                "la métropole peinent à y trouver leur place. Une légumerie partagée permettrait "
+                "de préparer leurs légumes en quantité ; la table a aussi imaginé des paniers "
+                "livrés à l'école, pour toucher les familles.",
+            ),
+        ],
+        [
+            (
+                "Avant d'inventer, regardons ce qui existe déjà à deux rues d'ici.",
+                "Lucie Fontaine",
+                "Université de Lille",
+                True,
+            ),
+        ],
+    ),
 }
+
+INTRODUCTION = (
+    "Comment un territoire peut-il inventer, ensemble, de nouvelles réponses à ses défis ? "
+    "À Roubaix, SoBizHub et la ville ont réuni des acteurs locaux de tous horizons — "
+    "entreprises, associations, start-up, habitants — pour imaginer des projets durables et à "
+    "fort impact social.\n\n"
+    "Avec les participants, la ville et ses partenaires ont retenu trois thèmes de travail : "
+    "l'économie circulaire, la jeunesse et le bien-être dans la ville.\n\n"
+    "Co-créer, c'est échanger, travailler en groupe et être accompagné de l'idée jusqu'au "
+    "développement du projet. Les projets nés ce soir-là relèvent de l'économie sociale et "
+    "solidaire et dessinent une ville plus collaborative. Cette synthèse rend compte des "
+    "débats, table par table, pour donner à d'autres l'envie de se lancer."
+)
+FURTHER_READING = (
+    "SoBizHub, l'association qui anime la dynamique | https://www.sobizhub.org\n"
+    "Ville de Roubaix | https://www.ville-roubaix.fr"
+)
 
 
 def _key(*parts: object) -> uuid.UUID:
@@ -265,6 +334,10 @@ def _event(demo: Demo) -> Event:
             "status": EventStatus.FINISHED,
         },
     )
+    if not event.synthesis_introduction and not event.further_reading:
+        event.synthesis_introduction, event.further_reading = INTRODUCTION, FURTHER_READING
+        event.save(update_fields=["synthesis_introduction", "further_reading"])
+    event.partners.add(*demo.territory.organisations.all())
     for offset, minutes, kind, title in PROGRAMME:
         ProgrammeItem.objects.get_or_create(
             event=event,
