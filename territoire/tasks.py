@@ -40,14 +40,22 @@ def task_ping(*, value: str) -> str:
 )
 def task_render_report(self, *, report_id: int) -> str:
     """Render one requested report (territoire/reports/lifecycle.py); retried with back-off when
-    storage or the database fails for a moment. A redelivered or retried task is harmless."""
+    storage or the database fails for a moment. A redelivered or retried task is harmless.
+
+    Run in-process (no broker: ``make demo``), a passing failure is tried again at once, twice,
+    then the report stays queued with its reason rather than failing the request that asked."""
     from territoire.reports.lifecycle import TransientRenderError, render_report
 
-    try:
-        report = render_report(report_id=report_id, task_id=self.request.id or "eager")
-    except TransientRenderError as exc:
-        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
-    return report.status if report else "skipped"
+    task_id = self.request.id or f"in-process-{report_id}"
+    for _attempt in range(3 if self.request.is_eager else 1):
+        try:
+            report = render_report(report_id=report_id, task_id=task_id)
+        except TransientRenderError as exc:
+            if not self.request.is_eager:
+                raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+            continue
+        return report.status if report else "skipped"
+    return "queued"
 
 
 @shared_task(name="territoire.requeue_stalled_reports")

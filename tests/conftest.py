@@ -49,6 +49,12 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and rendered reports go to the test's own folder, never the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     # A deliberately slow password hash is production's business, not the tests'.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
