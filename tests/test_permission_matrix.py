@@ -8,11 +8,14 @@ other redirect).
 from collections.abc import Iterator
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from challenges.domain.signups import confirmation_token
-from territoire.enums import Role
+from territoire.enums import ReportStatus, Role
 from territoire.models import Membership
+from territoire.reports.models import Report
 from tests.accompaniment import matrix as accompaniment_matrix
 from tests.challenges.factories import (
     ChallengeFactory,
@@ -255,6 +258,22 @@ for _model in ("organisation", "membership", "invitation"):
         ),
     }
 
+# Reports: the territory's organisers, coaches and officials read and download them; in the
+# admin they are read-only records of territory A (asked for, never added there).
+READS_REPORTS = answers(404, anonymous=LOGIN, organiser=200, coach=200, official=200, superuser=200)
+EXPECTED |= {
+    "territory_reports": READS_REPORTS,
+    "report_download": READS_REPORTS,
+    "admin:territoire_report_changelist": ADMIN_PAGE,
+    "admin:territoire_report_add": NOBODY_IN_ADMIN,
+    "admin:territoire_report_history": ADMIN_OBJECT_OF_A,
+    "admin:territoire_report_delete": ADMIN_OBJECT_OF_A,
+    "admin:territoire_report_change": ADMIN_OBJECT_OF_A,
+    "admin:territoire_report_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
+}
+
 # The accompaniment (accompaniment/): its rows live in tests/accompaniment/matrix.py.
 ACCOMPANIMENT_URLS = accompaniment_matrix.expected(answers, LOGIN)
 EXPECTED |= ACCOMPANIMENT_URLS
@@ -318,7 +337,14 @@ def _objects(cast) -> dict[str, object]:
     )
     idea = IdeaFactory(table=table)
     registration = RegistrationFactory(event=event)
+    report = Report(territory=cast.territory, kind="synthesis", title="Synthèse")
+    report.file.save("essai.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    report.status = ReportStatus.READY
+    report.page_count = 1
+    report.finished_at = timezone.now()
+    report.save()
     return {
+        "report": report,
         "event": event,
         "table": table,
         "idea": idea,
@@ -351,7 +377,7 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
         model = prefix.split("_")[-1]
         return f"{reverse(prefix + '_changelist')}{objects[model].pk}/"
     kwargs: dict[str, object] = {}
-    if key == "territory_detail":
+    if key in {"territory_detail", "territory_reports"}:
         kwargs = {"slug": cast.territory.slug}
     elif key == "invitation_accept":
         kwargs = {"token": objects["invitation"].token}
@@ -389,6 +415,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
 
             values["token"] = ticket_token(objects["registration"])
         kwargs = {name: values[name] for name in params}
+    elif key == "report_download":
+        kwargs = {"pk": objects["report"].pk}
     elif key == "media":
         kwargs = {"path": "challenges/absente.png"}
     elif key == "signup_confirm":
@@ -423,6 +451,8 @@ def test_url_answers_each_role_as_declared(client, cast, key):
         client.logout()
         if user is not None:
             client.force_login(user)
-        actual[role] = _answer(client.get(url))
+        response = client.get(url)
+        actual[role] = _answer(response)
+        response.close()  # a download's file handle
 
     assert actual == EXPECTED.get(key), url

@@ -48,6 +48,10 @@ class ReportAdmin(TerritoryScopedAdmin):
     ]
     fields = readonly_fields
 
+    def has_add_permission(self, request, *args) -> bool:
+        # A report is asked for (the reports page, the admin actions), never typed in.
+        return False
+
     @admin.display(description=_("document"))
     def download(self, report: Report) -> str:
         if not report.file or report.status != "ready":
