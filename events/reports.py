@@ -113,14 +113,17 @@ def _introduction_facts(
                 % {"count": challenges},
             }
         )
-    if ideas or projects:
+    if ideas:
         sentences.append(
-            _("%(ideas)s y ont été proposées, d'où sont nés %(projects)s.")
-            % {
-                "ideas": ngettext("%(count)d idée", "%(count)d idées", ideas) % {"count": ideas},
-                "projects": ngettext("%(count)d projet", "%(count)d projets", projects)
-                % {"count": projects},
-            }
+            ngettext(
+                "%(count)d idée y a été proposée.", "%(count)d idées y ont été proposées.", ideas
+            )
+            % {"count": ideas}
+        )
+    if projects:
+        sentences.append(
+            ngettext("%(count)d projet y est né.", "%(count)d projets y sont nés.", projects)
+            % {"count": projects}
         )
     return sentences
 
