@@ -8,3 +8,6 @@ class AccompanimentConfig(AppConfig):
 
     def ready(self) -> None:
         from accompaniment import links  # noqa: F401  (registers the links and sections)
+        from accompaniment.reports import register_portfolio
+
+        register_portfolio()
