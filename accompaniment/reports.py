@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -128,7 +128,7 @@ def _room_for_description(
     return (BODY_MM - used - 5) * SAFETY  # 5 mm for "La suite sur la page du projet."
 
 
-def portfolio_projects(scope: Scope):
+def portfolio_projects(scope: Scope) -> QuerySet[Project]:
     """The published projects of the scope's territory, with what their pages print; three
     queries whatever their number (projects with their challenge, domain and organisation; the
     teams that chose to be shown; the open needs of the projects that chose to show them).
