@@ -23,6 +23,7 @@ from events.models import (
     TeamMember,
 )
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
+from territoire.reports.actions import request_report_action
 
 
 class ProgrammeItemInline(RulesInlineMixin, admin.TabularInline):
@@ -84,7 +85,12 @@ class EventAdmin(TerritoryScopedAdmin):
     list_select_related = ["territory"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeItemInline]
-    actions = ["open_registration", "close_registration", "mark_finished"]
+    actions = [
+        "open_registration",
+        "close_registration",
+        "mark_finished",
+        request_report_action("synthesis", _("Rendre la synthèse des débats (PDF)")),
+    ]
     readonly_fields = ["screens"]
     filter_horizontal = ["partners"]
     fieldsets = [

@@ -73,16 +73,13 @@ def reports_storage_from_env() -> dict:
         "file_overwrite": True,
         "location": os.environ.get("REPORTS_S3_PREFIX", "territoire"),
     }
-    for option, variable in (
-        ("endpoint_url", "REPORTS_S3_ENDPOINT_URL"),
-        ("region_name", "REPORTS_S3_REGION"),
-        ("access_key", "REPORTS_S3_ACCESS_KEY_ID"),
-    ):
-        if os.environ.get(variable):
-            options[option] = os.environ[variable]
-    secret = envsecret("REPORTS_S3_SECRET_ACCESS_KEY")
-    if secret:
-        options["secret_key"] = secret
+    given = {
+        "endpoint_url": os.environ.get("REPORTS_S3_ENDPOINT_URL"),
+        "region_name": os.environ.get("REPORTS_S3_REGION"),
+        "access_key": os.environ.get("REPORTS_S3_ACCESS_KEY_ID"),
+        "secret_key": envsecret("REPORTS_S3_SECRET_ACCESS_KEY"),
+    }
+    options.update({option: value for option, value in given.items() if value})
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 

@@ -117,3 +117,34 @@ def test_the_suite_runs_on_postgresql_when_asked(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_reports_go_to_local_files_unless_a_bucket_is_named(monkeypatch, tmp_path):
+    from territoire.settings import reports_storage_from_env
+
+    secret = tmp_path / "secret"
+    secret.write_text("s3cr3t\n")
+    for name in ("REPORTS_S3_BUCKET", "REPORTS_S3_REGION", "REPORTS_S3_ACCESS_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
+    local = reports_storage_from_env()
+    monkeypatch.setenv("REPORTS_S3_BUCKET", "rapports")
+    monkeypatch.setenv("REPORTS_S3_ENDPOINT_URL", "https://s3.example.org")
+    monkeypatch.setenv("REPORTS_S3_ACCESS_KEY_ID", "cle")
+    monkeypatch.setenv("REPORTS_S3_SECRET_ACCESS_KEY_FILE", str(secret))
+
+    bucket = reports_storage_from_env()
+
+    assert local == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert bucket == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "rapports",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+            "location": "territoire",
+            "endpoint_url": "https://s3.example.org",
+            "access_key": "cle",
+            "secret_key": "s3cr3t",
+        },
+    }
