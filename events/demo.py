@@ -28,6 +28,9 @@ from events.models import (
     Vote,
 )
 from territoire.demo import Demo
+from territoire.reports.kinds import Scope
+from territoire.reports.lifecycle import render_in_process
+from territoire.reports.models import Report
 
 PARIS = ZoneInfo("Europe/Paris")
 NAMESPACE = uuid.UUID("6f1c2a7e-3b7d-4c1e-9a51-0d3f6c2b8e90")
@@ -505,6 +508,7 @@ def load(demo: Demo) -> None:
                 _table_work(table, registrations[offset : offset + 12], challenge.slug)
             offset = (offset + 11) % 120
     recount(event.tables.all())
+    _synthesis_ready(event)
 
     upcoming, _created = Event.objects.get_or_create(
         slug="soiree-lancement-figeac",
@@ -545,3 +549,11 @@ def load(demo: Demo) -> None:
     _registrations(
         upcoming, 24, checked_in=False, start=datetime.datetime(2026, 10, 1, 9, tzinfo=PARIS)
     )
+
+
+def _synthesis_ready(event: Event) -> None:
+    """The evening's synthesis of debates, rendered once, ready to download from the reports
+    page (a second ``load_demo`` finds it and renders nothing)."""
+    if Report.objects.filter(kind="synthesis", parameters__event=event.pk).exists():
+        return
+    render_in_process(kind_code="synthesis", scope=Scope(territory=event.territory, event=event))

@@ -55,20 +55,37 @@ def request_report(
     """
     from territoire.tasks import task_render_report
 
+    report = _new_report(kind_code, scope, requested_by, language)
+    task_render_report.delay_on_commit(report_id=report.pk)
+    return report
+
+
+def render_in_process(
+    *, kind_code: str, scope: Scope, requested_by: User | None = None, language: str = "fr"
+) -> Report:
+    """Ask for a report and render it here and now, not in a worker: for the demo and scripts
+    that need the stored version at once. Side effects: those of ``render_report``."""
+    report = _new_report(kind_code, scope, requested_by, language)
+    return render_report(report_id=report.pk, task_id=f"in-process-{report.pk}") or report
+
+
+def _new_report(
+    kind_code: str, scope: Scope, requested_by: User | None, language: str | None
+) -> Report:
     kind = get_report_kind(kind_code)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language[:2] not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     with translation.override(language):
         title = kind.title(scope)
-    report = Report.objects.create(
+    return Report.objects.create(
         territory=scope.territory,
         kind=kind.code,
         parameters=scope.as_parameters(),
         title=title[:300],
-        language=language[:8] if language[:2] in dict(settings.LANGUAGES) else "fr",
+        language=language[:2],
         requested_by=requested_by,
     )
-    task_render_report.delay_on_commit(report_id=report.pk)
-    return report
 
 
 def claim_report(*, report_id: int, task_id: str) -> Report | None:

@@ -106,3 +106,17 @@ def test_demo_accounts_are_fictional_people():
 
     for account in demo.ACCOUNTS:
         assert not set(account.full_name.upper().split()) & seed_people
+
+
+def test_the_demo_has_the_roubaix_synthesis_ready_to_download(db, client):
+    from territoire.enums import ReportStatus
+    from territoire.reports.models import Report
+
+    call_command("load_demo", stdout=StringIO())
+
+    report = Report.objects.get(kind="synthesis")
+    client.force_login(User.objects.get(email="organisatrice@territoire.demo"))
+    response = client.get(report.get_download_url())
+    assert report.status == ReportStatus.READY
+    assert report.page_count >= 8
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
