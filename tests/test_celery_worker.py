@@ -30,11 +30,9 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture
-def worker(redis_url):
-    """A worker process of our own, on a queue of its own, stopped after the test."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
+def start_worker(queue: str, env: dict[str, str]) -> subprocess.Popen:
+    """A worker process of our own, consuming only ``queue``."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -50,16 +48,18 @@ def worker(redis_url):
             "-Q",
             queue,
             "-n",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url},
+        env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield queue
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         output, _ = process.communicate(timeout=20)
@@ -67,6 +67,15 @@ def worker(redis_url):
         process.kill()
         output, _ = process.communicate()
     print(output)  # shown by pytest when the test failed
+
+
+@pytest.fixture
+def worker(redis_url):
+    """A worker on a queue of its own, stopped after the test."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(queue, {"REDIS_URL": redis_url})
+    yield queue
+    stop_worker(process)
 
 
 def test_a_task_goes_through_a_real_worker_and_comes_back(worker):

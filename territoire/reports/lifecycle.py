@@ -9,6 +9,7 @@ leaves a second file.
 
 import datetime
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -165,8 +166,11 @@ def render_report(*, report_id: int, task_id: str) -> Report | None:
     return report
 
 
-def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> list[int]:
-    """Send again the reports whose worker died (lease over) or whose message was lost.
+def requeue_stalled_reports(
+    *, now: datetime.datetime | None = None, queue: str | None = None
+) -> list[int]:
+    """Send again the reports whose worker died (lease over) or whose message was lost, to
+    ``queue`` (the default queue when None).
 
     A report interrupted MAX_ATTEMPTS times is failed instead, with a reason. Returns the ids
     sent again. Run by the beat every few minutes.
@@ -191,7 +195,11 @@ def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> list[int
             pk=report.pk, status=report.status, render_task_id=report.render_task_id
         ).update(status=ReportStatus.QUEUED, render_task_id="", lease_expires_at=None)
         if requeued:
-            task_render_report.delay_on_commit(report_id=report.pk)
+            transaction.on_commit(
+                partial(
+                    task_render_report.apply_async, kwargs={"report_id": report.pk}, queue=queue
+                )
+            )
             sent.append(report.pk)
     return sent
 
