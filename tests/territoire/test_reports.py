@@ -554,3 +554,15 @@ def test_the_command_renders_to_a_file(cast, test_kinds, tmp_path):
 def test_the_command_explains_bad_arguments(cast, test_kinds, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("render_report", *arguments)
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("organiser", True), ("coach", True), ("official", True), ("facilitator", False)],
+)
+def test_the_space_links_to_the_reports_of_those_who_read_them(client, cast, role, linked):
+    client.force_login(getattr(cast, role))
+
+    html = client.get(reverse("space")).content.decode()
+
+    assert (f'href="{_url(cast)}"' in html) is linked
