@@ -60,3 +60,11 @@ bench-night: install
 .PHONY: bench-reminders
 bench-reminders: install
 	$(BIN)/python -m bench.reminders $(BENCH_ARGS)
+
+## The synthesis of debates of a 30-table evening (~45 pages) rendered to PDF: time a page with
+## the gathering included, peak memory, beside WeasyPrint alone on a plain document of the same
+## length (bench/README.md). Needs PostgreSQL (127.0.0.1:5432, user postgres, trust); uses the
+## database territoire_bench_reports, dropped after.
+.PHONY: bench-reports
+bench-reports: install
+	$(BIN)/python -m bench.reports $(BENCH_ARGS)
