@@ -33,8 +33,9 @@ def _hour(moment: datetime.datetime) -> str:
     if moment.hour == 0 and moment.minute == 0:
         return _("minuit")
     # Translators: a time of day in dateformat syntax, "18 h"; the second one has minutes.
-    pattern = _("G\u00a0\\h") if moment.minute == 0 else _("G\u00a0\\h\u00a0i")
-    return dateformat.format(moment, pattern)
+    # Spaces become non-breaking ones.
+    pattern = _("G \\h") if moment.minute == 0 else _("G \\h i")
+    return dateformat.format(moment, pattern).replace(" ", "\u00a0")
 
 
 def event_when(event: Event) -> str:
