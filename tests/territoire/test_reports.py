@@ -566,3 +566,13 @@ def test_the_space_links_to_the_reports_of_those_who_read_them(client, cast, rol
     html = client.get(reverse("space")).content.decode()
 
     assert (f'href="{_url(cast)}"' in html) is linked
+
+
+def test_an_event_report_without_any_event_says_so_and_offers_no_button(client, cast, test_kinds):
+    client.force_login(cast.organiser)
+
+    html = client.get(_url(cast)).content.decode()
+
+    event_form = html.split('name="essai-soiree-kind"')[1].split("</form>")[0]
+    assert "pas encore de soirée" in event_form
+    assert "<button" not in event_form
