@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +20,7 @@ from accompaniment.models import Need
 from projects.models import Project, ProjectMember
 from projects.queries import showcase_projects
 from territoire.reports.kinds import ReportKind, Scope, register_report_kind
-from territoire.reports.typography import paragraphs
+from territoire.reports.typography import long_date, paragraphs
 
 # One A4 page (253 mm of text height, 170 mm wide) holds a project: the header, the pitch in
 # full (at most 1,000 characters), the team (at most TEAM_SHOWN people), the open needs (at most
@@ -216,8 +215,8 @@ def portfolio_title(scope: Scope) -> str:
     else:
         return title
     dates = {
-        "since": date_format(scope.since, "j F Y") if scope.since else "",
-        "until": date_format(scope.until, "j F Y") if scope.until else "",
+        "since": long_date(scope.since) if scope.since else "",
+        "until": long_date(scope.until) if scope.until else "",
     }
     return f"{title} ({period % dates})"
 

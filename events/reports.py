@@ -12,13 +12,13 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events.further_reading import ReadingLink, further_reading_links
 from events.models import Event, FormedProject, Quote, SynthesisContribution, Table
 from territoire.reports.kinds import ReportKind, Scope
+from territoire.reports.typography import long_date
 
 
 @dataclass
@@ -41,7 +41,7 @@ def _hour(moment: datetime.datetime) -> str:
 def event_when(event: Event) -> str:
     """« jeudi 4 juin 2026, de 18 h à minuit »."""
     starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    day = date_format(starts, "l j F Y")
+    day = long_date(starts.date(), weekday=True)
     if ends.date() == starts.date() or (ends - starts) < datetime.timedelta(hours=24):
         return _("%(day)s, de %(start)s à %(end)s") % {
             "day": day,
@@ -50,7 +50,7 @@ def event_when(event: Event) -> str:
         }
     return _("du %(start)s au %(end)s") % {
         "start": f"{day}, {_hour(starts)}",
-        "end": f"{date_format(ends, 'l j F Y')}, {_hour(ends)}",
+        "end": f"{long_date(ends.date(), weekday=True)}, {_hour(ends)}",
     }
 
 

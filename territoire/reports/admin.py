@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territoire.admin import TerritoryScopedAdmin
 from territoire.reports.kinds import report_kind_choices
+from territoire.reports.lifecycle import delete_reports
 from territoire.reports.models import Report
 
 
@@ -47,6 +48,12 @@ class ReportAdmin(TerritoryScopedAdmin):
         "finished_at",
     ]
     fields = readonly_fields
+
+    def delete_model(self, request, obj: Report) -> None:
+        delete_reports([obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete_reports(queryset)
 
     def has_add_permission(self, request, *args) -> bool:
         # A report is asked for (the reports page, the admin actions), never typed in.

@@ -14,7 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -284,3 +284,17 @@ def _notify(report: Report) -> None:
     task_send_email.delay_on_commit(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[person.email]
     )
+
+
+def delete_reports(reports: QuerySet[Report] | list[Report]) -> int:
+    """Delete these versions and their files (a row deleted alone would leave its PDF behind).
+
+    Side effects: the files removed from the reports storage, then the rows. Returns how many.
+    """
+    count = 0
+    for report in reports:
+        if report.file:
+            report.file.storage.delete(report.file.name)
+        report.delete()
+        count += 1
+    return count

@@ -1,7 +1,11 @@
 """French typography for text people typed: the non-breaking spaces and the signs a printed
 French document is expected to have, applied before escaping."""
 
+import datetime
 import re
+
+from django.utils import translation
+from django.utils.formats import date_format
 
 NBSP = "\u00a0"  # before « : » and inside guillemets
 NNBSP = "\u202f"  # the fine space before ; ! ?
@@ -38,3 +42,12 @@ def paragraphs(text: str) -> list[str]:
     inside a paragraph (the caller renders them as <br>)."""
     blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
     return [block.strip() for block in blocks if block.strip()]
+
+
+def long_date(value: datetime.date, *, weekday: bool = False) -> str:
+    """« 1er juin 2026 », « jeudi 4 juin 2026 »: the date in words, with the French ordinal
+    for the first of the month (Django's formats write « 1 juin »)."""
+    text = date_format(value, "l j F Y" if weekday else "j F Y")
+    if value.day == 1 and (translation.get_language() or "").startswith("fr"):
+        text = re.sub(r"\b1 ", "1er ", text, count=1)
+    return text

@@ -5,7 +5,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from territoire.reports.render import static_file_url
-from territoire.reports.typography import french, paragraphs
+from territoire.reports.typography import french, long_date, paragraphs
 
 register = template.Library()
 
@@ -33,3 +33,9 @@ def fr_paragraphs(value: object) -> SafeString:
 def report_static(path: str) -> str:
     """``{% report_static "reports/report.css" %}``: a static file's local URL, for WeasyPrint."""
     return static_file_url(path)
+
+
+@register.filter(name="long_date")
+def long_date_filter(value: object) -> str:
+    """``{{ event.starts_at|long_date }}``: « 1er juin 2026 » (no weekday)."""
+    return long_date(value) if value else ""

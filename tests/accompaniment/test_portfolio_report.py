@@ -154,7 +154,7 @@ def test_portfolio_period_keeps_the_projects_born_in_it(territory):
         for page in gather_portfolio(Scope(territory=territory, since=scope.since))["pages"]
     } == {"Né à l'automne", "Né en juin"}
     assert portfolio_title(scope) == (
-        "Portfolio des projets — Métropole européenne de Lille (du 1 juin 2026 au 30 juin 2026)"
+        "Portfolio des projets — Métropole européenne de Lille (du 1er juin 2026 au 30 juin 2026)"
     )
 
 

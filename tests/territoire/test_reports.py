@@ -576,3 +576,30 @@ def test_an_event_report_without_any_event_says_so_and_offers_no_button(client, 
     event_form = html.split('name="essai-soiree-kind"')[1].split("</form>")[0]
     assert "pas encore de soirée" in event_form
     assert "<button" not in event_form
+
+
+def test_long_dates_use_the_french_ordinal_for_the_first():
+    from django.utils import translation
+
+    from territoire.reports.typography import long_date
+
+    first, fourth = datetime.date(2026, 6, 1), datetime.date(2026, 6, 4)
+
+    with translation.override("fr"):
+        assert long_date(first, weekday=True) == "lundi 1er juin 2026"
+        assert long_date(fourth) == "4 juin 2026"
+    with translation.override("en"):
+        assert long_date(first) == "1 June 2026"
+
+
+def test_deleting_a_version_in_the_admin_deletes_its_file(client, cast, ready_report):
+    path = Path(ready_report.file.path)
+    client.force_login(cast.organiser)
+
+    response = client.post(
+        reverse("admin:territoire_report_delete", args=[ready_report.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Report.objects.exists()
+    assert not path.exists()
