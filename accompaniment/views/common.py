@@ -1,9 +1,13 @@
 """What the accompaniment's views share: finding the project or territory in the URL."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accompaniment.domain.errors import Refused
 from projects.models import Project
 from territoire.models import Territory
 
@@ -43,3 +47,15 @@ def evidence_response(field_file) -> FileResponse:
 
 def project_kwargs(project: Project) -> dict[str, str]:
     return {"territory": project.territory.slug, "slug": project.slug}
+
+
+def flash_outcome(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run a one-click domain action (a POST button with no form to redisplay) and flash its
+    outcome: the refusal's message, or ``success``. Returns whether it went through."""
+    try:
+        action()
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return False
+    messages.success(request, success)
+    return True

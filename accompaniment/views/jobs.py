@@ -15,7 +15,12 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import JobStatus
 from accompaniment.forms import JobForm, ReturnForm, apply_refusal
 from accompaniment.models import JobRecord
-from accompaniment.views.common import evidence_response, project_for, project_kwargs
+from accompaniment.views.common import (
+    evidence_response,
+    flash_outcome,
+    project_for,
+    project_kwargs,
+)
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -92,12 +97,12 @@ def job_correct(request: HttpRequest, territory: str, slug: str, pk: int) -> Htt
 @require_POST
 def job_verify(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_jobs")
-    try:
-        jobs.verify_job(job=_job(project, pk), by=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Emplois vérifiés : ils comptent désormais."))
+    job = _job(project, pk)
+    flash_outcome(
+        request,
+        lambda: jobs.verify_job(job=job, by=request.user),
+        _("Emplois vérifiés : ils comptent désormais."),
+    )
     return _list(project)
 
 
@@ -106,12 +111,12 @@ def job_verify(request: HttpRequest, territory: str, slug: str, pk: int) -> Http
 def job_return(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_jobs")
     job = _job(project, pk)
-    try:
-        jobs.return_job(job=job, reason=request.POST.get("return_reason", ""), by=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Déclaration renvoyée à l'équipe."))
+    reason = request.POST.get("return_reason", "")
+    flash_outcome(
+        request,
+        lambda: jobs.return_job(job=job, reason=reason, by=request.user),
+        _("Déclaration renvoyée à l'équipe."),
+    )
     return _list(project)
 
 

@@ -18,7 +18,12 @@ from accompaniment.forms import (
     apply_stale_edit,
 )
 from accompaniment.models import Milestone
-from accompaniment.views.common import evidence_response, project_for, project_kwargs
+from accompaniment.views.common import (
+    evidence_response,
+    flash_outcome,
+    project_for,
+    project_kwargs,
+)
 
 CHANGE = "accompaniment.change_project_space"
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -172,16 +177,15 @@ def milestone_reopen(request: HttpRequest, territory: str, slug: str, pk: int) -
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
     revision = request.POST.get("revision", "")
-    try:
-        plans.reopen_milestone(
+    flash_outcome(
+        request,
+        lambda: plans.reopen_milestone(
             milestone=milestone,
             revision=int(revision) if revision.isdigit() else 0,
             by=request.user,
-        )
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Jalon rouvert."))
+        ),
+        _("Jalon rouvert."),
+    )
     return _home(project)
 
 
@@ -190,12 +194,11 @@ def milestone_reopen(request: HttpRequest, territory: str, slug: str, pk: int) -
 def milestone_delete(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
-    try:
-        plans.delete_milestone(milestone=milestone, by=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Jalon supprimé."))
+    flash_outcome(
+        request,
+        lambda: plans.delete_milestone(milestone=milestone, by=request.user),
+        _("Jalon supprimé."),
+    )
     return _home(project)
 
 

@@ -15,7 +15,7 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import NeedStatus
 from accompaniment.forms import MatchForm, NeedForm, OfferForm, apply_refusal
 from accompaniment.models import Need, NeedMatch, ResourceOffer
-from accompaniment.views.common import project_for, project_kwargs, territory_for
+from accompaniment.views.common import flash_outcome, project_for, project_kwargs, territory_for
 from territoire.models import Organisation
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -57,12 +57,12 @@ def need_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 def need_close(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.change_project_space")
     need = get_object_or_404(Need, project=project, pk=pk)
-    try:
-        needs.close_need(need=need, status=request.POST.get("status", ""), by=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Besoin clos."))
+    status = request.POST.get("status", "")
+    flash_outcome(
+        request,
+        lambda: needs.close_need(need=need, status=status, by=request.user),
+        _("Besoin clos."),
+    )
     return redirect("need_list", **project_kwargs(project))
 
 
@@ -115,19 +115,11 @@ def need_match(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
     )
     form = MatchForm(request.POST, offers=_available_offers(place))
     if form.is_valid():
-        try:
-            needs.match_need(
-                need=need,
-                offer=form.cleaned_data["offer"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except Refused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(
-                request, _("Mise en relation faite : les deux parties sont prévenues.")
-            )
+        flash_outcome(
+            request,
+            lambda: needs.match_need(need=need, by=request.user, **form.cleaned_data),
+            _("Mise en relation faite : les deux parties sont prévenues."),
+        )
     else:
         messages.error(request, _("Choisissez une ressource disponible."))
     return redirect("needs_across", territory=place.slug)
@@ -175,14 +167,11 @@ def resource_offer_accept(request: HttpRequest, territory: str, pk: int) -> Http
     """An organiser accepts a resource a local actor proposed: it becomes matchable."""
     place = territory_for(request, territory, "accompaniment.manage_resources")
     offer = get_object_or_404(ResourceOffer, territory=place, pk=pk)
-    try:
-        needs.accept_offer(offer=offer, by=request.user)
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request, _("Proposition acceptée : la ressource peut être mise en relation.")
-        )
+    flash_outcome(
+        request,
+        lambda: needs.accept_offer(offer=offer, by=request.user),
+        _("Proposition acceptée : la ressource peut être mise en relation."),
+    )
     return HttpResponseRedirect(
         reverse("resource_list", kwargs={"territory": place.slug}), status=303
     )
