@@ -2,13 +2,11 @@
 the status; and accepting an invitation to a team."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,8 +23,7 @@ from projects.domain.team import (
 from projects.forms import MemberInviteForm, ProjectPageForm, StatusForm
 from projects.links import project_space_url
 from projects.models import Project, ProjectMember
-from territoire.forms import AccountSetupForm
-from territoire.models import User
+from territoire.views.invitations import InvitationPage, accept_invitation_page
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -164,58 +161,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     if member is None:
         raise Http404
-    context: dict = {"member": member, "project": member.project}
-    try:
-        check_usable(member)
-    except MemberInvitationRefused as refusal:
-        context["refusal"] = str(refusal)
-        return render(request, "projects/invitation_accept.html", context, status=410)
-
-    user = request.user
-    if user.is_authenticated:
-        if user.email.lower() != member.email.lower():
-            context["wrong_account"] = True
-            return render(request, "projects/invitation_accept.html", context, status=403)
-        if request.method == "POST":
-            try:
-                accept_member_invitation(token=token, user=user)
-            except MemberInvitationRefused as refusal:
-                context["refusal"] = str(refusal)
-                return render(request, "projects/invitation_accept.html", context, status=410)
-            messages.success(request, _welcome(member))
-            return redirect(project_space_url(member.project))
-        return render(request, "projects/invitation_accept.html", context)
-
-    if User.objects.filter(email__iexact=member.email).exists():
-        context["login_url"] = (
-            reverse("account_login")
-            + "?"
-            + urlencode({"next": reverse("project_invitation_accept", kwargs={"token": token})})
-        )
-        return render(request, "projects/invitation_accept.html", context)
-
-    form = AccountSetupForm(
-        request.POST or None, email=member.email, initial={"full_name": member.full_name}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_user = create_account_from_member_invitation(
-                token=token,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"] or None,
-            )
-        except MemberInvitationRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            login(request, new_user, backend=ALLAUTH_BACKEND)
-            messages.success(request, _welcome(member))
-            return redirect(project_space_url(member.project))
-    context["form"] = form
-    return render(
+    return accept_invitation_page(
         request,
-        "projects/invitation_accept.html",
-        context,
-        status=400 if form.errors else 200,
+        InvitationPage(
+            email=member.email,
+            full_name=member.full_name,
+            template="projects/invitation_accept.html",
+            context={"member": member, "project": member.project},
+            refused=MemberInvitationRefused,
+            check=lambda: check_usable(member),
+            accept=lambda user: accept_member_invitation(token=token, user=user),
+            create_account=lambda full_name, password: create_account_from_member_invitation(
+                token=token, full_name=full_name, password=password
+            ),
+            accept_url=reverse("project_invitation_accept", kwargs={"token": token}),
+            done_url=project_space_url(member.project),
+            welcome=_welcome(member),
+            invalid_status=400,
+        ),
     )
 
 
