@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from projects.enums import MemberRole
 from projects.models import Project, ProjectMember
+from territoire.domain.invitations import create_invited_account
 from territoire.models import User
 from territoire.tasks import task_send_email
 
@@ -175,17 +176,10 @@ def create_account_from_member_invitation(
     if member is None:
         raise MemberInvitationRefused(_("Ce lien d'invitation n'est pas valide."))
     check_usable(member)
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=member.email, password=password or None, full_name=full_name.strip()
-            )
-            if not password:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-            accept_member_invitation(token=token, user=user)
-    except IntegrityError:
-        raise MemberInvitationRefused(
-            _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
-        ) from None
-    return user
+    return create_invited_account(
+        email=member.email,
+        full_name=full_name,
+        password=password,
+        join=lambda user: accept_member_invitation(token=token, user=user),
+        refused=MemberInvitationRefused,
+    )

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -139,17 +140,41 @@ def create_account_from_invitation(
     Side effects: one User, one verified EmailAddress, one Membership; invitation accepted.
     """
     check_usable(invitation)
+    return create_invited_account(
+        email=invitation.email,
+        full_name=full_name,
+        password=password,
+        join=lambda user: accept_invitation(invitation=invitation, user=user),
+        refused=InvitationRefused,
+    )
+
+
+def create_invited_account(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    join: Callable[[User], object],
+    refused: type[Exception],
+) -> User:
+    """Create an invitee's account and let ``join`` accept what they were invited to, in one
+    transaction (a territory role, a project team…).
+
+    Without a password the person signs in with a code sent by e-mail.
+    Raises ``refused`` when an account already exists for ``email`` (or ``join``'s own refusal).
+    Side effects: one User, and those of ``join``.
+    """
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=invitation.email, password=password or None, full_name=full_name.strip()
+                email=email, password=password or None, full_name=full_name.strip()
             )
             if not password:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
-            accept_invitation(invitation=invitation, user=user)
+            join(user)
     except IntegrityError:
-        raise InvitationRefused(
+        raise refused(
             _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
         ) from None
     return user
