@@ -77,12 +77,9 @@ def _reading(event: Event) -> list[ReadingLink]:
 
 
 def _introduction_facts(
-    event: Event, tables: list[Table], present: int, projects: int
+    event: Event, tables: list[Table], *, people: int, ideas: int, projects: int
 ) -> list[str]:
     """The sentences a neutral introduction is made of when the organiser wrote none."""
-    seated = sum(table.participant_count for table in tables)
-    ideas = sum(table.idea_count for table in tables)
-    people = present or seated
     challenges = len({table.challenge_id for table in tables})
     sentences = [
         _("La soirée s'est tenue le %(when)s (%(venue)s).")
@@ -164,14 +161,18 @@ def gather_synthesis(scope: Scope) -> dict[str, Any]:
 
     projects = sum(len(table.projects.all()) for table in tables)
     ideas = sum(table.idea_count for table in tables)
+    # Checked in at the door; without a door count, those seated at the tables.
+    people = present or sum(table.participant_count for table in tables)
     return {
         "event": event,
         "event_when": event_when(event),
         "partners": partners,
         "tables": tables,
         "themes": list(themes.values()),
-        "introduction_facts": _introduction_facts(event, tables, present, projects),
-        "people_present": present or sum(table.participant_count for table in tables),
+        "introduction_facts": _introduction_facts(
+            event, tables, people=people, ideas=ideas, projects=projects
+        ),
+        "people_present": people,
         "idea_count": ideas,
         "project_count": projects,
         "further_reading": _reading(event),

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from territoire.models import Territory
@@ -61,7 +62,7 @@ class ReportRequestForm(forms.Form):
             self.add_error(
                 "until",
                 _("La fin de la période doit venir après son début (%(since)s).")
-                % {"since": since.strftime("%d/%m/%Y")},
+                % {"since": date_format(since, "SHORT_DATE_FORMAT")},
             )
         return data
 

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -99,7 +98,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     except KeyError:
         kind_stem = report.kind
     filename = "{}-{}-{}.pdf".format(
-        kind_stem, slugify(report.territory.slug), report.finished_at.strftime("%Y%m%d-%H%M")
+        kind_stem, report.territory.slug, report.finished_at.strftime("%Y%m%d-%H%M")
     )
     try:
         handle = report.file.open("rb")
