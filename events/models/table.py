@@ -162,6 +162,17 @@ class Idea(models.Model):
         verbose_name=_("fusionnée dans"),
     )
     vote_count = models.PositiveIntegerField(default=0, editable=False)
+    # Moderation: a facilitator hides an offensive or off-topic idea from the board, the plenary,
+    # the votes and the synthesis; who hid it stays visible to the organisers.
+    hidden_at = models.DateTimeField(_("masquée le"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("masquée par"),
+    )
     created_at = models.DateTimeField(_("postée le"), auto_now_add=True)
 
     class Meta:
