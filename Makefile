@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo install test test-fast lint format messages check clean
+.PHONY: demo install system-deps test test-fast lint format messages check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+## The system libraries the PDF reports need (Pango, HarfBuzz-subset) and gettext, installed when
+## missing (as root or through sudo); scripts/system-deps.sh says what it would install.
+system-deps:
+	bash scripts/system-deps.sh
+
 ## Run the platform on SQLite with the Roubaix demo, tasks in-process: http://127.0.0.1:8000
-demo: install
+demo: system-deps install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## The whole suite, browser journey included (skipped with a message when Chromium is missing)
-test: install
+test: system-deps install
 	$(BIN)/pytest
 
 ## Everything but the browser tests
-test-fast: install
+test-fast: system-deps install
 	$(BIN)/pytest -m "not browser"
 
 lint: install

@@ -9,6 +9,7 @@ class TerritoireConfig(AppConfig):
     verbose_name = _("Territoires et personnes")
 
     def ready(self) -> None:
+        from territoire import checks  # noqa: F401  (registers the system checks)
         from territoire.reports import links  # noqa: F401  (registers the reports' space link)
 
 
