@@ -1,7 +1,7 @@
 """Reads of the live pages: the table console, the plenary screen, the control room.
 
 Counts come from the denormalised counters on Table (kept by the writes), never from COUNTs over
-ideas and votes: these pages are polled every few seconds (shared/PERFORMANCE.md).
+ideas and votes: these pages are polled every few seconds (docs/benchmarks.md).
 """
 
 import datetime

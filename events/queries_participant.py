@@ -2,7 +2,7 @@
 
 A thousand phones poll their board every few seconds: the lookups a poll needs before it can
 answer 304 (the table behind the code, the participant behind the cookie) live in the cache, so
-an unchanged board costs no SQL at all (shared/PERFORMANCE.md).
+an unchanged board costs no SQL at all (docs/benchmarks.md).
 """
 
 import hashlib

@@ -157,7 +157,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL through DATABASE_URL. Persistent connections matter here:
-# a new PostgreSQL connection per request costs 4x on writes (shared/PERFORMANCE.md).
+# a new PostgreSQL connection per request costs 4x on writes (docs/benchmarks.md).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {

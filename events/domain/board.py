@@ -1,7 +1,7 @@
 """The version of a table's board: bumped by every write, read by every poll.
 
 Live pages answer a poll whose ETag matches the current version with 304, without rendering and,
-while the version sits in the cache, without touching the database (shared/PERFORMANCE.md: a
+while the version sits in the cache, without touching the database (docs/benchmarks.md: a
 board that re-counts on every poll cannot hold 1,000 phones on 2 cores).
 """
 
