@@ -9,10 +9,13 @@ import datetime
 import uuid
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 
 from challenges.models import Challenge
+from events.demo_tables import TABLES, TableWork
 from events.enums import EventStatus, Phase, ProgrammeKind, RegistrationStatus
 from events.models import (
     Event,
@@ -94,210 +97,6 @@ ORGS = [
     "",
 ]
 
-# challenge slug → (ideas, projects: [(name, pitch, idea indexes)])
-TABLE_WORK = {
-    "seniors-numerique": (
-        [
-            "Un bus numérique qui change de quartier chaque jour, comme un camion-restaurant",
-            "Faire le diagnostic des équipements et des besoins de chaque senior rencontré",
-            "Des lycéens qui aident les seniors une heure par semaine",
-            "Un numéro de téléphone unique pour les démarches en ligne",
-            "Former les aides à domicile au numérique",
-        ],
-        [
-            (
-                "Numéribus",
-                "Un bus qui va au-devant des seniors isolés, quartier par quartier, pour "
-                "faire le point sur leur équipement et les reconnecter à la ville.",
-                [0, 1],
-            ),
-            (
-                "Tandems numériques",
-                "Des binômes lycéen-senior, une heure par semaine, au centre social.",
-                [2],
-            ),
-        ],
-    ),
-    "jeunes-orientation": (
-        [
-            "Une application où l'élève découvre sa personnalité et les métiers qui lui "
-            "ressemblent",
-            "Des stages d'observation dans les entreprises du quartier dès la quatrième",
-            "Partager avec les professeurs ce que l'élève découvre de lui-même",
-            "Des parrains d'entreprise pour les décrocheurs",
-        ],
-        [
-            (
-                "Boussole",
-                "Une application d'orientation partagée entre l'élève, sa famille et "
-                "ses professeurs, pour choisir plutôt que subir.",
-                [0, 2],
-            ),
-        ],
-    ),
-    "logements-vacants": (
-        [
-            "Une plateforme entre propriétaires de logements vides et personnes en réinsertion",
-            "Six mois de logement gratuit pour retrouver ses droits",
-            "Un accompagnement social par une association pendant le séjour",
-        ],
-        [
-            (
-                "Un toit pour rebondir",
-                "Mettre en relation propriétaires de logements vacants "
-                "et personnes en voie d'exclusion, six mois gratuits, avec un accompagnement.",
-                [0, 1, 2],
-            ),
-        ],
-    ),
-    "textile-seconde-vie": (
-        [
-            "Un atelier de réparation de vêtements avec des retraités du textile",
-            "Collecter les chutes des ateliers pour en faire des sacs",
-            "Une marque locale de vêtements réemployés",
-        ],
-        [
-            (
-                "Les Repriseuses",
-                "Un atelier de réparation où d'anciennes couturières forment "
-                "des jeunes en insertion.",
-                [0],
-            ),
-        ],
-    ),
-    "manger-local": (
-        ["Une légumerie partagée pour les cantines", "Des paniers de producteurs à l'école"],
-        [],
-    ),
-}
-
-SYNTHESIS = {
-    "seniors-numerique": (
-        [
-            (
-                "Claire Dumont",
-                "Humanis",
-                True,
-                "La mutuelle veut être un acteur engagé du territoire. Pour elle, l'innovation "
-                "sociale consiste à répondre à un besoin mal satisfait : ici l'isolement numérique "
-                "des personnes âgées, qu'elle veut accompagner jusqu'au bout avec le réseau de "
-                "confiance de la ville.",
-            ),
-            (
-                "Sophie Carlier",
-                "Damartex",
-                True,
-                "Implantée à Roubaix depuis longtemps, l'entreprise tient à s'investir sur son "
-                "territoire. La table a retenu l'idée d'un bus qui circule de quartier en quartier "
-                "pour repérer les seniors isolés, faire un diagnostic avec eux et les reconnecter.",
-            ),
-            (
-                "",
-                "Centre social de l'Alma",
-                False,
-                "Beaucoup de seniors ne franchissent pas la porte des lieux d'aide : il faut aller "
-                "vers eux, là où ils vivent.",
-            ),
-        ],
-        [
-            ("Si on y croit, on y va !", "Un élu de la ville", "Mairie de Roubaix", False),
-            (
-                "Nous ne réussirons pas seuls : nous dépendons les uns des autres.",
-                "Un élu de la ville",
-                "Mairie de Roubaix",
-                False,
-            ),
-        ],
-    ),
-    "jeunes-orientation": (
-        [
-            (
-                "Thomas Verbeke",
-                "Orientoi",
-                True,
-                "La start-up veut lutter contre le décrochage en travaillant avec les écoles, les "
-                "parents et les entreprises : une application aide l'élève à mieux se connaître "
-                "pour mieux s'orienter, et ses professeurs à l'accompagner.",
-            ),
-        ],
-        [("Choisir son orientation plutôt que la subir.", "Thomas Verbeke", "Orientoi", True)],
-    ),
-    "logements-vacants": (
-        [
-            (
-                "Inès Marchand",
-                "Stirrup",
-                True,
-                "Une plateforme offre six mois de logement gratuit à des personnes en voie "
-                "d'exclusion pour qu'elles retrouvent leurs droits ; les propriétaires y gagnent "
-                "des aides et des économies. Un logement ne suffit pas : la start-up a besoin des "
-                "collectivités et des associations.",
-            ),
-            (
-                "",
-                "World Forum for a Responsible Economy",
-                False,
-                "Le territoire est en plein rebond : il faut laisser aux villes le droit "
-                "d'expérimenter, et ne pas répondre « ce n'est pas possible » aux porteurs de "
-                "projets.",
-            ),
-        ],
-        [],
-    ),
-    "textile-seconde-vie": (
-        [
-            (
-                "",
-                "Mairie de Roubaix",
-                False,
-                "Pour la ville, travailler avec SoBizHub allait de soi : personne ne réussit plus "
-                "seul. Roubaix a de forts enjeux sociaux et des entreprises installées depuis des "
-                "décennies ; elle offre un ancrage solide à celles qui veulent grandir. La mairie "
-                "se veut facilitatrice : ouvrir des portes aux porteurs de projets, lever les "
-                "freins, aider de nouveaux modèles économiques à émerger.",
-            ),
-            (
-                "Martine Delattre",
-                "SoBizHub",
-                True,
-                "Les savoir-faire du textile sont toujours là, chez celles et ceux qui ont "
-                "travaillé dans les ateliers de la ville. La table propose de les transmettre à "
-                "des jeunes en insertion autour de la réparation et du réemploi des vêtements, "
-                "plutôt que de laisser ces métiers disparaître.",
-            ),
-        ],
-        [
-            (
-                "Réparer un vêtement, c'est aussi réparer un lien entre générations.",
-                "Martine Delattre",
-                "SoBizHub",
-                True,
-            ),
-        ],
-    ),
-    "manger-local": (
-        [
-            (
-                "Lucie Fontaine",
-                "Université de Lille",
-                True,
-                "Les cantines servent chaque jour des milliers de repas, mais les producteurs de "
-                "la métropole peinent à y trouver leur place. Une légumerie partagée permettrait "
-                "de préparer leurs légumes en quantité ; la table a aussi imaginé des paniers "
-                "livrés à l'école, pour toucher les familles.",
-            ),
-        ],
-        [
-            (
-                "Avant d'inventer, regardons ce qui existe déjà à deux rues d'ici.",
-                "Lucie Fontaine",
-                "Université de Lille",
-                True,
-            ),
-        ],
-    ),
-}
-
 INTRODUCTION = (
     "Comment un territoire peut-il inventer, ensemble, de nouvelles réponses à ses défis ? "
     "À Roubaix, SoBizHub et la ville ont réuni des acteurs locaux de tous horizons — "
@@ -310,10 +109,17 @@ INTRODUCTION = (
     "solidaire et dessinent une ville plus collaborative. Cette synthèse rend compte des "
     "débats, table par table, pour donner à d'autres l'envie de se lancer."
 )
-FURTHER_READING = (
-    "SoBizHub, l'association qui anime la dynamique | https://www.sobizhub.org\n"
-    "Ville de Roubaix | https://www.ville-roubaix.fr"
-)
+
+
+def _further_reading(demo: Demo) -> str:
+    """The demo's "Pour en savoir plus": pages of this very site (``SITE_URL``), so that every
+    link of the demo's synthesis opens on the platform the demo runs on."""
+    slug = demo.territory.slug
+    pages = [
+        ("Les défis de la Métropole lilloise", reverse("challenge_list", args=[slug])),
+        ("La Métropole lilloise sur Territoire", reverse("territory_detail", args=[slug])),
+    ]
+    return "\n".join(f"{label} | {settings.SITE_URL}{path}" for label, path in pages)
 
 
 def _key(*parts: object) -> uuid.UUID:
@@ -338,7 +144,7 @@ def _event(demo: Demo) -> Event:
         },
     )
     if not event.synthesis_introduction and not event.further_reading:
-        event.synthesis_introduction, event.further_reading = INTRODUCTION, FURTHER_READING
+        event.synthesis_introduction, event.further_reading = INTRODUCTION, _further_reading(demo)
         event.save(update_fields=["synthesis_introduction", "further_reading"])
     event.partners.add(*demo.territory.organisations.all())
     for offset, minutes, kind, title in PROGRAMME:
@@ -377,16 +183,8 @@ def _registrations(event: Event, count: int, *, checked_in: bool, start: datetim
     return made
 
 
-GENERIC_IDEAS = [
-    "Recenser ce qui existe déjà sur le territoire avant d'inventer",
-    "Une journée portes ouvertes des initiatives du quartier",
-    "Un collectif d'habitants pour porter le sujet dans la durée",
-]
-
-
-def _table_work(table: Table, registrations: list[Registration], slug: str) -> None:
-    ideas_text, projects = TABLE_WORK.get(slug, (GENERIC_IDEAS, []))
-    seated = registrations[: 6 + len(ideas_text)]
+def _table_work(table: Table, registrations: list[Registration], work: TableWork) -> None:
+    seated = registrations[: 6 + len(work.ideas)]
     participants = []
     for index, registration in enumerate(seated):
         participant, _created = Participant.objects.get_or_create(
@@ -402,29 +200,28 @@ def _table_work(table: Table, registrations: list[Registration], slug: str) -> N
         )
         participants.append(participant)
     ideas = []
-    for index, text in enumerate(ideas_text):
+    for index, text in enumerate(work.ideas):
         idea, _created = Idea.objects.get_or_create(
             table=table,
             client_key=_key(table.code, "idea", index),
             defaults={"participant": participants[index % len(participants)], "text": text},
         )
         ideas.append(idea)
-    if ideas:
-        for p_index, participant in enumerate(participants):
-            for dot in range(table.dots_per_participant):
-                # Most dots go to the first ideas, which became projects.
-                idea = ideas[(p_index + dot) % min(len(ideas), 3)]
-                Vote.objects.get_or_create(
-                    participant=participant,
-                    client_key=_key(table.code, "vote", p_index, dot),
-                    defaults={"idea": idea},
-                )
-    for name, pitch, idea_indexes in projects:
+    for p_index, participant in enumerate(participants):
+        for dot in range(table.dots_per_participant):
+            # Most dots go to the first ideas, which became projects.
+            idea = ideas[(p_index + dot) % min(len(ideas), 3)]
+            Vote.objects.get_or_create(
+                participant=participant,
+                client_key=_key(table.code, "vote", p_index, dot),
+                defaults={"idea": idea},
+            )
+    for born in work.projects:
         project, created = FormedProject.objects.get_or_create(
-            table=table, name=name, defaults={"pitch": pitch}
+            table=table, name=born.name, defaults={"pitch": born.pitch}
         )
         if created:
-            project.ideas.set([ideas[i] for i in idea_indexes])
+            project.ideas.set([ideas[i] for i in born.ideas])
             for member in participants[:3]:
                 TeamMember.objects.create(
                     project=project,
@@ -433,26 +230,25 @@ def _table_work(table: Table, registrations: list[Registration], slug: str) -> N
                     email=member.registration.email if member.registration else "",
                     organisation_name=member.organisation_name,
                 )
-    contributions, quotes = SYNTHESIS.get(slug, ([], []))
-    for order, (person, organisation, consent, text) in enumerate(contributions):
+    for order, said in enumerate(work.contributions):
         SynthesisContribution.objects.get_or_create(
             table=table,
             order=order,
             defaults={
-                "person_name": person,
-                "organisation_name": organisation,
-                "consent_to_be_named": consent,
-                "text": text,
+                "person_name": said.person,
+                "organisation_name": said.organisation,
+                "consent_to_be_named": said.consent,
+                "text": said.text,
             },
         )
-    for text, speaker, organisation, consent in quotes:
+    for said in work.quotes:
         Quote.objects.get_or_create(
             table=table,
-            text=text,
+            text=said.text,
             defaults={
-                "speaker_name": speaker,
-                "organisation_name": organisation,
-                "consent_to_be_named": consent,
+                "speaker_name": said.speaker,
+                "organisation_name": said.organisation,
+                "consent_to_be_named": said.consent,
             },
         )
 
@@ -504,8 +300,9 @@ def load(demo: Demo) -> None:
             )
             if challenge.slug == "seniors-numerique" and suffix == "A":
                 table.facilitators.add(facilitator)
-            if suffix in ("", "A"):
-                _table_work(table, registrations[offset : offset + 12], challenge.slug)
+            work = TABLES.get(f"{challenge.slug}:B" if suffix == "B" else challenge.slug)
+            if work is not None:
+                _table_work(table, registrations[offset : offset + 12], work)
             offset = (offset + 11) % 120
     recount(event.tables.all())
     _synthesis_ready(event)

@@ -68,7 +68,7 @@ def test_the_team_sees_who_answered(client, cast):
 
     response = client.get(space_url(cast.project, "need_list"))
 
-    assert "Mis en relation avec « Atelier partagé »" in response.text
+    assert "Mis en relation avec «\u00a0Atelier partagé\u00a0»" in response.text
     assert "SoBizHub" in response.text
 
 

@@ -71,7 +71,7 @@ def test_a_local_actor_proposes_an_offer_the_organisers_are_told(
     )
 
     thanks = client.get(response["Location"])
-    assert "Merci ! L'équipe d'organisation du territoire vous recontactera." in thanks.text
+    assert "Merci\u202f! L'équipe d'organisation du territoire vous recontactera." in thanks.text
     assert "<form" not in thanks.text.split("<main", 1)[-1]
 
 

@@ -92,7 +92,7 @@ def test_kit_detail_shows_the_challenge_the_brief_and_the_method(client, cast):
     assert "Invitez les <em>clubs de retraités</em> à parler en premier." in html
     assert "La méthode de la table" in html
     assert "trois gommettes" in html
-    assert "« Nom — Organisation : ce" in html
+    assert "«\u00a0Nom — Organisation\u00a0: ce" in html
     assert "Ctrl+P" in html
     assert 'class="page-print"' in html
 

@@ -61,7 +61,7 @@ def test_challenge_list_groups_by_domain_and_counts_confirmed_signups(client, ca
 def test_challenge_list_without_challenges_says_so(client, cast):
     response = client.get(list_url(cast.territory))
 
-    assert "Aucun défi n'est encore publié :" in response.content.decode()
+    assert "Aucun défi n'est encore publié\u00a0:" in response.content.decode()
 
 
 def test_challenge_list_of_unknown_territory_is_404(client, db):

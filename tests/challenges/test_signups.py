@@ -270,7 +270,7 @@ def test_confirmation_page_names_the_person_escaped(client, cast):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Merci &lt;b&gt;Zoé&lt;/b&gt; !" in html
+    assert "Merci &lt;b&gt;Zoé&lt;/b&gt;\u202f!" in html
     assert "<b>Zoé" not in html
 
 

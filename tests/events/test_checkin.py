@@ -213,7 +213,7 @@ def test_desk_finds_people_by_name_or_organisation(door, event, cast):
     assert "Amina Diallo" in by_name
     assert "Amina Autre" not in by_name
     assert "Amina Diallo" in by_organisation
-    assert "Personne ne correspond à « zoé »." in nobody
+    assert "Personne ne correspond à «\u00a0zoé\u00a0»." in nobody
 
 
 def test_desk_shows_the_live_count_polled_by_htmx(door, event):

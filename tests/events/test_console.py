@@ -382,7 +382,7 @@ def test_synthesis_shows_how_each_item_will_be_printed(client, table, table_faci
     assert "<strong>Marie — Mutuelle</strong>" in html
     assert "<strong>Mairie</strong>" in html
     assert "<strong>Secret" not in html
-    assert "« On y va ! » — <cite>Asso</cite>" in html
+    assert "«\u00a0On y va !\u00a0» — <cite>Asso</cite>" in html
 
 
 def test_synthesis_add_contribution_follows_the_linked_participants_consent(

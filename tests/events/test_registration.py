@@ -308,7 +308,7 @@ def test_full_event_page_says_waiting_list(client, cast):
 
     html = client.get(event.get_absolute_url()).content.decode()
 
-    assert "Complet : les nouvelles inscriptions vont sur la liste d'attente." in html
+    assert "Complet\u00a0: les nouvelles inscriptions vont sur la liste d'attente." in html
     assert "Je m'inscris sur la liste d'attente" in html
 
 
@@ -415,7 +415,7 @@ def test_registering_sends_the_ticket_by_email(client, cast, django_capture_on_c
     message = mail.outbox[0]
     assert message.to == ["amina@example.org"]
     assert message.subject == "Votre place est confirmée — Soirée de Roubaix"
-    assert "Votre place est confirmée pour « Soirée de Roubaix »." in message.body
+    assert "Votre place est confirmée pour «\u00a0Soirée de Roubaix\u00a0»." in message.body
     links = paths(message.body)
     assert links[token] == reverse("ticket", kwargs={"token": token})
     assert links["annuler"] == reverse("ticket_cancel", kwargs={"token": token})

@@ -123,7 +123,7 @@ def test_reminder_carries_the_ticket_ics_and_cancel_links(cast):
 
     body = mail.outbox[0].body
     assert "Bonjour Amina Diallo," in body
-    assert "C'est demain : « Soirée de Roubaix »." in body
+    assert "C'est demain\u00a0: «\u00a0Soirée de Roubaix\u00a0»." in body
     assert "ABCD2345" in body
     assert "/billets/" in body
     assert "/annuler/" in body

@@ -49,7 +49,7 @@ def test_showcase_lists_public_projects_in_constant_queries(
     assert response.status_code == 200
     assert html.count('class="card project-card"') == item_count + 1  # and cast.project
     assert f"Pitch {item_count - 1}" in html
-    assert "Défi : Bien vieillir" in html
+    assert "Défi\u00a0: Bien vieillir" in html
 
 
 def test_showcase_never_shows_drafts_hidden_or_other_territories_projects(client, cast):
@@ -130,7 +130,10 @@ def test_project_page_shows_its_origin_ideas_and_team_in_constant_queries(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Né à la {project.source_table.name} de la soirée « Soirée du vélodrome »" in html
+    assert (
+        f"Né à la {project.source_table.name} de la soirée «\u00a0Soirée du vélodrome\u00a0»"
+        in html
+    )
     assert "Un bus qui change de quartier" in html
     assert "Awa Diallo" in html
     assert "Humanis" in html

@@ -38,7 +38,7 @@ def test_organiser_invites_from_the_admin_and_the_invitee_lands_in_their_space(
     message = mail.outbox[0]
     assert message.to == ["nouvelle.coach@example.org"]
     assert message.subject == "Invitation à rejoindre Métropole A sur Territoire"
-    assert "avec le rôle : coach" in message.body
+    assert "avec le rôle\u00a0: coach" in message.body
     client.logout()
 
     page = client.get(_link(message).removeprefix("http://127.0.0.1:8000"))
