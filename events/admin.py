@@ -9,12 +9,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from events.domain.facilitation import set_phase_for_event
-from events.domain.tables import new_table_code
-from events.enums import EventStatus, Phase
+from events.domain.facilitation import FacilitationRefused
+from events.domain.moderation import hide_idea, unhide_idea
+from events.domain.tables import (
+    EDITABLE_FIELDS,
+    new_table_code,
+    set_event_status,
+    update_table,
+)
+from events.enums import EventStatus
 from events.models import (
     Event,
     FormedProject,
+    Idea,
     ProgrammeItem,
     Quote,
     Registration,
@@ -114,8 +121,22 @@ class EventAdmin(TerritoryScopedAdmin):
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
+    def save_model(self, request, obj: Event, form, change: bool) -> None:
+        """A status changed in the form goes through the domain: the tables' phones follow."""
+        if change and "status" in form.changed_data:
+            status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            set_event_status(event=obj, status=status, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
     def _set_status(self, request, queryset, status) -> None:
-        count = queryset.update(status=status)
+        count = 0
+        for event in queryset:
+            # Open boards on phones learn it at their next poll (the tables' versions move).
+            set_event_status(event=event, status=status, by=request.user)
+            count += 1
         self.message_user(
             request,
             ngettext("%d soirée mise à jour.", "%d soirées mises à jour.", count) % count,
@@ -134,9 +155,6 @@ class EventAdmin(TerritoryScopedAdmin):
         description=_("Marquer comme terminée (ferme toutes les tables)"), permissions=["change"]
     )
     def mark_finished(self, request, queryset):
-        for event in queryset:
-            # Open boards on phones learn it at their next poll (the tables' versions move).
-            set_phase_for_event(event=event, phase=Phase.CLOSED, by=request.user)
         self._set_status(request, queryset, EventStatus.FINISHED)
 
 
@@ -208,6 +226,18 @@ class TableAdmin(TerritoryScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("facilitators")
 
+    def save_model(self, request, obj: Table, form, change: bool) -> None:
+        """A change goes through ``update_table``: the version is bumped (the phones' next poll
+        shows it) and a former code is forgotten at once. The facilitators (many-to-many) are
+        saved by ``save_related``, as usual."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS
+        }
+        update_table(table=obj, changes=changes, by=request.user)
+
     @admin.display(description=_("animateur·rices"))
     def facilitator_names(self, table: Table) -> str:
         return ", ".join(str(user) for user in table.facilitators.all())
@@ -273,3 +303,71 @@ class FormedProjectAdmin(TerritoryScopedAdmin):
     @admin.display(description=_("équipe"))
     def team_size(self, project: FormedProject) -> str:
         return format_html("{}", len(project.team.all()))
+
+
+class HiddenFilter(admin.SimpleListFilter):
+    title = _("modération")
+    parameter_name = "masquees"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("masquées")), ("non", _("au tableau"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(hidden_at__isnull=False)
+        if self.value() == "non":
+            return queryset.filter(hidden_at__isnull=True)
+        return queryset
+
+
+@admin.register(Idea)
+class IdeaAdmin(TerritoryScopedAdmin):
+    """The night's ideas, read-only: they are written on the phones and moderated from the
+    console; here organisers see who hid what, and may hide or show an idea again."""
+
+    territory_lookup = "table__event__territory"
+    list_display = ["short_text", "table", "vote_count", "created_at", "hidden_at", "hidden_by"]
+    list_filter = [HiddenFilter, "table__event"]
+    search_fields = ["text", "table__name", "table__code"]
+    ordering = ["-created_at"]
+    list_select_related = ["table", "hidden_by"]
+    fields = ["table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"]
+    fields += ["hidden_at", "hidden_by"]
+    readonly_fields = fields
+    actions = ["hide", "unhide"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("idée"))
+    def short_text(self, idea: Idea) -> str:
+        return idea.text[:80]
+
+    def _moderate(self, request, queryset, write, done) -> None:
+        count = 0
+        for idea in queryset.select_related("table"):
+            try:
+                write(table=idea.table, idea=idea, by=request.user)
+            except FacilitationRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                count += 1
+        self.message_user(request, done(count) % count, messages.SUCCESS)
+
+    @admin.action(description=_("Masquer (rend leurs gommettes)"), permissions=["change"])
+    def hide(self, request, queryset):
+        self._moderate(
+            request,
+            queryset.filter(hidden_at__isnull=True),
+            hide_idea,
+            lambda n: ngettext("%d idée masquée.", "%d idées masquées.", n),
+        )
+
+    @admin.action(description=_("Réafficher"), permissions=["change"])
+    def unhide(self, request, queryset):
+        self._moderate(
+            request,
+            queryset.filter(hidden_at__isnull=False),
+            unhide_idea,
+            lambda n: ngettext("%d idée réaffichée.", "%d idées réaffichées.", n),
+        )

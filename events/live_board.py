@@ -11,7 +11,9 @@ the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in o
 - ``act:pk``: their "Retirer" form under an idea they put a dot on;
 - ``dots``: their dots left, and the one form (their CSRF token and client key) that every +1
   button of the shared board submits; ``nodots``: the +1 buttons hidden once no dot is left;
-- ``seen`` and ``news``: the projects their page already shows.
+- ``seen`` and ``news``: the projects their page already shows;
+- ``timer``: the phase's end, or "Temps écoulé" once it has passed (the board's HTML stays the
+  same when a timer runs out: nothing was written).
 
 Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
 HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
@@ -20,6 +22,7 @@ would cost more than filling the whole board.
 """
 
 import re
+import time
 import uuid
 import zlib
 from dataclasses import dataclass, field, fields
@@ -62,6 +65,10 @@ class SharedBoard:
     over: bool
     project_count: int
     dots_per_participant: int
+    # The end of the phase's timer (a POSIX timestamp), and its two renderings: running, over.
+    phase_ends_at: float | None = None
+    timer_html: str = ""
+    time_up_html: str = ""
     html: str = ""
     # idea id → id of the participant who wrote it (the ideas shown at the top level)
     authors: dict[int, int] = field(default_factory=dict)
@@ -146,6 +153,11 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
     )
     if board.over:
         return board
+    if table.phase_ends_at is not None:
+        board.phase_ends_at = table.phase_ends_at.timestamp()
+        timer = get_template(f"{TEMPLATE}#timer")
+        board.timer_html = timer.render({"table": table, "over": False})
+        board.time_up_html = timer.render({"table": table, "over": True})
     groups = board_ideas(table, by_votes=table.phase == Phase.FORMATION)
     show_votes = table.phase != Phase.IDEATION
     voting = table.phase == Phase.VOTE
@@ -247,6 +259,7 @@ class _Snippets:
             "dots": self._dots,
             "seen": self._seen,
             "news": self._news,
+            "timer": self._timer,
         }
 
     def fill(self, match: re.Match) -> str:
@@ -343,6 +356,12 @@ class _Snippets:
             f'<p class="dots-left__dots" aria-hidden="true">{dots}</p>{hint}</div>'
             + self._vote_form()
         )
+
+    def _timer(self) -> str:
+        ends_at = self.board.phase_ends_at
+        if ends_at is None:
+            return ""
+        return self.board.time_up_html if time.time() >= ends_at else self.board.timer_html
 
     def _seen_count(self) -> int:
         seen = self.state.seen_projects

@@ -7,7 +7,17 @@ ideas and votes: these pages are polled every few seconds (docs/benchmarks.md).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from events.enums import Phase
@@ -41,20 +51,32 @@ class ConsoleState:
     projects: list[FormedProject]
     contribution_count: int
     quote_count: int
+    # Ideas the facilitators hid, in their order of arrival (not numbered, not votable).
+    hidden_ideas: list[Idea] = field(default_factory=list)
 
     @property
     def vote_count(self) -> int:
         return sum(idea.total_votes for idea in self.ideas)
 
 
-def ideas_with_totals(table: Table) -> list[Idea]:
-    """The table's ideas as the console shows them, in one query: duplicates nested under the
-    idea they were merged into, totals including the duplicates' dots, best first."""
-    ideas = list(
+def visible_ideas(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+    """``ideas`` without those the facilitators hid: what the board, the plenary, the votes and
+    the synthesis may show."""
+    return ideas.filter(hidden_at__isnull=True)
+
+
+def ideas_with_totals(table: Table, *, hidden: list[Idea] | None = None) -> list[Idea]:
+    """The table's visible ideas as the console shows them, in one query: duplicates nested
+    under the idea they were merged into, totals including the duplicates' dots, best first.
+    The hidden ones, from the same query, are appended to ``hidden`` when given."""
+    rows = list(
         Idea.objects.filter(table=table)
-        .select_related("participant", "theme")
+        .select_related("participant", "theme", "hidden_by")
         .order_by("created_at", "pk")
     )
+    ideas = [idea for idea in rows if idea.hidden_at is None]
+    if hidden is not None:
+        hidden.extend(idea for idea in rows if idea.hidden_at is not None)
     by_pk = {idea.pk: idea for idea in ideas}
     for number, idea in enumerate(ideas, start=1):
         idea.number = number
@@ -79,7 +101,8 @@ def _count_of(queryset) -> Coalesce:
 
 def console_state(table: Table) -> ConsoleState:
     """Everything the console shows of a table, in a fixed number of queries (seven)."""
-    ideas = ideas_with_totals(table)
+    hidden: list[Idea] = []
+    ideas = ideas_with_totals(table, hidden=hidden)
     contribution_count, quote_count = (
         Table.objects.filter(pk=table.pk)
         .values_list(
@@ -103,6 +126,7 @@ def console_state(table: Table) -> ConsoleState:
         ),
         contribution_count=contribution_count,
         quote_count=quote_count,
+        hidden_ideas=hidden,
     )
 
 

@@ -163,13 +163,13 @@ def _root(idea: Idea, by_pk: dict[int, Idea]) -> Idea:
 
 
 def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
-    """The table's ideas as the board shows them, in one query.
+    """The table's ideas as the board shows them (hidden ones left out), in one query.
 
     Merged ideas hang under the idea they were merged into (``idea.merged_ideas``); ideas are
     grouped by theme when the facilitators made themes, the ideas without one last.
     """
     ideas = list(
-        Idea.objects.filter(table=table)
+        Idea.objects.filter(table=table, hidden_at__isnull=True)
         .select_related("theme")
         .only(
             "pk",

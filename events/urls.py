@@ -3,6 +3,7 @@ from django.urls import path
 from events.views import (
     checkin,
     console,
+    console_moderation,
     control,
     registration,
     signs,
@@ -33,6 +34,17 @@ urlpatterns = [
     path("espace/tables/<str:code>/themes/", console.theme, name="console_theme"),
     path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
     path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
+    path(
+        "espace/tables/<str:code>/idees/<int:idea_id>/masquer/",
+        console_moderation.hide,
+        name="console_hide",
+    ),
+    path(
+        "espace/tables/<str:code>/idees/<int:idea_id>/reafficher/",
+        console_moderation.unhide,
+        name="console_unhide",
+    ),
+    path("espace/tables/<str:code>/prolonger/", console_moderation.extend, name="console_extend"),
     path("espace/tables/<str:code>/synthese/", synthesis.synthesis, name="console_synthesis"),
     path("espace/soirees/<slug:slug>/affiches/", signs.table_signs, name="table_signs"),
     # The MC's plenary screen and the organisers' control room

@@ -212,6 +212,9 @@ EVENT_URLS = {
     "console_theme": POST_ONLY,
     "console_phase": POST_ONLY,
     "console_project": POST_ONLY,
+    "console_hide": POST_ONLY,
+    "console_unhide": POST_ONLY,
+    "console_extend": POST_ONLY,
     "plenary": ORGANISERS_ONLY,
     "plenary_live": ORGANISERS_ONLY,
     "control_room": ORGANISERS_ONLY,
@@ -221,10 +224,12 @@ EVENT_URLS = {
     "table_signs": ORGANISERS_ONLY,
 }
 EXPECTED |= EVENT_URLS
-for _model in ("event", "table", "registration", "formedproject"):
+for _model in ("event", "table", "registration", "formedproject", "idea"):
     EXPECTED |= {
         f"admin:events_{_model}_changelist": ADMIN_PAGE,
-        f"admin:events_{_model}_add": NOBODY_IN_ADMIN if _model == "formedproject" else ADMIN_PAGE,
+        f"admin:events_{_model}_add": (
+            NOBODY_IN_ADMIN if _model in {"formedproject", "idea"} else ADMIN_PAGE
+        ),
         f"admin:events_{_model}_history": ADMIN_OBJECT_OF_A,
         f"admin:events_{_model}_delete": ADMIN_OBJECT_OF_A,
         f"admin:events_{_model}_change": ADMIN_OBJECT_OF_A,

@@ -50,12 +50,26 @@ def forget_versions(table_ids: list[int]) -> None:
 
 def current_version(table_id: int) -> int:
     """The board's version: from the cache, else one indexed read (then cached)."""
+    return current_version_and_deadline(table_id)[0]
+
+
+def current_version_and_deadline(table_id: int) -> tuple[int, float | None]:
+    """The board's version and the end of the table's phase timer (a POSIX timestamp, None
+    without a timer), cached together: a poll learns that the timer ran out without a query,
+    since the end of a phase changes the board without any write."""
     key = _version_key(table_id)
-    version = cache.get(key)
-    if version is None:
-        version = Table.objects.filter(pk=table_id).values_list("version", flat=True).first() or 0
-        cache.set(key, version, VERSION_TTL)
-    return version
+    cached = cache.get(key)
+    if not isinstance(cached, tuple):
+        row = Table.objects.filter(pk=table_id).values_list("version", "phase_ends_at").first()
+        version, ends_at = row or (0, None)
+        cached = (version, ends_at.timestamp() if ends_at else None)
+        cache.set(key, cached, VERSION_TTL)
+    return cached
+
+
+def timer_running() -> Q:
+    """On a table: its phase has no timer, or its timer has not run out yet."""
+    return Q(phase_ends_at__isnull=True) | Q(phase_ends_at__gt=timezone.now())
 
 
 # A participant's own part of the board during the vote (dots left, their votes) changes only

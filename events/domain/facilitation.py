@@ -53,8 +53,8 @@ def merge_ideas(*, table: Table, idea: Idea, into: Idea, by: User | None) -> Ide
     The duplicate's dots stay on its own row: queries count a target's total as its own votes
     plus those of the ideas merged into it. Ideas already merged into ``idea`` follow it, so that
     merges never chain. ``by`` is who merged (for the audit log).
-    Raises FacilitationRefused for an idea of another table, a merge into itself, or a target
-    that is itself merged into another idea.
+    Raises FacilitationRefused for an idea of another table, a merge into itself, a hidden
+    idea, or a target that is itself merged into another idea.
     Side effects: ``merged_into`` of the idea (and of the ideas merged into it); board bumped.
     """
     _check_on_table(table, (idea, into))
@@ -66,10 +66,12 @@ def merge_ideas(*, table: Table, idea: Idea, into: Idea, by: User | None) -> Ide
             row.pk: row
             for row in Idea.objects.select_for_update()
             .filter(pk__in=(idea.pk, into.pk), table=table)
-            .only("pk", "merged_into_id")
+            .only("pk", "merged_into_id", "hidden_at")
         }
         if len(rows) != 2:
             raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+        if any(row.hidden_at is not None for row in rows.values()):
+            raise FacilitationRefused(_("Une idée masquée ne se regroupe pas : réaffichez-la."))
         if rows[into.pk].merged_into_id is not None:
             raise FacilitationRefused(
                 _("L'idée choisie est déjà regroupée avec une autre : choisissez celle-ci.")

@@ -50,6 +50,7 @@ def _idea_sql() -> str:
             UPDATE {_name(Table)}
             SET version = version + 1, idea_count = idea_count + 1, last_activity_at = now()
             WHERE id = %(table)s AND phase = %(phase)s
+              AND (phase_ends_at IS NULL OR phase_ends_at > now())
               AND (%(code)s IS NULL OR code = %(code)s)
               AND EXISTS (
                 SELECT 1 FROM {_name(Participant)}
@@ -73,9 +74,11 @@ def _vote_sql() -> str:
         WITH voting AS (
             SELECT 1 FROM {_name(Table)}
             WHERE id = %(table)s AND phase = %(phase)s AND (%(code)s IS NULL OR code = %(code)s)
+              AND (phase_ends_at IS NULL OR phase_ends_at > now())
         ), target AS (
             SELECT id FROM {_name(Idea)}
             WHERE id = %(idea)s AND table_id = %(table)s AND merged_into_id IS NULL
+              AND hidden_at IS NULL
         ), taken AS (
             UPDATE {_name(Participant)} SET dots_left = dots_left - 1
             WHERE id = %(participant)s AND table_id = %(table)s AND dots_left > 0
@@ -107,9 +110,9 @@ def insert_idea(
     table_code: str | None = None,
 ) -> Idea | None:
     """The idea, posted with the table's counters and version in the same statement; None when
-    the table is not in its ideas phase, the participant does not sit at it, ``table_code``
-    (when given) is no longer its code, or they posted ``limit`` ideas in the last
-    IDEA_WINDOW_SECONDS. IntegrityError when the key was used at this table."""
+    the table is not in its ideas phase or its timer has run out, the participant does not sit
+    at it, ``table_code`` (when given) is no longer its code, or they posted ``limit`` ideas in
+    the last IDEA_WINDOW_SECONDS. IntegrityError when the key was used at this table."""
     params = {"table": table_id, "phase": Phase.IDEATION.value, "participant": participant_id}
     params.update(code=table_code, limit=limit)
     known = {"table_id": table_id, "participant_id": participant_id, "vote_count": 0}
@@ -126,9 +129,9 @@ def insert_vote(
     table_code: str | None = None,
 ) -> Vote | None:
     """The vote, its dot taken and the idea's and table's counters moved in the same
-    statement; None when refused (not the vote phase, no dot left, an idea not on the table or
-    merged, a participant not at the table, ``table_code`` no longer the table's code).
-    IntegrityError when the participant already used the key."""
+    statement; None when refused (not the vote phase or its timer run out, no dot left, an
+    idea not on the table, merged or hidden, a participant not at the table, ``table_code`` no
+    longer the table's code). IntegrityError when the participant already used the key."""
     params = {"table": table_id, "phase": Phase.VOTE.value, "idea": idea_id}
     params["code"] = table_code
     params.update(participant=participant_id, key=client_key)

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.domain import one_statement
-from events.domain.board import bump, forget_after_vote, forget_dots, forget_versions
+from events.domain.board import (
+    bump,
+    forget_after_vote,
+    forget_dots,
+    forget_versions,
+    timer_running,
+)
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
 
@@ -33,6 +39,10 @@ class SeatLost(ParticipationRefused):
 
 class TooManyIdeas(ParticipationRefused):
     """The participant posted IDEAS_PER_WINDOW ideas within the window: a flood."""
+
+
+class TimeIsUp(ParticipationRefused):
+    """The phase's timer has run out: the phase is over until a facilitator extends it."""
 
 
 # The flood limit, checked by the idea's own write (no cache round trip on the night's path).
@@ -99,8 +109,9 @@ def post_idea(
     participant sits at that table and, given ``table_code``, that the code is still the
     table's. Idempotent on ``client_key``: a retried request returns the idea already posted,
     whatever the phase is by then. Raises ParticipationRefused outside the ideas phase or for
-    an empty text, SeatLost when the seat or the code no longer holds, TooManyIdeas past
-    IDEAS_PER_WINDOW ideas in the last ``one_statement.IDEA_WINDOW_SECONDS``.
+    an empty text, TimeIsUp once the phase's timer has run out (``phase_ends_at`` past),
+    SeatLost when the seat or the code no longer holds, TooManyIdeas past IDEAS_PER_WINDOW
+    ideas in the last ``one_statement.IDEA_WINDOW_SECONDS``.
     Side effects: one Idea row; the table's board bumped. One statement on PostgreSQL
     (``one_statement.py``), else two in one transaction: the checks are made by the bump.
     """
@@ -121,7 +132,9 @@ def post_idea(
             forget_versions([participant.table_id])
         else:
             with transaction.atomic():
-                only_if = Q(phase=Phase.IDEATION) & _seat_holds(participant, table_code)
+                only_if = (
+                    Q(phase=Phase.IDEATION) & timer_running() & _seat_holds(participant, table_code)
+                )
                 if _ideas_in_window(participant) >= IDEAS_PER_WINDOW or not bump(
                     participant.table_id, only_if=only_if, idea_count=1
                 ):
@@ -147,10 +160,26 @@ def _ideas_in_window(participant: Participant) -> int:
 
 
 def _idea_refusal(participant: Participant) -> ParticipationRefused:
-    """Why an idea was refused, once the seat is known to hold: a flood, or the phase."""
+    """Why an idea was refused, once the seat is known to hold: a flood, the timer, the phase."""
     if _ideas_in_window(participant) >= IDEAS_PER_WINDOW:
         return TooManyIdeas(_("Vous envoyez beaucoup d'idées d'un coup : patientez une minute."))
+    if _time_is_up(participant.table_id, Phase.IDEATION):
+        return TimeIsUp(
+            _(
+                "Le temps des idées est écoulé : votre idée n'a pas été envoyée. Gardez-la pour "
+                "la discussion, ou demandez à l'animation de prolonger."
+            )
+        )
     return ParticipationRefused(_("La phase des idées est close à cette table."))
+
+
+def _time_is_up(table_id: int, phase: str) -> bool:
+    """The table is in ``phase`` and its timer has run out (read on a refusal's path only)."""
+    return (
+        Table.objects.filter(pk=table_id, phase=phase, phase_ends_at__isnull=False)
+        .exclude(timer_running())
+        .exists()
+    )
 
 
 def _seat_holds(participant: Participant, table_code: str | None) -> Q:
@@ -203,7 +232,8 @@ def cast_vote(
     constraint that forbids a negative count; the idea's count by one that requires the idea
     on this table and not merged. Idempotent on ``client_key``: a retried request returns the
     vote already cast. Raises ParticipationRefused outside the vote phase, with no dot left,
-    or for an idea of another table or one merged into another; SeatLost when the participant
+    once the vote's timer has run out, for an idea hidden by the facilitators, or for an idea
+    of another table or one merged into another; SeatLost when the participant
     no longer sits at the table or, given ``table_code``, the table's code has changed.
     Side effects: one Vote row; the participant's dots, the idea's and table's counts, the board.
     """
@@ -254,13 +284,16 @@ def _cast_vote_through_the_orm(
         # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
         # row a concurrent vote just changed.
         voting = Table.objects.filter(
-            pk=OuterRef("table_id"), phase=Phase.VOTE, **_code_lookup(table_code)
+            timer_running(), pk=OuterRef("table_id"), phase=Phase.VOTE, **_code_lookup(table_code)
         )
         taken = Participant.objects.filter(
             Exists(voting), pk=participant.pk, table_id=participant.table_id, dots_left__gt=0
         ).update(dots_left=F("dots_left") - 1)
         counted = taken and Idea.objects.filter(
-            pk=idea.pk, table_id=participant.table_id, merged_into__isnull=True
+            pk=idea.pk,
+            table_id=participant.table_id,
+            merged_into__isnull=True,
+            hidden_at__isnull=True,
         ).update(vote_count=F("vote_count") + 1)
         if not counted:
             raise _Refused
@@ -274,32 +307,52 @@ def _cast_vote_through_the_orm(
 
 def _vote_refusal(participant: Participant, idea: Idea) -> ParticipationRefused:
     """Why a vote was refused: read after the fact, on the refusal's path only."""
-    target = Idea.objects.filter(pk=idea.pk).values_list("table_id", "merged_into_id").first()
+    target = (
+        Idea.objects.filter(pk=idea.pk)
+        .values_list("table_id", "merged_into_id", "hidden_at")
+        .first()
+    )
     if target is None or target[0] != participant.table_id:
         return IdeaNotOnTable(_("Cette idée n'est pas sur votre table."))
+    if target[2] is not None:
+        return ParticipationRefused(_("Cette idée a été retirée du tableau par l'animation."))
     if target[1] is not None:
         reason = _("Cette idée a été regroupée avec une autre : votez pour celle-ci.")
         return ParticipationRefused(reason)
     phase = Table.objects.filter(pk=participant.table_id).values_list("phase", flat=True).first()
     if phase != Phase.VOTE:
         return ParticipationRefused(_("Le vote n'est pas ouvert à cette table."))
+    if _time_is_up(participant.table_id, Phase.VOTE):
+        return _vote_time_is_up()
     return ParticipationRefused(_("Vous avez utilisé toutes vos gommettes."))
 
 
-def withdraw_vote(*, participant: Participant, vote: Vote) -> None:
-    """Take a dot back during the vote phase.
+def _vote_time_is_up() -> TimeIsUp:
+    return TimeIsUp(_("Le temps du vote est écoulé : les gommettes ne bougent plus."))
 
+
+def withdraw_vote(*, participant: Participant, vote: Vote) -> None:
+    """Take a dot back during the vote phase, while its timer runs.
+
+    The phase and the timer are checked by the table's bump, in the transaction that deletes
+    the vote: a dot taken back as the timer ends is refused, not half taken.
+    Raises ParticipationRefused outside the vote phase, TimeIsUp once its timer has run out.
     Side effects: the Vote row deleted; the dot returned; counts and board updated.
     """
     if vote.participant_id != participant.pk:
         raise ParticipationRefused(_("Cette gommette n'est pas la vôtre."))
-    table = Table.objects.only("phase").get(pk=participant.table_id)
-    if table.phase != Phase.VOTE:
-        raise ParticipationRefused(_("Le vote n'est pas ouvert à cette table."))
-    with transaction.atomic():
-        deleted, _by_model = Vote.objects.filter(pk=vote.pk).delete()
-        if deleted:
+    try:
+        with transaction.atomic():
+            deleted, _by_model = Vote.objects.filter(pk=vote.pk).delete()
+            if not deleted:
+                return
+            open_vote = Q(phase=Phase.VOTE) & timer_running()
+            if not bump(participant.table_id, only_if=open_vote, vote_count=-1):
+                raise _Refused
             Participant.objects.filter(pk=participant.pk).update(dots_left=F("dots_left") + 1)
             Idea.objects.filter(pk=vote.idea_id).update(vote_count=F("vote_count") - 1)
-            bump(participant.table_id, vote_count=-1)
             forget_dots(participant.pk)
+    except _Refused:
+        if _time_is_up(participant.table_id, Phase.VOTE):
+            raise _vote_time_is_up() from None
+        raise ParticipationRefused(_("Le vote n'est pas ouvert à cette table.")) from None

@@ -34,6 +34,7 @@ from events.domain.facilitation import (
     set_theme,
     unmerge_idea,
 )
+from events.domain.timer import time_is_up
 from events.enums import Phase
 from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
@@ -109,7 +110,9 @@ def get_table_for_console(request: HttpRequest, code: str) -> Table:
 def console_etag(table: Table) -> str:
     # The row was just read for the permission check: its version is exact and costs nothing
     # more than board.current_version would (which reads the same column when not cached).
-    return f'W/"c{table.pk}-v{table.version}"'
+    # The end of the timer changes the page without a write: it is part of the tag.
+    over = "-x" if time_is_up(table) else ""
+    return f'W/"c{table.pk}-v{table.version}{over}"'
 
 
 def console_url(table: Table, anchor: str = "") -> str:
@@ -179,6 +182,7 @@ def _live_context(table: Table, state: ConsoleState) -> dict:
         "etag": etag,
         "poll_headers": poll_headers(etag),
         "phases": Phase.choices,
+        "time_is_up": time_is_up(table),
     }
 
 

@@ -7,6 +7,8 @@ redirect; htmx adds the live board (polled, answered 304 while nothing changed) 
 place with the re-rendered board.
 """
 
+import time
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events.domain.board import current_version
+from events.domain.board import current_version_and_deadline
 from events.domain.participation import (
     ParticipationRefused,
     join_table,
@@ -295,8 +297,10 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
     if seat is None:
         return not_seated(request, code, ref)
     participant_id = seat.pk
-    version = current_version(ref.table_id)
-    etag = _etag(ref.table_id, version, participant_id)
+    version, ends_at = current_version_and_deadline(ref.table_id)
+    # A timer that ran out changes the board without a write: the tag says it.
+    time_up = ends_at is not None and time.time() >= ends_at
+    etag = _etag(ref.table_id, version, participant_id, time_up)
     response = get_conditional_response(request, etag=etag)
     if response is None:
         board = shared_board(ref.table_id, version=version)
@@ -308,7 +312,7 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
             return refresh_page()
         seen = request.GET.get("projets", "")
         seen_projects = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 6 else None
-        etag = _etag(board.table_id, board.version, participant_id)
+        etag = _etag(board.table_id, board.version, participant_id, time_up)
         html = _board_html(request, participant_id, board, seen_projects=seen_projects)
         if page_phase != board.phase:
             html += _vote_opened(request)
@@ -340,5 +344,6 @@ def _vote_opened(request: HttpRequest) -> str:
     return '<form id="idea-form" hx-swap-oob="delete"></form>' + notices_html([notice], oob=True)
 
 
-def _etag(table_id: int, version: int, participant_id: int) -> str:
-    return f'W/"t{table_id}-v{version}-p{participant_id}"'
+def _etag(table_id: int, version: int, participant_id: int, time_up: bool = False) -> str:
+    over = "-x" if time_up else ""
+    return f'W/"t{table_id}-v{version}-p{participant_id}{over}"'

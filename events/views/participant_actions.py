@@ -109,6 +109,7 @@ def _answer(
     if idea_form is not None and not idea_form.is_bound:
         html += _fresh_idea_form(request, ref)
     elif idea_form is not None:
+        _focus_text(idea_form)
         context = {"table": ref, "idea_form": idea_form, "oob": True}
         html += render_to_string(f"{PAGE}#idea_form", context, request)
     response = HttpResponse(html)
@@ -137,6 +138,7 @@ def _fresh_idea_form(request: HttpRequest, ref: TableRef) -> str:
     if html is None:
         form = IdeaForm()
         form.__dict__["render_key"] = _KEY_STAND_IN  # the cached_property, set beforehand
+        _focus_text(form)
         context = {"table": ref, "idea_form": form, "oob": True, "csrf_token": _CSRF_STAND_IN}
         html = render_to_string(f"{PAGE}#idea_form", context)
         if len(_FRESH_IDEA_FORMS) >= 500:
@@ -145,6 +147,12 @@ def _fresh_idea_form(request: HttpRequest, ref: TableRef) -> str:
     return html.replace(_CSRF_STAND_IN, get_token(request)).replace(
         _KEY_STAND_IN, str(uuid.uuid4())
     )
+
+
+def _focus_text(form: IdeaForm) -> None:
+    """The idea field of a form sent back after a post takes the focus again (htmx focuses
+    ``autofocus`` in swapped content): the next idea is typed at once."""
+    form.fields["text"].widget.attrs["autofocus"] = True
 
 
 def _seat_lost(request: HttpRequest, code: str) -> HttpResponse:
