@@ -5,7 +5,7 @@ ideas and votes: these pages are polled every few seconds (shared/PERFORMANCE.md
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
@@ -117,97 +117,7 @@ def synthesis_items(table: Table) -> tuple[list[SynthesisContribution], list[Quo
     return contributions, quotes
 
 
-# The plenary screen -----------------------------------------------------------------------------
-
-
-@dataclass
-class TableStats:
-    pk: int
-    name: str
-    challenge_title: str
-    phase: str
-    phase_label: str
-    phase_ends_at: datetime.datetime | None
-    participant_count: int
-    capacity: int
-    idea_count: int
-    vote_count: int
-    project_count: int
-
-
-@dataclass
-class EventStats:
-    present: int
-    participant_count: int
-    idea_count: int
-    vote_count: int
-    project_count: int
-    tables: list[TableStats] = field(default_factory=list)
-
-
-def _table_stats(event: Event) -> list[TableStats]:
-    rows = (
-        Table.objects.filter(event=event)
-        .order_by("challenge__order", "challenge__title", "name")
-        .values_list(
-            "pk",
-            "name",
-            "challenge__title",
-            "phase",
-            "phase_ends_at",
-            "participant_count",
-            "capacity",
-            "idea_count",
-            "vote_count",
-            "project_count",
-        )
-    )
-    labels = dict(Phase.choices)
-    return [
-        TableStats(
-            pk=pk,
-            name=name,
-            challenge_title=challenge_title,
-            phase=phase,
-            phase_label=labels.get(phase, phase),
-            phase_ends_at=phase_ends_at,
-            participant_count=participants,
-            capacity=capacity,
-            idea_count=ideas,
-            vote_count=votes,
-            project_count=projects,
-        )
-        for (
-            pk,
-            name,
-            challenge_title,
-            phase,
-            phase_ends_at,
-            participants,
-            capacity,
-            ideas,
-            votes,
-            projects,
-        ) in rows
-    ]
-
-
-def checked_in_count(event: Event) -> int:
-    """People present: registrations checked in at the door (an indexed count)."""
-    return Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
-
-
-def event_live_stats(event: Event) -> EventStats:
-    """The plenary's figures, from the tables' counters: two queries whatever the size."""
-    tables = _table_stats(event)
-    return EventStats(
-        present=checked_in_count(event),
-        participant_count=sum(t.participant_count for t in tables),
-        idea_count=sum(t.idea_count for t in tables),
-        vote_count=sum(t.vote_count for t in tables),
-        project_count=sum(t.project_count for t in tables),
-        tables=tables,
-    )
+# The live pages' fingerprint -------------------------------------------------------------------
 
 
 def with_live_fingerprint(events):
