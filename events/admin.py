@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from events.domain.facilitation import set_phase_for_event
+from events.domain.plenary import renew_screen_link, revoke_screen_link
 from events.domain.tables import new_table_code
 from events.enums import EventStatus, Phase
 from events.models import (
@@ -22,6 +23,7 @@ from events.models import (
     Table,
     TeamMember,
 )
+from events.queries_plenary import plenary_screen_url
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
 from territoire.reports.actions import request_report_action
 
@@ -90,6 +92,8 @@ class EventAdmin(TerritoryScopedAdmin):
         "close_registration",
         "mark_finished",
         request_report_action("synthesis", _("Rendre la synthèse des débats (PDF)")),
+        "screen_link_renew",
+        "screen_link_revoke",
     ]
     readonly_fields = ["screens"]
     filter_horizontal = ["partners"]
@@ -112,7 +116,24 @@ class EventAdmin(TerritoryScopedAdmin):
             (reverse("plenary", kwargs={"slug": event.slug}), _("plénière")),
             (reverse("table_signs", kwargs={"slug": event.slug}), _("affiches des tables")),
         ]
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        html = format_html_join(" · ", '<a href="{}">{}</a>', links)
+        screen_url = plenary_screen_url(event)
+        if not screen_url:
+            return format_html(
+                "{}<br>{}",
+                html,
+                _(
+                    "Lien d'écran du vidéoprojecteur : aucun (action « Créer ou renouveler le lien "
+                    "d'écran de la plénière », ou depuis la régie)."
+                ),
+            )
+        return format_html(
+            '{}<br>{} <a href="{}" rel="noopener">{}</a>',
+            html,
+            _("Lien d'écran du vidéoprojecteur (sans connexion) :"),
+            screen_url,
+            screen_url,
+        )
 
     def _set_status(self, request, queryset, status) -> None:
         count = queryset.update(status=status)
@@ -138,6 +159,25 @@ class EventAdmin(TerritoryScopedAdmin):
             # Open boards on phones learn it at their next poll (the tables' versions move).
             set_phase_for_event(event=event, phase=Phase.CLOSED, by=request.user)
         self._set_status(request, queryset, EventStatus.FINISHED)
+
+    @admin.action(
+        description=_("Créer ou renouveler le lien d'écran de la plénière"),
+        permissions=["change"],
+    )
+    def screen_link_renew(self, request, queryset):
+        for event in queryset:
+            renew_screen_link(event=event, by=request.user)
+        self.message_user(
+            request,
+            _("Nouveau lien d'écran, sur la page de la soirée ; l'ancien ne marche plus."),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Révoquer le lien d'écran de la plénière"), permissions=["change"])
+    def screen_link_revoke(self, request, queryset):
+        for event in queryset:
+            revoke_screen_link(event=event, by=request.user)
+        self.message_user(request, _("Lien d'écran révoqué."), messages.SUCCESS)
 
 
 class TableAdminForm(forms.ModelForm):
