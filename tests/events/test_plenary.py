@@ -423,3 +423,13 @@ def test_organiser_renews_and_revokes_the_link_from_the_admin(client, cast, even
     assert len(token) >= 34 and f"/ecran/{token}/" in page.content.decode()
     assert fresh(event).screen_secret == ""
     assert client.get(screen_url(token)).status_code == 404
+
+
+def test_an_event_with_a_spotlit_idea_can_still_be_deleted(db, event):
+    idea = IdeaFactory(table=TableFactory(event=event))
+    spotlight_idea(event=event, idea=Idea.objects.get(pk=idea.pk), by=None)
+
+    event.delete()
+
+    assert not Event.objects.filter(pk=event.pk).exists()
+    assert not Idea.objects.filter(pk=idea.pk).exists()
