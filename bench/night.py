@@ -14,7 +14,8 @@
    denormalised counters. Exit status 1 when a check fails, 2 when the setup fails.
 
 The load generator is this one Python process; it shares the 2 cores with gunicorn, PostgreSQL
-and Redis, as wrk did for the reference figures in docs/benchmarks.md. Compare ratios, not absolute figures.
+and Redis, as wrk did for the reference figures in docs/benchmarks.md. Compare ratios, not
+absolute figures.
 """
 
 import argparse

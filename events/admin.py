@@ -11,6 +11,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from events.domain.facilitation import FacilitationRefused
 from events.domain.moderation import hide_idea, unhide_idea
+from events.domain.plenary import renew_screen_link, revoke_screen_link
 from events.domain.tables import (
     EDITABLE_FIELDS,
     new_table_code,
@@ -29,6 +30,7 @@ from events.models import (
     Table,
     TeamMember,
 )
+from events.queries_plenary import plenary_screen_url
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
 from territoire.reports.actions import request_report_action
 
@@ -97,6 +99,8 @@ class EventAdmin(TerritoryScopedAdmin):
         "close_registration",
         "mark_finished",
         request_report_action("synthesis", _("Rendre la synthèse des débats (PDF)")),
+        "screen_link_renew",
+        "screen_link_revoke",
     ]
     readonly_fields = ["screens"]
     filter_horizontal = ["partners"]
@@ -119,7 +123,24 @@ class EventAdmin(TerritoryScopedAdmin):
             (reverse("plenary", kwargs={"slug": event.slug}), _("plénière")),
             (reverse("table_signs", kwargs={"slug": event.slug}), _("affiches des tables")),
         ]
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        html = format_html_join(" · ", '<a href="{}">{}</a>', links)
+        screen_url = plenary_screen_url(event)
+        if not screen_url:
+            return format_html(
+                "{}<br>{}",
+                html,
+                _(
+                    "Lien d'écran du vidéoprojecteur : aucun (action « Créer ou renouveler le lien "
+                    "d'écran de la plénière », ou depuis la régie)."
+                ),
+            )
+        return format_html(
+            '{}<br>{} <a href="{}" rel="noopener">{}</a>',
+            html,
+            _("Lien d'écran du vidéoprojecteur (sans connexion) :"),
+            screen_url,
+            screen_url,
+        )
 
     def save_model(self, request, obj: Event, form, change: bool) -> None:
         """A status changed in the form goes through the domain: the tables' phones follow."""
@@ -156,6 +177,25 @@ class EventAdmin(TerritoryScopedAdmin):
     )
     def mark_finished(self, request, queryset):
         self._set_status(request, queryset, EventStatus.FINISHED)
+
+    @admin.action(
+        description=_("Créer ou renouveler le lien d'écran de la plénière"),
+        permissions=["change"],
+    )
+    def screen_link_renew(self, request, queryset):
+        for event in queryset:
+            renew_screen_link(event=event, by=request.user)
+        self.message_user(
+            request,
+            _("Nouveau lien d'écran, sur la page de la soirée ; l'ancien ne marche plus."),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Révoquer le lien d'écran de la plénière"), permissions=["change"])
+    def screen_link_revoke(self, request, queryset):
+        for event in queryset:
+            revoke_screen_link(event=event, by=request.user)
+        self.message_user(request, _("Lien d'écran révoqué."), messages.SUCCESS)
 
 
 class TableAdminForm(forms.ModelForm):

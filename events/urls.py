@@ -5,8 +5,10 @@ from events.views import (
     console,
     console_moderation,
     control,
+    plenary,
     registration,
     signs,
+    spotlight,
     synthesis,
 )
 
@@ -48,8 +50,11 @@ urlpatterns = [
     path("espace/tables/<str:code>/synthese/", synthesis.synthesis, name="console_synthesis"),
     path("espace/soirees/<slug:slug>/affiches/", signs.table_signs, name="table_signs"),
     # The MC's plenary screen and the organisers' control room
-    path("espace/soirees/<slug:slug>/pleniere/", control.plenary, name="plenary"),
-    path("espace/soirees/<slug:slug>/pleniere/flux/", control.plenary_live, name="plenary_live"),
+    path("espace/soirees/<slug:slug>/pleniere/", plenary.plenary, name="plenary"),
+    path("espace/soirees/<slug:slug>/pleniere/flux/", plenary.plenary_live, name="plenary_live"),
+    # The projector opens the plenary through its secret link, without signing in.
+    path("ecran/<str:token>/", plenary.screen, name="plenary_screen"),
+    path("ecran/<str:token>/flux/", plenary.screen_live, name="plenary_screen_live"),
     path("espace/soirees/<slug:slug>/regie/", control.control_room, name="control_room"),
     path("espace/soirees/<slug:slug>/regie/flux/", control.control_live, name="control_live"),
     path("espace/soirees/<slug:slug>/regie/phase/", control.control_phase, name="control_phase"),
@@ -57,5 +62,15 @@ urlpatterns = [
         "espace/soirees/<slug:slug>/regie/orienter/",
         control.control_redirect,
         name="control_redirect",
+    ),
+    path(
+        "espace/soirees/<slug:slug>/regie/a-l-ecran/",
+        spotlight.control_spotlight,
+        name="control_spotlight",
+    ),
+    path(
+        "espace/soirees/<slug:slug>/regie/lien-ecran/",
+        spotlight.control_screen_link,
+        name="control_screen_link",
     ),
 ]

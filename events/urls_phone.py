@@ -3,10 +3,11 @@
 
 from django.urls import path
 
-from events.views import participant, participant_actions, signs
+from events.views import participant, participant_actions, plenary, signs
 
 urlpatterns = [
     path("", participant.code_entry, name="table_code_entry"),
+    path("qr.svg", plenary.join_qr, name="join_qr"),
     path("<str:code>/qr.svg", signs.table_qr, name="table_qr"),
     path("<str:code>/", participant.table_join, name="table_join"),
     path("<str:code>/tableau/", participant.table_board, name="table_board"),

@@ -217,6 +217,13 @@ EVENT_URLS = {
     "console_extend": POST_ONLY,
     "plenary": ORGANISERS_ONLY,
     "plenary_live": ORGANISERS_ONLY,
+    # The projector's secret link: whoever holds the token, signed in or not (404 without it:
+    # tests/events/test_plenary.py).
+    "plenary_screen": PUBLIC,
+    "plenary_screen_live": PUBLIC,
+    "join_qr": PUBLIC,
+    "control_spotlight": POST_ONLY,
+    "control_screen_link": POST_ONLY,
     "control_room": ORGANISERS_ONLY,
     "control_live": ORGANISERS_ONLY,
     "control_phase": POST_ONLY,
@@ -415,7 +422,11 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             "vote_id": objects["vote"].pk,
             "project_id": objects["formedproject"].pk,
         }
-        if "token" in params:
+        if key in {"plenary_screen", "plenary_screen_live"}:
+            from events.domain.plenary import renew_screen_link
+
+            values["token"] = renew_screen_link(event=objects["event"], by=None)
+        elif "token" in params:
             from events.domain.registration import ticket_token
 
             values["token"] = ticket_token(objects["registration"])

@@ -56,6 +56,28 @@ class Event(models.Model):
             "la soirée et la vitrine des projets du territoire sont ajoutées d'office."
         ),
     )
+    # The plenary screen's secret link (/ecran/<pk>-<secret>/): empty when there is none or it
+    # was revoked. Set only by events/domain/plenary.py.
+    screen_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # What the plenary puts on the big screen full size, chosen in the control room (one at most);
+    # ``plenary_version`` is bumped with each change, so the screen's next poll shows it.
+    spotlight_idea = models.ForeignKey(
+        "events.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    spotlight_project = models.ForeignKey(
+        "events.FormedProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    plenary_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
@@ -69,6 +91,10 @@ class Event(models.Model):
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=EventStatus.values), name="event_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(spotlight_idea__isnull=True) | Q(spotlight_project__isnull=True),
+                name="event_one_spotlight_at_most",
             ),
         ]
 

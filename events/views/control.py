@@ -1,7 +1,8 @@
-"""The MC's plenary screen and the organisers' control room ("régie") for the whole evening.
+"""The organisers' control room ("régie") for the whole evening.
 
-Both pages poll a live part every 5 seconds; an unchanged event answers 304 from one aggregate
-query (the sum of the tables' versions, their number, and the people checked in).
+Its live part polls every 5 seconds; an unchanged event answers 304 from one aggregate query (the
+sum of the tables' versions, their number, and the people checked in). The plenary screen is in
+views/plenary.py, what it spotlights and its secret link in views/spotlight.py.
 """
 
 import datetime
@@ -28,10 +29,10 @@ from events.forms_facilitation import PhaseForm
 from events.models import Event, Table
 from events.queries_live import (
     control_room_rows,
-    event_live_stats,
     live_fingerprint,
     with_live_fingerprint,
 )
+from events.queries_plenary import plenary_screen_url, spotlight_context, with_spotlight
 from events.views.console import (
     not_modified,
     poll_headers,
@@ -41,55 +42,17 @@ from events.views.console import (
 )
 
 
-def get_event_for(request: HttpRequest, slug: str, perm: str) -> Event:
+def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Event:
     """The event in the URL with its live fingerprint, if the person holds ``perm`` on it.
 
+    ``extend`` adds to the query (e.g. ``queries_plenary.with_spotlight``).
     404 for an event that does not exist, 403 for one the person may not act on.
     """
-    event = get_object_or_404(
-        with_live_fingerprint(Event.objects.select_related("territory")), slug=slug
-    )
+    events = with_live_fingerprint(Event.objects.select_related("territory"))
+    event = get_object_or_404(extend(events) if extend else events, slug=slug)
     if not request.user.has_perm(perm, event):
         raise PermissionDenied
     return event
-
-
-# The plenary screen -----------------------------------------------------------------------------
-
-
-def plenary_etag(event: Event) -> str:
-    return f'W/"p-{live_fingerprint(event)}"'
-
-
-def _plenary_context(event: Event) -> dict:
-    etag = plenary_etag(event)
-    return {
-        "event": event,
-        "stats": event_live_stats(event),
-        "etag": etag,
-        "poll_headers": poll_headers(etag),
-    }
-
-
-@login_required
-@require_safe
-def plenary(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_event_for(request, slug, "events.view_plenary")
-    context = _plenary_context(event)
-    return with_etag(render(request, "events/plenary.html", context), context["etag"])
-
-
-@login_required
-@require_safe
-@vary_on_headers("HX-Request")
-def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_event_for(request, slug, "events.view_plenary")
-    etag = plenary_etag(event)
-    unchanged = not_modified(request, etag)
-    if unchanged is not None:
-        return unchanged
-    context = _plenary_context(event)
-    return with_etag(render(request, "events/plenary.html#live", context), etag)
 
 
 # The control room -------------------------------------------------------------------------------
@@ -130,10 +93,12 @@ def control_url(event: Event, anchor: str = "") -> str:
 @login_required
 @require_safe
 def control_room(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_event_for(request, slug, "events.use_control_room")
+    event = get_event_for(request, slug, "events.use_control_room", with_spotlight)
     context = _control_context(event) | {
         "phases": Phase.choices,
+        "screen_url": plenary_screen_url(event, request),
     }
+    context |= spotlight_context(event, [row.table for row in context["rows"]])
     return with_etag(render(request, "events/control_room.html", context), context["etag"])
 
 

@@ -9,7 +9,8 @@ from events.domain.facilitation import form_project, set_phase
 from events.domain.participation import cast_vote, join_table, post_idea
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
-from events.queries_live import control_room_rows, event_live_stats
+from events.queries_live import control_room_rows
+from events.queries_plenary import event_live_stats
 from tests.challenges.factories import ChallengeFactory
 from tests.events.factories import EventFactory, RegistrationFactory, TableFactory
 from tests.factories import UserFactory
@@ -112,7 +113,7 @@ def test_plenary_counts_match_what_happened_at_the_tables(client, cast, event):
 
     response = client.get(url("plenary", event))
 
-    stats = response.context["stats"]
+    stats = response.context["screen"].stats
     assert (stats.present, stats.idea_count, stats.vote_count, stats.project_count) == (4, 4, 7, 1)
     assert stats.idea_count == Idea.objects.filter(table__event=event).count()
     assert stats.vote_count == Vote.objects.filter(idea__table__event=event).count()
@@ -122,7 +123,7 @@ def test_plenary_counts_match_what_happened_at_the_tables(client, cast, event):
         for t in stats.tables
     ] == [("A", 7, 3, 6, 1, Phase.VOTE), ("B", 2, 1, 1, 0, Phase.VOTE)]
     html = response.content.decode()
-    assert "personnes présentes" in html and "projet né" in html
+    assert "arrivées à l'accueil" in html and "personnes à table" in html and "projet né" in html
     assert 'class="page-plenary"' in html
 
 
@@ -141,7 +142,7 @@ def test_plenary_live_answers_304_until_an_idea_or_an_arrival(client, cast, even
 
     assert unchanged.status_code == 304
     assert after_idea.status_code == 200
-    assert "Idée" not in after_idea.content.decode()  # figures only, never the ideas themselves
+    assert "Idée 0" in after_idea.content.decode()
     assert after_arrival.status_code == 200
     assert len({etag, after_idea["ETag"], after_arrival["ETag"]}) == 3
 
@@ -323,16 +324,17 @@ def test_plenary_queries_are_bounded(client, cast, event, item_count, django_ass
     night(event, item_count)
     client.force_login(cast.organiser)
 
-    with django_assert_num_queries(6):
+    # Session, user, the event with its fingerprint, roles, tables, top ideas, projects born.
+    with django_assert_num_queries(7):
         page = client.get(url("plenary", event))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         live = client.get(url("plenary_live", event))
     # Session, user, the event with its fingerprint, roles: one aggregate, no count per table.
     with django_assert_num_queries(4):
         unchanged = client.get(url("plenary_live", event), headers={"If-None-Match": live["ETag"]})
 
     assert (page.status_code, live.status_code, unchanged.status_code) == (200, 200, 304)
-    assert len(page.context["stats"].tables) == item_count
+    assert len(page.context["screen"].stats.tables) == item_count
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
@@ -344,7 +346,8 @@ def test_control_room_queries_are_bounded(
     frozen = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: frozen)  # the ETag carries the minute
 
-    with django_assert_num_queries(7):
+    # The page adds the spotlight's choices to the live part: the ideas, the projects.
+    with django_assert_num_queries(9):
         page = client.get(url("control_room", event))
     with django_assert_num_queries(7):
         live = client.get(url("control_live", event))
