@@ -7,7 +7,7 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement")
 
     def ready(self) -> None:
-        from accompaniment import links  # noqa: F401  (registers the links and sections)
+        from accompaniment import cards, links  # noqa: F401  (registers cards, links, sections)
         from accompaniment.reports import register_portfolio
 
         register_portfolio()
