@@ -19,6 +19,7 @@ from territoire.extensions import (
     Link,
     SpaceEntry,
     provide_space_cards,
+    provide_table_consoles,
     provide_territory_cards,
 )
 from territoire.models import Territory, User
@@ -120,9 +121,9 @@ def territory_cards(territories: list[Territory]) -> list[Card]:
     return cards
 
 
-def facilitator_cards(user: User, territory_ids: list[int], now: datetime.datetime) -> list[Card]:
-    """Tonight's and upcoming tables of a facilitator, each with its console. One query."""
-    tables = (
+def facilitated_tables(user: User, territory_ids: list[int], now: datetime.datetime):
+    """The tables ``user`` facilitates in those territories, tonight's and those to come."""
+    return (
         Table.objects.filter(
             facilitators=user, event__territory_id__in=territory_ids, event__ends_at__gt=now
         )
@@ -130,8 +131,27 @@ def facilitator_cards(user: User, territory_ids: list[int], now: datetime.dateti
         .select_related("event", "challenge")
         .order_by("event__starts_at", "name")
     )
+
+
+@provide_table_consoles
+def table_consoles(user: User, territory: Territory) -> list[Link]:
+    """For the facilitators' kit: each of her tables' console. One query."""
+    return [
+        Link(
+            _("Ouvrir la console — %(table)s") % {"table": table.name},
+            reverse("console", args=[table.code]),
+            _("%(challenge)s · %(when)s")
+            % {"challenge": table.challenge.title, "when": when(table.event)},
+            prominent=True,
+        )
+        for table in facilitated_tables(user, [territory.pk], timezone.now())
+    ]
+
+
+def facilitator_cards(user: User, territory_ids: list[int], now: datetime.datetime) -> list[Card]:
+    """Tonight's and upcoming tables of a facilitator, each with its console. One query."""
     cards = []
-    for table in tables:
+    for table in facilitated_tables(user, territory_ids, now):
         tonight = evening_state(table.event, now) == EveningState.TONIGHT
         cards.append(
             Card(

@@ -79,7 +79,12 @@ SpaceTodoProvider = Callable[[User, list[SpaceEntry]], list[Todo]]
 # provider(territories) -> cards of the public pages (home, territory page).
 TerritoryCardProvider = Callable[[list[Territory]], list[Card]]
 
+# provider(user, territory) -> the consoles of the tables ``user`` facilitates there, still to
+# come or tonight (the facilitators' kit, in challenges, shows them without importing events).
+TableConsoleProvider = Callable[[User, Territory], list[Link]]
+
 _space_providers: list[SpaceLinkProvider] = []
+_table_console_providers: list[TableConsoleProvider] = []
 _territory_providers: list[TerritoryLinkProvider] = []
 _space_territory_providers: list[SpaceTerritoryProvider] = []
 _space_card_providers: list[SpaceCardProvider] = []
@@ -122,6 +127,15 @@ def provide_territory_cards(slot: str) -> Callable[[TerritoryCardProvider], Terr
         return provider
 
     return register
+
+
+def provide_table_consoles(provider: TableConsoleProvider) -> TableConsoleProvider:
+    return _register(_table_console_providers, provider)
+
+
+def table_consoles(user: User, territory: Territory) -> list[Link]:
+    """The consoles of the tables ``user`` facilitates in ``territory``, tonight's first."""
+    return [link for provider in _table_console_providers for link in provider(user, territory)]
 
 
 def space_territories(user: User) -> list[Territory]:
