@@ -141,7 +141,7 @@ def test_finished_evening_links_the_published_projects_born_there(
         )
         FormedProjectFactory(table=table, name=f"Pas encore publié n°{index}")
     hidden = FormedProjectFactory(table=table, name="Privé")
-    ProjectFactory(territory=event.territory, formed_project=hidden, is_public=False)
+    private = ProjectFactory(territory=event.territory, formed_project=hidden, is_public=False)
 
     # the event, its places left, its programme, the public projects' pages, the formed projects
     with django_assert_num_queries(5):
@@ -153,7 +153,7 @@ def test_finished_evening_links_the_published_projects_born_there(
         assert f'<a href="{project.get_absolute_url()}">{project.name}</a>' in html
     assert "Pas encore publié n°0" in html
     assert "Sa page publique n'est pas encore ouverte." in html
-    assert reverse("project_detail", args=[event.territory.slug, "privé"]) not in html
+    assert private.get_absolute_url() not in html
     assert "Privé" in html
     assert reverse("event_ics", args=[event.slug]) not in html
     assert reverse("event_register", args=[event.slug]) not in html
