@@ -186,6 +186,6 @@ def test_upcoming_evening_page_keeps_registration_and_calendar(client, db):
 
     html = client.get(event.get_absolute_url()).content.decode()
 
-    assert "Je m&#x27;inscris à la soirée" in html
+    assert "Je m'inscris à la soirée" in html
     assert reverse("event_ics", args=[event.slug]) in html
     assert "Rejoindre ma table" not in html
