@@ -83,8 +83,8 @@ def test_organiser_space_shows_the_night_screens_and_the_to_dos(
     EventFactory(territory=cast.other_territory, title="Soirée d'ailleurs")
     client.force_login(cast.organiser)
 
-    # session, user, memberships, roles, invitations, team projects; evenings; to-dos: formed projects,
-    # offers, jobs, empty plans, default milestones
+    # session, user, memberships, roles, invitations, team projects; evenings; to-dos: formed
+    # projects, offers, jobs, empty plans, default milestones
     with django_assert_num_queries(6 + 1 + 5):
         response = client.get(reverse("space"))
 
@@ -140,7 +140,7 @@ def test_coach_space_lists_her_projects_and_the_jobs_to_verify(
     ProjectFactory(territory=cast.territory, name="Projet d'une autre")
     client.force_login(cast.coach)
 
-    # session, user, memberships, roles, invitations, team projects; the coached projects with their figures
+    # session, user, memberships, roles, invitations, team projects; the coached projects
     with django_assert_num_queries(7):
         response = client.get(reverse("space"))
 
