@@ -348,8 +348,7 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
                     pk,
                     _("territoire sans jalons par défaut : chargez le modèle 18/24 mois"),
                     1,
-                    reverse("admin:accompaniment_milestonetemplate_changelist")
-                    + f"?territory__id__exact={pk}",
+                    reverse("admin:territoire_territory_change", args=[pk]),
                     order=50,
                 )
             )

@@ -60,6 +60,17 @@ class Todo:
 
 
 @dataclass(frozen=True)
+class Starter:
+    """Something a territory can start with, offered when an organiser creates or configures
+    it (default milestones, from a built-in template or another territory). ``apply`` does it
+    through the owning app's domain and returns how many things it added."""
+
+    key: str
+    label: str
+    apply: Callable[[Territory, User | None], int]
+
+
+@dataclass(frozen=True)
 class SpaceEntry:
     """A territory in a person's space and the roles the person holds there."""
 
@@ -83,7 +94,11 @@ TerritoryCardProvider = Callable[[list[Territory]], list[Card]]
 # come or tonight (the facilitators' kit, in challenges, shows them without importing events).
 TableConsoleProvider = Callable[[User, Territory], list[Link]]
 
+# provider(user, territory or None when creating it) -> what that person may start it with.
+StarterProvider = Callable[[User, Territory | None], list[Starter]]
+
 _space_providers: list[SpaceLinkProvider] = []
+_starter_providers: list[StarterProvider] = []
 _table_console_providers: list[TableConsoleProvider] = []
 _territory_providers: list[TerritoryLinkProvider] = []
 _space_territory_providers: list[SpaceTerritoryProvider] = []
@@ -136,6 +151,14 @@ def provide_table_consoles(provider: TableConsoleProvider) -> TableConsoleProvid
 def table_consoles(user: User, territory: Territory) -> list[Link]:
     """The consoles of the tables ``user`` facilitates in ``territory``, tonight's first."""
     return [link for provider in _table_console_providers for link in provider(user, territory)]
+
+
+def provide_territory_starters(provider: StarterProvider) -> StarterProvider:
+    return _register(_starter_providers, provider)
+
+
+def territory_starters(user: User, territory: Territory | None) -> list[Starter]:
+    return [s for provider in _starter_providers for s in provider(user, territory)]
 
 
 def space_territories(user: User) -> list[Territory]:

@@ -114,7 +114,7 @@ def test_organiser_space_shows_the_night_screens_and_the_to_dos(
         ("territoire sans jalons par défaut : chargez le modèle 18/24 mois", 1),
     ]
     assert reverse("project_review", args=[cast.territory.slug]) in html
-    assert reverse("admin:accompaniment_milestonetemplate_changelist") in html
+    assert reverse("admin:territoire_territory_change", args=[cast.territory.pk]) in html
 
 
 def test_organiser_with_nothing_waiting_is_told_so(client, cast):
