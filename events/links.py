@@ -178,9 +178,11 @@ def facilitator_cards(user: User, territory_ids: list[int], now: datetime.dateti
 
 def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Card]:
     """Per evening (not finished, or finished lately): its screens for the night. One query."""
-    events = with_places(
-        Event.objects.filter(territory_id__in=territory_ids, ends_at__gt=now - RECENT)
-    ).order_by("starts_at")
+    events = list(
+        with_places(
+            Event.objects.filter(territory_id__in=territory_ids, ends_at__gt=now - RECENT)
+        ).order_by("starts_at")
+    )
     cards = []
     for event in events:
         state = evening_state(event, now)
@@ -215,6 +217,18 @@ def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Ca
                 order=15,
             )
         )
+    with_evening = {event.territory_id for event in events}
+    cards += [
+        Card(
+            territory_id=territory_id,
+            title=_("Pas de soirée à venir"),
+            text=_("Créez la soirée de lancement : lieu, date, capacité, puis ses tables."),
+            action=Link(_("Créer la soirée"), reverse("admin:events_event_add")),
+            order=15,
+        )
+        for territory_id in territory_ids
+        if territory_id not in with_evening
+    ]
     return cards
 
 

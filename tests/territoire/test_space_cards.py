@@ -239,3 +239,12 @@ def test_table_poster_has_the_console_in_its_facilitator_corner(client, cast, se
     html = client.get(reverse("table_signs", args=[table.event.slug])).content.decode()
 
     assert f"https://territoire.example.org{reverse('console', args=[table.code])}" in html
+
+
+def test_organiser_without_an_evening_is_offered_to_create_one(client, cast):
+    EventFactory(territory=cast.territory, starts_at=in_days(-90), status=EventStatus.FINISHED)
+
+    html = space(client, cast.organiser).content.decode()
+
+    assert "Pas de soirée à venir" in html
+    assert reverse("admin:events_event_add") in html
