@@ -7,7 +7,11 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement")
 
     def ready(self) -> None:
-        from accompaniment import links  # noqa: F401  (registers the links and sections)
+        from accompaniment import (  # noqa: F401  (registers cards, links, sections, starters)
+            cards,
+            links,
+            starters,
+        )
         from accompaniment.reports import register_portfolio
 
         register_portfolio()

@@ -18,7 +18,7 @@ def territory_links(territory: Territory) -> list[Link]:
             _("Lisez les défis, contribuez, rejoignez celui qui vous parle."),
         ),
         Link(
-            _("Je m'inscris"),
+            _("Je rejoins la mobilisation"),
             reverse("signup", kwargs=kwargs),
             _("Rejoignez la mobilisation, comme participant·e ou bénévole."),
             prominent=True,

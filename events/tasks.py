@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from events.domain.facilitator_reminders import send_due_facilitator_reminders
 from events.domain.registration import send_registration_email
 from events.domain.reminders import send_due_reminders
 from events.models import Registration
@@ -29,5 +30,7 @@ def task_send_registration_email(*, registration_id: int, kind: str) -> None:
 @shared_task(name="events.send_due_reminders")
 def task_send_due_reminders() -> int:
     sent = send_due_reminders()
-    logger.info("sent %d event reminders", sent)
-    return sent
+    # The facilitators' own e-mail the day before (their tables and consoles), same sweep.
+    sent_to_facilitators = send_due_facilitator_reminders()
+    logger.info("sent %d event reminders, %d to facilitators", sent, sent_to_facilitators)
+    return sent + sent_to_facilitators

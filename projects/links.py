@@ -1,15 +1,26 @@
 """The projects' links on a territory's public page and in people's spaces."""
 
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from events.extensions import provide_project_pages
+from events.models import Event, FormedProject
+from projects.enums import SHOWCASE_STATUSES, ProjectStatus
 from projects.models import Project
 from projects.queries import projects_of_member
 from territoire.enums import Role
 from territoire.extensions import (
+    Card,
+    Figure,
     Link,
+    SpaceEntry,
+    Todo,
     provide_space_links,
     provide_space_territories,
+    provide_space_todos,
+    provide_territory_cards,
     provide_territory_links,
 )
 from territoire.models import Territory, User
@@ -47,16 +58,9 @@ def member_territories(user: User) -> list[Territory]:
 @provide_space_links
 def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list[Link]:
     kwargs = {"territory": territory.slug}
-    links = [
-        Link(
-            project.name,
-            project_space_url(project),
-            _("Votre projet : son espace, sa page publique, son équipe."),
-            prominent=True,
-        )
-        for project in projects_of_member(user)
-        if project.territory_id == territory.pk
-    ]
+    # The team's own projects are cards (accompaniment/cards.py: team_cards).
+    links = []
+    in_team = any(p.territory_id == territory.pk for p in projects_of_member(user))
     if user.is_superuser or Role.ORGANISER in roles:
         links.append(
             Link(
@@ -65,6 +69,91 @@ def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list
                 _("Les projets nés aux tables de la soirée, et ceux qui nous rejoignent."),
             )
         )
-    if links or roles & {Role.COACH, Role.OFFICIAL}:
+    if links or in_team or roles & {Role.COACH, Role.OFFICIAL}:
         links.append(Link(_("Vitrine des projets"), reverse("project_showcase", kwargs=kwargs)))
     return links
+
+
+@provide_territory_cards("progress")
+def progress_cards(territories: list[Territory]) -> list[Card]:
+    """On the territory page: how many projects were born at the evening, how many are
+    accompanied now. One query."""
+    counts = (
+        Project.objects.filter(territory__in=territories)
+        .values("territory_id")
+        .annotate(
+            born=Count("pk", filter=Q(formed_project__isnull=False)),
+            accompanied=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
+        )
+    )
+    cards = []
+    for row in counts:
+        territory = next(t for t in territories if t.pk == row["territory_id"])
+        cards.append(
+            Card(
+                territory_id=territory.pk,
+                title=_("Les projets"),
+                figures=(
+                    Figure(
+                        str(row["born"]),
+                        ngettext("projet né à la soirée", "projets nés à la soirée", row["born"]),
+                    ),
+                    Figure(
+                        str(row["accompanied"]),
+                        ngettext("projet accompagné", "projets accompagnés", row["accompanied"]),
+                    ),
+                ),
+                links=(
+                    Link(
+                        _("Voir les projets"),
+                        reverse("project_showcase", kwargs={"territory": territory.slug}),
+                    ),
+                ),
+                slot="progress",
+                order=20,
+            )
+        )
+    return cards
+
+
+@provide_space_todos
+def publishing_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
+    """Projects formed at the tables and not published yet, per organised territory. One query."""
+    organised = {
+        e.territory.pk: e.territory
+        for e in entries
+        if user.is_superuser or Role.ORGANISER in e.roles
+    }
+    if not organised:
+        return []
+    counts = dict(
+        FormedProject.objects.filter(
+            table__event__territory_id__in=organised, published_project__isnull=True
+        )
+        .values_list("table__event__territory_id")
+        .annotate(n=Count("pk"))
+        .values_list("table__event__territory_id", "n")
+    )
+    return [
+        Todo(
+            territory_id=pk,
+            label=ngettext(
+                "projet né aux tables à publier", "projets nés aux tables à publier", counts[pk]
+            ),
+            count=counts[pk],
+            url=reverse("project_review", kwargs={"territory": territory.slug}),
+            order=10,
+        )
+        for pk, territory in organised.items()
+        if counts.get(pk)
+    ]
+
+
+@provide_project_pages
+def born_project_pages(event: Event) -> dict[int, str]:
+    """The public pages of the projects born at ``event``'s tables that the public may see
+    (published, public, in a showcase status). One query."""
+    projects = Project.objects.filter(
+        formed_project__table__event=event, is_public=True, status__in=SHOWCASE_STATUSES
+    ).select_related("territory")
+    return {project.formed_project_id: project.get_absolute_url() for project in projects}

@@ -1,5 +1,6 @@
 """The admin, scoped: an organiser sees and edits only their territories' objects."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from territoire.domain.invitations import invite
+from territoire.domain.territories import start_territory_with
+from territoire.extensions import territory_starters
 from territoire.models import Domain, Invitation, Membership, Organisation, Territory, User
 from territoire.queries import organised_territory_ids
 from territoire.reports.actions import request_report_action
@@ -118,6 +121,28 @@ class MembershipInline(RulesInlineMixin, admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class TerritoryForm(forms.ModelForm):
+    """The territory's fields, and what it may start with (default milestones…): the choices
+    come from the higher apps (territoire/extensions.py: provide_territory_starters)."""
+
+    starter = forms.ChoiceField(
+        label=_("Démarrer avec"),
+        required=False,
+        help_text=_(
+            "Les jalons par défaut dont partira le plan de chaque projet : le modèle 18/24 mois, "
+            "ou ceux d'un autre territoire. Ajoutés à ceux qui existent déjà ; modifiables ensuite "
+            "dans « Jalons par défaut »."
+        ),
+    )
+    starters: tuple = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starter"].choices = [("", _("Rien pour l'instant"))] + [
+            (starter.key, starter.label) for starter in self.starters
+        ]
+
+
 @admin.register(Territory)
 class TerritoryAdmin(TerritoryScopedAdmin):
     territory_lookup = "pk"
@@ -130,6 +155,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
     date_hierarchy = "launched_on"
     inlines = [MembershipInline]
     actions = [request_report_action("portfolio", _("Rendre le portfolio des projets (PDF)"))]
+    form = TerritoryForm
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "domains"]}),
         (
@@ -144,7 +170,30 @@ class TerritoryAdmin(TerritoryScopedAdmin):
                 ]
             },
         ),
+        (_("Plan d'accompagnement des projets"), {"fields": ["starter"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.starters = tuple(territory_starters(request.user, obj))
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        key = form.cleaned_data.get("starter")
+        starter = next((s for s in form.starters if s.key == key), None) if key else None
+        if starter is None:
+            return
+        added = start_territory_with(territory=obj, starter=starter, by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(label)s : %(count)d élément ajouté.",
+                "%(label)s : %(count)d éléments ajoutés.",
+                added,
+            )
+            % {"label": starter.label, "count": added},
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Only the platform's superusers rename a territory's address.

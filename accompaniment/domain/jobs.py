@@ -7,15 +7,20 @@ the record's history. A project's totals are derived from the rows (see accompan
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.errors import Refused
 from accompaniment.enums import Contract, JobKind, JobStatus
 from accompaniment.models import JobRecord
 from projects.models import Project
-from territoire.models import User
+from territoire.enums import Role
+from territoire.models import Membership, User
+from territoire.tasks import task_send_email
 
 
 def check_job_figures(
@@ -50,7 +55,8 @@ def declare_job(
     """Declare jobs created or kept; the coach verifies them next.
 
     Raises Refused for figures that cannot be right. Side effects: one JobRecord row (declared)
-    and its history; the evidence file is stored.
+    and its history; the evidence file is stored; after commit, an e-mail to the project's coach
+    (to its territory's organisers when it has none) saying there are jobs to verify.
     """
     check_job_figures(
         occurred_on=occurred_on, number=number, fte=fte, today=today or timezone.localdate()
@@ -71,7 +77,42 @@ def declare_job(
         job.evidence_file = evidence_file
     job._history_user = by
     job.save()
+    send_verification_request(job=job)
     return job
+
+
+def verifiers(project: Project) -> list[str]:
+    """Who verifies the project's jobs: its coach, else its territory's organisers."""
+    if project.coach_id is not None:
+        return [project.coach.email]
+    return sorted(
+        set(
+            Membership.objects.filter(
+                territory_id=project.territory_id, role=Role.ORGANISER
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def send_verification_request(*, job: JobRecord) -> int:
+    """Tell whoever verifies the project's jobs that a declaration waits for them.
+
+    Returns the number of e-mails queued; each is sent by the e-mail task once the declaration
+    is committed (a declaration rolled back sends nothing). Side effects: e-mail tasks.
+    """
+    project = job.project
+    url = settings.SITE_URL + reverse(
+        "job_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
+    )
+    emails = verifiers(project)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Emplois à vérifier : %(project)s") % {"project": project.name}
+        body = render_to_string(
+            "accompaniment/email/jobs_to_verify.txt", {"job": job, "project": project, "url": url}
+        )
+        for email in emails:
+            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
+    return len(emails)
 
 
 def _locked(job: JobRecord, *expected: str) -> JobRecord:
@@ -135,7 +176,8 @@ def correct_job(
     """The team corrects a returned declaration and declares it again.
 
     Raises Refused for impossible figures or unless the record was returned. Side effects: the
-    record's fields, status back to declared; history.
+    record's fields, status back to declared; history; after commit, the e-mail to the coach
+    (``send_verification_request``).
     """
     check_job_figures(
         occurred_on=occurred_on, number=number, fte=fte, today=today or timezone.localdate()
@@ -155,4 +197,5 @@ def correct_job(
         current.declared_by = by
         current._history_user = by
         current.save(update_fields=[*fields, "declared_by"])
+        send_verification_request(job=current)
     return current

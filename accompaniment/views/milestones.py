@@ -17,7 +17,7 @@ from accompaniment.forms import (
     apply_refusal,
     apply_stale_edit,
 )
-from accompaniment.models import Milestone
+from accompaniment.models import Milestone, MilestoneTemplate
 from accompaniment.views.common import (
     evidence_response,
     flash_outcome,
@@ -53,7 +53,15 @@ def plan_start(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Le plan d'accompagnement a démarré."))
                 return _home(project)
-    return render(request, "accompaniment/plan_start.html", {"project": project, "form": form})
+    context = {
+        "project": project,
+        "form": form,
+        "template_count": MilestoneTemplate.objects.filter(
+            territory_id=project.territory_id
+        ).count(),
+        "may_configure": request.user.has_perm("territoire.change_territory", project.territory),
+    }
+    return render(request, "accompaniment/plan_start.html", context)
 
 
 @login_required

@@ -16,6 +16,7 @@ from challenges.domain.training import TrainingRefused, mark_attendance, respond
 from challenges.enums import ChallengeStatus
 from challenges.models import TrainingSession
 from challenges.views.organiser import get_territory_for, posted_flag
+from territoire.extensions import table_consoles
 
 
 def _training_url(territory_slug: str, anchor: str = "") -> str:
@@ -142,6 +143,7 @@ def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
             "territory": territory,
             "challenges": challenges,
             "has_chosen": any(challenge.is_chosen for challenge in challenges),
+            "consoles": table_consoles(request.user, territory),
         },
     )
 
@@ -158,5 +160,9 @@ def kit_detail(request: HttpRequest, territory_slug: str, slug: str) -> HttpResp
     return render(
         request,
         "challenges/kit_detail.html",
-        {"territory": territory, "challenge": challenge},
+        {
+            "territory": territory,
+            "challenge": challenge,
+            "consoles": table_consoles(request.user, territory),
+        },
     )

@@ -2,10 +2,12 @@
 
 from events.models.event import Event, ProgrammeItem, Registration, ReminderSent
 from events.models.outcome import FormedProject, Quote, SynthesisContribution, TeamMember
+from events.models.reminders import FacilitatorReminderSent
 from events.models.table import Idea, Participant, Table, Theme, Vote
 
 __all__ = [
     "Event",
+    "FacilitatorReminderSent",
     "FormedProject",
     "Idea",
     "Participant",

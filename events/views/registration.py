@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -16,8 +17,10 @@ from events.domain.registration import (
     waiting_list_position,
 )
 from events.enums import EventStatus, RegistrationStatus
+from events.extensions import project_pages
 from events.forms_registration import RegistrationForm
-from events.models import Event, Registration
+from events.models import Event, FormedProject, Registration
+from events.timing import EveningState, evening_state
 from territoire.ratelimit import allow, client_key
 
 NOINDEX = "noindex, nofollow"
@@ -60,10 +63,37 @@ def _noindex_if_draft(response: HttpResponse, event: Event) -> HttpResponse:
     return response
 
 
+def born_projects(event: Event) -> list[tuple[FormedProject, str]]:
+    """The projects formed at the evening's tables, each with its public page's URL when the
+    public may see one ("" otherwise). Two queries."""
+    pages = project_pages(event)
+    formed = FormedProject.objects.filter(table__event=event).select_related("table__challenge")
+    return [
+        (project, pages.get(project.pk, ""))
+        for project in formed.order_by("table__name", "created_at")
+    ]
+
+
 @require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The evening's page. Before: register, add to the calendar. On the night: join a table.
+    After: the projects born that night (their public pages once published); the synthesis
+    of debates is not public (reports are read by organisers, coaches and officials), so the
+    page says whom to ask, and links the reports page for those who may read it."""
     event = get_event_for_visitor(request, slug)
-    context = _event_context(event) | {"programme": list(event.programme.all())}
+    state = evening_state(event, timezone.now())
+    context = _event_context(event) | {
+        "programme": list(event.programme.all()),
+        "state": state,
+        "is_tonight": state == EveningState.TONIGHT,
+        "is_finished": state == EveningState.FINISHED,
+    }
+    if state == EveningState.FINISHED:
+        context["is_open"] = False
+        context["born_projects"] = born_projects(event)
+        context["may_read_reports"] = request.user.has_perm(
+            "territoire.view_reports", event.territory
+        )
     return _noindex_if_draft(render(request, "events/event_detail.html", context), event)
 
 

@@ -40,5 +40,10 @@ def table_signs(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "events/table_signs.html",
-        {"event": event, "tables": tables, "join_base": settings.SITE_URL + "/t/"},
+        {
+            "event": event,
+            "tables": tables,
+            "join_base": settings.SITE_URL + "/t/",
+            "console_base": settings.SITE_URL,
+        },
     )

@@ -1,4 +1,4 @@
-"""A signed-in person's space: their territories and roles, and what they can do there."""
+"""A signed-in person's space: per territory, what to do next (cards), then the other pages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,7 +6,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from territoire.enums import Role
-from territoire.extensions import space_links, space_territories
+from territoire.extensions import (
+    SpaceEntry,
+    space_cards,
+    space_links,
+    space_territories,
+    space_todos,
+)
 from territoire.models import Invitation
 from territoire.queries import memberships_for_space
 
@@ -21,10 +27,18 @@ def space(request: HttpRequest) -> HttpResponse:
         entry["roles"].append(membership)
     for territory in space_territories(request.user):
         territories.setdefault(territory.pk, {"territory": territory, "roles": []})
-    for entry in territories.values():
-        roles = frozenset(m.role for m in entry["roles"])
-        entry["is_organiser"] = Role.ORGANISER in roles
-        entry["links"] = space_links(request.user, entry["territory"], roles)
+    entries = [
+        SpaceEntry(entry["territory"], frozenset(m.role for m in entry["roles"]))
+        for entry in territories.values()
+    ]
+    cards = space_cards(request.user, entries)
+    todos = space_todos(request.user, entries)
+    for space_entry, entry in zip(entries, territories.values(), strict=True):
+        pk = space_entry.territory.pk
+        entry["is_organiser"] = request.user.is_superuser or Role.ORGANISER in space_entry.roles
+        entry["cards"] = cards.get(pk, [])
+        entry["todos"] = todos.get(pk, [])
+        entry["links"] = space_links(request.user, space_entry.territory, space_entry.roles)
     pending = Invitation.objects.filter(
         email__iexact=request.user.email,
         accepted_at__isnull=True,

@@ -55,7 +55,7 @@ def test_challenge_list_groups_by_domain_and_counts_confirmed_signups(client, ca
     assert "Défi d'ailleurs" not in html
     assert care.get_absolute_url() in html
     assert reverse("signup", kwargs={"territory_slug": cast.territory.slug}) in html
-    assert "Je m'inscris" in html
+    assert "Je rejoins la mobilisation" in html
 
 
 def test_challenge_list_without_challenges_says_so(client, cast):

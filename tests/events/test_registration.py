@@ -29,7 +29,8 @@ from tests.events.factories import (
 )
 
 # 16:00 UTC is 18h00 in Paris, on a Thursday.
-STARTS_AT = datetime.datetime(2026, 6, 4, 16, 0, tzinfo=datetime.UTC)
+# A Thursday in June, still to come (a past evening's page shows what was born there instead).
+STARTS_AT = datetime.datetime(2099, 6, 4, 16, 0, tzinfo=datetime.UTC)
 DETAIL_QUERIES = 3  # the event with its territory, the confirmed count, the programme
 REGISTER_PAGE_QUERIES = 3  # the event, the confirmed count, the challenges
 
@@ -290,7 +291,7 @@ def test_event_page_shows_date_place_programme_and_places_left(client, cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Soirée de lancement de Roubaix" in html
-    assert "Jeudi 4 juin 2026, 18h00 \N{EN DASH} 00h00" in html
+    assert "Jeudi 4 juin 2099, 18h00 \N{EN DASH} 00h00" in html
     assert "Vélodrome couvert" in html
     assert "1 rue Alexandre Fleming, Roubaix" in html
     assert "Mille personnes, trente tables." in html

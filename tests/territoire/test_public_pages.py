@@ -12,7 +12,8 @@ def test_home_lists_territories_in_bounded_queries(
         territory = TerritoryFactory(name=f"Territoire n°{index}", job_target=100 + index)
         territory.domains.add(DomainFactory(), DomainFactory())
 
-    with django_assert_num_queries(2):
+    # territories, domains; the evenings' cards
+    with django_assert_num_queries(2 + 1):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -36,7 +37,8 @@ def test_territory_page_shows_target_cycle_and_domains(
     domains = [DomainFactory(name=f"Domaine {i}") for i in range(item_count)]
     territory.domains.add(*domains)
 
-    with django_assert_num_queries(2):
+    # the territory, its domains; the evening, the projects, the jobs
+    with django_assert_num_queries(2 + 3):
         response = client.get(territory.get_absolute_url())
 
     html = response.content.decode()

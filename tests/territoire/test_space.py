@@ -26,8 +26,9 @@ def test_space_lists_every_role_in_bounded_queries(
         InvitationFactory(territory=territory, email=person.email, role=Role.OFFICIAL)
     client.force_login(person)
 
-    # session, user, roles, pending invitations, the projects whose team the person joined
-    with django_assert_num_queries(5 + 1):
+    # session, user, roles, pending invitations, the projects whose team the person joined;
+    # the cards: the facilitator's tables, the coach's projects
+    with django_assert_num_queries(5 + 1 + 2):
         response = client.get(reverse("space"))
 
     html = response.content.decode()

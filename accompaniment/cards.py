@@ -1,0 +1,355 @@
+"""What the accompaniment puts in people's spaces as "next step" cards, and its figures on a
+territory's public page. Each provider runs a fixed number of queries, whatever the number of
+territories and projects."""
+
+import datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accompaniment.enums import JobKind, JobStatus, MatchStatus
+from accompaniment.models import (
+    JobRecord,
+    Milestone,
+    MilestoneTemplate,
+    NeedMatch,
+    ProjectUpdate,
+    ResourceOffer,
+)
+from accompaniment.queries import Health, health_of, with_follow_up
+from projects.models import Project
+from projects.queries import projects_of_member
+from territoire.enums import Role
+from territoire.extensions import (
+    Card,
+    Figure,
+    Link,
+    SpaceEntry,
+    Todo,
+    provide_space_cards,
+    provide_space_todos,
+    provide_territory_cards,
+)
+from territoire.models import Territory, User
+
+
+def created_jobs_verified(territory_ids) -> dict[int, int]:
+    """Jobs *created* and verified, by territory: the figure set against the target. (Kept jobs
+    are counted apart: ``queries._job_sums`` adds both kinds, which the target does not.)
+    One query."""
+    rows = (
+        JobRecord.objects.filter(
+            project__territory_id__in=territory_ids,
+            status=JobStatus.VERIFIED,
+            kind=JobKind.CREATED,
+        )
+        .values("project__territory_id")
+        .annotate(total=Sum("number"))
+        .values_list("project__territory_id", "total")
+    )
+    return dict(rows)
+
+
+def jobs_figure(territory: Territory, verified: int) -> Figure:
+    return Figure(
+        f"{verified} / {territory.job_target}",
+        ngettext(
+            "emploi créé vérifié, sur l'objectif",
+            "emplois créés vérifiés, sur l'objectif",
+            verified,
+        ),
+    )
+
+
+@provide_territory_cards("progress")
+def job_progress_cards(territories: list[Territory]) -> list[Card]:
+    verified = created_jobs_verified([t.pk for t in territories])
+    return [
+        Card(
+            territory_id=territory.pk,
+            title=_("Les emplois"),
+            figures=(jobs_figure(territory, verified.get(territory.pk, 0)),),
+            text=_("Comptés quand l'accompagnateur·rice du projet les a vérifiés."),
+            slot="progress",
+            order=30,
+        )
+        for territory in territories
+        if territory.pk in verified or territory.evening_on
+    ]
+
+
+def _space_url(project: Project, name: str = "project_space") -> str:
+    return reverse(name, kwargs={"territory": project.territory.slug, "slug": project.slug})
+
+
+def _health_text(project: Project, health: str) -> str:
+    parts = []
+    if project.milestones_late:
+        parts.append(
+            ngettext("%(n)s jalon en retard", "%(n)s jalons en retard", project.milestones_late)
+            % {"n": project.milestones_late}
+        )
+    elif health == Health.SILENT:
+        parts.append(_("sans nouvelles depuis 30 jours"))
+    if project.declared_jobs:
+        parts.append(
+            ngettext("%(n)s emploi à vérifier", "%(n)s emplois à vérifier", project.declared_jobs)
+            % {"n": project.declared_jobs}
+        )
+    return ", ".join(parts) or _("à jour")
+
+
+def coach_cards(user: User, territory_ids: list[int], now: datetime.datetime) -> list[Card]:
+    """The projects she coaches (late or silent first), and the jobs awaiting her. One query."""
+    projects = with_follow_up(
+        Project.objects.filter(coach=user, territory_id__in=territory_ids)
+        .select_related("territory")
+        .order_by("name"),
+        now.date(),
+    )
+    by_territory: dict[int, list[tuple[Project, str]]] = {}
+    for project in projects:
+        by_territory.setdefault(project.territory_id, []).append((project, health_of(project, now)))
+    cards = []
+    for territory_id in territory_ids:
+        rows = by_territory.get(territory_id, [])
+        urgent = [(p, h) for p, h in rows if h != Health.ON_TRACK]
+        rows.sort(key=lambda row: row[1] == Health.ON_TRACK)
+        to_verify = [p for p, _h in rows if p.declared_jobs]
+        cards.append(
+            Card(
+                territory_id=territory_id,
+                title=_("Emplois à vérifier"),
+                items=tuple(
+                    Link(
+                        ngettext(
+                            "%(project)s : %(n)s emploi déclaré",
+                            "%(project)s : %(n)s emplois déclarés",
+                            p.declared_jobs,
+                        )
+                        % {"project": p.name, "n": p.declared_jobs},
+                        _space_url(p, "job_list"),
+                    )
+                    for p in to_verify
+                ),
+                empty=_("Aucun emploi n'attend votre vérification."),
+                tone="todo" if to_verify else "",
+                order=12,
+            )
+        )
+        cards.append(
+            Card(
+                territory_id=territory_id,
+                title=_("Les projets que vous accompagnez"),
+                text=ngettext(
+                    "%(n)s projet en retard ou sans nouvelles",
+                    "%(n)s projets en retard ou sans nouvelles",
+                    len(urgent),
+                )
+                % {"n": len(urgent)}
+                if rows
+                else "",
+                items=tuple(Link(p.name, _space_url(p), _health_text(p, h)) for p, h in rows),
+                empty=_("Aucun projet ne vous est encore confié."),
+                order=14,
+            )
+        )
+    return cards
+
+
+def team_cards(user: User, territory_ids: set[int], now: datetime.datetime) -> list[Card]:
+    """Per project of the person's team: overdue milestones, the month's update, needs answered.
+    One query (the person's projects are cached for the request)."""
+    mine = [p.pk for p in projects_of_member(user) if p.territory_id in territory_ids]
+    if not mine:
+        return []
+    today = now.date()
+    this_month = today.replace(day=1)
+    answered = (
+        NeedMatch.objects.filter(need__project=OuterRef("pk"), status=MatchStatus.PROPOSED)
+        .values("need__project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    projects = with_follow_up(
+        Project.objects.filter(pk__in=mine).select_related("territory").order_by("name"), today
+    ).annotate(
+        updated_this_month=Exists(
+            ProjectUpdate.objects.filter(project=OuterRef("pk"), month__gte=this_month)
+        ),
+        needs_answered=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+    )
+    cards = []
+    for project in projects:
+        items = []
+        if project.milestones_late:
+            items.append(
+                Link(
+                    ngettext(
+                        "%(n)s jalon en retard", "%(n)s jalons en retard", project.milestones_late
+                    )
+                    % {"n": project.milestones_late},
+                    _space_url(project),
+                )
+            )
+        if getattr(project, "plan", None) is not None and not project.updated_this_month:
+            items.append(
+                Link(_("Les nouvelles du mois sont à écrire"), _space_url(project, "update_list"))
+            )
+        if project.needs_answered:
+            items.append(
+                Link(
+                    ngettext(
+                        "%(n)s ressource proposée pour vos besoins",
+                        "%(n)s ressources proposées pour vos besoins",
+                        project.needs_answered,
+                    )
+                    % {"n": project.needs_answered},
+                    _space_url(project, "need_list"),
+                )
+            )
+        if project.next_milestone_title:
+            text = _("Prochain jalon : %(title)s, le %(day)s") % {
+                "title": project.next_milestone_title,
+                "day": project.next_milestone_due.strftime("%d/%m/%Y"),
+            }
+        else:
+            text = ""
+        cards.append(
+            Card(
+                territory_id=project.territory_id,
+                title=project.name,
+                text=text,
+                action=Link(_("Ouvrir l'espace du projet"), _space_url(project), prominent=True),
+                items=tuple(items),
+                empty=_("Rien en retard : bravo."),
+                tone="todo" if items else "",
+                order=5,
+            )
+        )
+    return cards
+
+
+def official_cards(territories: list[Territory]) -> list[Card]:
+    """The figures that matter now: jobs created and verified against the target. One query."""
+    verified = created_jobs_verified([t.pk for t in territories])
+    return [
+        Card(
+            territory_id=territory.pk,
+            title=_("Les chiffres du territoire"),
+            figures=(jobs_figure(territory, verified.get(territory.pk, 0)),),
+            action=Link(
+                _("Voir le portefeuille des projets"),
+                reverse("portfolio", kwargs={"territory": territory.slug}),
+                prominent=True,
+            ),
+            links=(
+                Link(_("Rapports"), reverse("territory_reports", kwargs={"slug": territory.slug})),
+            ),
+            order=8,
+        )
+        for territory in territories
+    ]
+
+
+@provide_space_cards
+def space_cards(user: User, entries: list[SpaceEntry]) -> list[Card]:
+    now = timezone.now()
+    coached = [e.territory.pk for e in entries if Role.COACH in e.roles]
+    officials = [e.territory for e in entries if Role.OFFICIAL in e.roles]
+    cards = team_cards(user, {e.territory.pk for e in entries}, now)
+    if coached:
+        cards += coach_cards(user, coached, now)
+    if officials:
+        cards += official_cards(officials)
+    return cards
+
+
+def _count_by_territory(queryset, territory_field: str) -> dict[int, int]:
+    return dict(
+        queryset.values(territory_field).annotate(n=Count("pk")).values_list(territory_field, "n")
+    )
+
+
+@provide_space_todos
+def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
+    """Resource offers to review, jobs awaiting verification, plans with no milestone, and a
+    territory with no default milestone. Four queries."""
+    organised = {
+        e.territory.pk: e.territory
+        for e in entries
+        if user.is_superuser or Role.ORGANISER in e.roles
+    }
+    if not organised:
+        return []
+    ids = list(organised)
+    offers = _count_by_territory(
+        ResourceOffer.objects.filter(
+            territory_id__in=ids, proposed_publicly=True, is_available=False
+        ),
+        "territory_id",
+    )
+    jobs = _count_by_territory(
+        JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED),
+        "project__territory_id",
+    )
+    empty_plans = _count_by_territory(
+        Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
+            Exists(Milestone.objects.filter(project=OuterRef("pk")))
+        ),
+        "territory_id",
+    )
+    with_templates = set(
+        MilestoneTemplate.objects.filter(territory_id__in=ids).values_list(
+            "territory_id", flat=True
+        )
+    )
+    todos = []
+    for pk, territory in organised.items():
+        kwargs = {"territory": territory.slug}
+        portfolio = reverse("portfolio", kwargs=kwargs)
+        n_offers, n_jobs, n_plans = offers.get(pk, 0), jobs.get(pk, 0), empty_plans.get(pk, 0)
+        todos += [
+            Todo(
+                pk,
+                ngettext(
+                    "ressource proposée à examiner", "ressources proposées à examiner", n_offers
+                ),
+                n_offers,
+                reverse("resource_list", kwargs=kwargs),
+                order=20,
+            ),
+            Todo(
+                pk,
+                ngettext(
+                    "emploi déclaré en attente de vérification",
+                    "emplois déclarés en attente de vérification",
+                    n_jobs,
+                ),
+                n_jobs,
+                portfolio,
+                order=30,
+            ),
+            Todo(
+                pk,
+                ngettext("plan sans aucun jalon", "plans sans aucun jalon", n_plans),
+                n_plans,
+                portfolio,
+                order=40,
+            ),
+        ]
+        if pk not in with_templates:
+            todos.append(
+                Todo(
+                    pk,
+                    _("territoire sans jalons par défaut : chargez le modèle 18/24 mois"),
+                    1,
+                    reverse("admin:territoire_territory_change", args=[pk]),
+                    order=50,
+                )
+            )
+    return todos

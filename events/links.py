@@ -1,0 +1,245 @@
+"""The evening on the public pages (the next or last evening of a territory, as a card) and
+in people's spaces (a facilitator's tables and their console, an organiser's night screens)."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.enums import EventStatus, RegistrationStatus
+from events.models import Event, Table
+from events.timing import EveningState, evening_state, next_or_last
+from territoire.enums import Role
+from territoire.extensions import (
+    Card,
+    Figure,
+    Link,
+    SpaceEntry,
+    provide_space_cards,
+    provide_table_consoles,
+    provide_territory_cards,
+)
+from territoire.models import Territory, User
+
+# An organiser's space shows the evenings not finished, and those finished in the last days
+# (the screens and posters are looked at again the morning after).
+RECENT = datetime.timedelta(days=14)
+
+
+def with_places(events):
+    return events.annotate(
+        confirmed=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        )
+    )
+
+
+def when(event: Event) -> str:
+    start = timezone.localtime(event.starts_at)
+    return _("%(day)s à %(time)s") % {
+        "day": formats.date_format(start, "l j F Y"),
+        "time": formats.time_format(start, "H\\hi"),
+    }
+
+
+def places_left_text(event: Event) -> str:
+    left = max(event.capacity - event.confirmed, 0)
+    if not left:
+        return _("Complet : inscription sur liste d'attente")
+    return ngettext("%(n)s place restante", "%(n)s places restantes", left) % {"n": left}
+
+
+def evening_card(event: Event, now: datetime.datetime) -> Card:
+    """The public card of one evening: what it is, and the one thing to do about it now."""
+    state = evening_state(event, now)
+    page = Link(_("Voir la soirée"), event.get_absolute_url())
+    text = f"{when(event)} · {event.venue}"
+    if state == EveningState.TONIGHT:
+        return Card(
+            territory_id=event.territory_id,
+            title=_("C'est ce soir : %(event)s") % {"event": event.title},
+            text=text,
+            action=Link(_("Rejoindre ma table"), reverse("table_code_entry"), prominent=True),
+            links=(page,),
+            tone="highlight",
+            order=10,
+            slot="evening",
+        )
+    if state == EveningState.FINISHED:
+        return Card(
+            territory_id=event.territory_id,
+            title=event.title,
+            text=_("La soirée a eu lieu le %(day)s · %(venue)s")
+            % {
+                "day": formats.date_format(timezone.localtime(event.starts_at), "j F Y"),
+                "venue": event.venue,
+            },
+            action=Link(_("Les projets nés ce soir-là"), event.get_absolute_url()),
+            order=10,
+            slot="evening",
+        )
+    action = None
+    figures = ()
+    if event.status == EventStatus.REGISTRATION_OPEN:
+        action = Link(
+            _("Je m'inscris à la soirée"),
+            reverse("event_register", args=[event.slug]),
+            prominent=True,
+        )
+        figures = (Figure(places_left_text(event), ""),)
+    return Card(
+        territory_id=event.territory_id,
+        title=event.title,
+        text=text,
+        action=action,
+        links=(page,),
+        figures=figures,
+        tone="highlight",
+        order=10,
+        slot="evening",
+    )
+
+
+@provide_territory_cards("evening")
+def territory_cards(territories: list[Territory]) -> list[Card]:
+    """The next (or last) public evening of each territory. One query."""
+    now = timezone.now()
+    by_territory: dict[int, list[Event]] = {}
+    events = with_places(
+        Event.objects.filter(territory__in=territories).exclude(status=EventStatus.DRAFT)
+    )
+    for event in events:
+        by_territory.setdefault(event.territory_id, []).append(event)
+    cards = []
+    for events_of in by_territory.values():
+        event = next_or_last(events_of, now)
+        if event is not None:
+            cards.append(evening_card(event, now))
+    return cards
+
+
+def facilitated_tables(user: User, territory_ids: list[int], now: datetime.datetime):
+    """The tables ``user`` facilitates in those territories, tonight's and those to come."""
+    return (
+        Table.objects.filter(
+            facilitators=user, event__territory_id__in=territory_ids, event__ends_at__gt=now
+        )
+        .exclude(event__status=EventStatus.FINISHED)
+        .select_related("event", "challenge")
+        .order_by("event__starts_at", "name")
+    )
+
+
+@provide_table_consoles
+def table_consoles(user: User, territory: Territory) -> list[Link]:
+    """For the facilitators' kit: each of her tables' console. One query."""
+    return [
+        Link(
+            _("Ouvrir la console — %(table)s") % {"table": table.name},
+            reverse("console", args=[table.code]),
+            _("%(challenge)s · %(when)s")
+            % {"challenge": table.challenge.title, "when": when(table.event)},
+            prominent=True,
+        )
+        for table in facilitated_tables(user, [territory.pk], timezone.now())
+    ]
+
+
+def facilitator_cards(user: User, territory_ids: list[int], now: datetime.datetime) -> list[Card]:
+    """Tonight's and upcoming tables of a facilitator, each with its console. One query."""
+    cards = []
+    for table in facilitated_tables(user, territory_ids, now):
+        tonight = evening_state(table.event, now) == EveningState.TONIGHT
+        cards.append(
+            Card(
+                territory_id=table.event.territory_id,
+                title=_("Votre table ce soir : %(table)s") % {"table": table.name}
+                if tonight
+                else _("Votre table : %(table)s") % {"table": table.name},
+                text=_("%(challenge)s · %(when)s · code %(code)s")
+                % {
+                    "challenge": table.challenge.title,
+                    "when": when(table.event),
+                    "code": table.code,
+                },
+                action=Link(
+                    _("Ouvrir la console"), reverse("console", args=[table.code]), prominent=True
+                ),
+                links=(Link(table.event.title, table.event.get_absolute_url()),),
+                tone="highlight" if tonight else "",
+                order=10 if tonight else 20,
+            )
+        )
+    return cards
+
+
+def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Card]:
+    """Per evening (not finished, or finished lately): its screens for the night. One query."""
+    events = list(
+        with_places(
+            Event.objects.filter(territory_id__in=territory_ids, ends_at__gt=now - RECENT)
+        ).order_by("starts_at")
+    )
+    cards = []
+    for event in events:
+        state = evening_state(event, now)
+        slug = [event.slug]
+        cards.append(
+            Card(
+                territory_id=event.territory_id,
+                title=_("Ce soir : %(event)s") % {"event": event.title}
+                if state == EveningState.TONIGHT
+                else event.title,
+                text=f"{when(event)} · {event.get_status_display()}",
+                figures=(
+                    Figure(
+                        str(event.confirmed),
+                        ngettext("inscription", "inscriptions", event.confirmed),
+                    ),
+                ),
+                action=Link(
+                    _("Ouvrir la régie"), reverse("control_room", args=slug), prominent=True
+                ),
+                items=(
+                    Link(_("Accueil des arrivées"), reverse("checkin_desk", args=slug)),
+                    Link(_("Écran de la plénière"), reverse("plenary", args=slug)),
+                    Link(_("Affiches des tables"), reverse("table_signs", args=slug)),
+                    Link(_("Page publique de la soirée"), event.get_absolute_url()),
+                    Link(
+                        _("Modifier la soirée"),
+                        reverse("admin:events_event_change", args=[event.pk]),
+                    ),
+                ),
+                tone="highlight" if state == EveningState.TONIGHT else "",
+                order=15,
+            )
+        )
+    with_evening = {event.territory_id for event in events}
+    cards += [
+        Card(
+            territory_id=territory_id,
+            title=_("Pas de soirée à venir"),
+            text=_("Créez la soirée de lancement : lieu, date, capacité, puis ses tables."),
+            action=Link(_("Créer la soirée"), reverse("admin:events_event_add")),
+            order=15,
+        )
+        for territory_id in territory_ids
+        if territory_id not in with_evening
+    ]
+    return cards
+
+
+@provide_space_cards
+def space_cards(user: User, entries: list[SpaceEntry]) -> list[Card]:
+    now = timezone.now()
+    organised = [e.territory.pk for e in entries if user.is_superuser or Role.ORGANISER in e.roles]
+    facilitated = [e.territory.pk for e in entries if Role.FACILITATOR in e.roles]
+    cards = []
+    if facilitated:
+        cards += facilitator_cards(user, facilitated, now)
+    if organised:
+        cards += organiser_cards(organised, now)
+    return cards
