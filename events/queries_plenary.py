@@ -247,7 +247,7 @@ def plenary_screen(event: Event) -> PlenaryScreen:
 # The control room's spotlight section ------------------------------------------------------------
 
 # How many ideas of each table the control room offers to spotlight, best first.
-IDEAS_OFFERED = 5
+IDEAS_OFFERED = 3
 
 
 def spotlight_context(event: Event, tables: list[Table]) -> dict:
