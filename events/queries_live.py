@@ -199,14 +199,17 @@ def _has_room(table: Table) -> bool:
 
 
 def control_room_rows(event: Event, now: datetime.datetime) -> list[ControlRow]:
-    """Every table of the event with what the control room watches, in three queries.
+    """Every table of the event with what the control room watches, in three queries
+    (``table.hidden_idea_count``: the ideas its facilitators hid).
 
     A facilitator counts as checked in when a registration to this event with their e-mail was
     checked in at the door. A table is silent when nothing happened there for 15 minutes (or
     ever) while it is not closed.
     """
+    hidden = Idea.objects.filter(table=OuterRef("pk"), hidden_at__isnull=False)
     tables = list(
         Table.objects.filter(event=event)
+        .annotate(hidden_idea_count=_count_of(hidden))
         .select_related("challenge")
         .prefetch_related("facilitators")
         .order_by("challenge__order", "challenge__title", "name")

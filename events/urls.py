@@ -5,6 +5,7 @@ from events.views import (
     console,
     console_moderation,
     control,
+    control_timer,
     plenary,
     registration,
     signs,
@@ -58,6 +59,11 @@ urlpatterns = [
     path("espace/soirees/<slug:slug>/regie/", control.control_room, name="control_room"),
     path("espace/soirees/<slug:slug>/regie/flux/", control.control_live, name="control_live"),
     path("espace/soirees/<slug:slug>/regie/phase/", control.control_phase, name="control_phase"),
+    path(
+        "espace/soirees/<slug:slug>/regie/prolonger/",
+        control_timer.control_extend,
+        name="control_extend",
+    ),
     path(
         "espace/soirees/<slug:slug>/regie/orienter/",
         control.control_redirect,

@@ -227,6 +227,7 @@ EVENT_URLS = {
     "control_room": ORGANISERS_ONLY,
     "control_live": ORGANISERS_ONLY,
     "control_phase": POST_ONLY,
+    "control_extend": POST_ONLY,
     "control_redirect": POST_ONLY,
     "table_signs": ORGANISERS_ONLY,
 }

@@ -8,13 +8,15 @@ facilitator who wants a few more minutes extends the timer here.
 import datetime
 
 from django.db import transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.domain.board import bump
+from events.domain.board import bump, forget_versions
 from events.domain.facilitation import MAX_PHASE_MINUTES, FacilitationRefused
 from events.enums import Phase
-from events.models import Table
+from events.models import Event, Table
 from territoire.models import User
 
 # One extension at a time stays short: a longer one is a new phase with its own timer.
@@ -60,6 +62,34 @@ def extend_phase(*, table: Table, minutes: int, by: User | None) -> Table:
         bump(table.pk)
     table.phase_ends_at = new_end
     return table
+
+
+def extend_phase_for_event(*, event: Event, minutes: int, by: User | None) -> int:
+    """Give every timed table of the event ``minutes`` more, from the control room: from each
+    table's planned end while its timer runs, from now where it has run out.
+
+    Tables without a timer and closed tables are left alone. Returns the number extended.
+    Raises FacilitationRefused for a number of minutes out of 1 to MAX_EXTENSION_MINUTES.
+    Side effects: one UPDATE of those tables (``phase_ends_at``, version + 1); their cached
+    versions forgotten once committed.
+    """
+    if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
+        raise FacilitationRefused(
+            _("Prolongez de 1 à %(max)d minutes.") % {"max": MAX_EXTENSION_MINUTES}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        timed = Table.objects.filter(event=event, phase_ends_at__isnull=False).exclude(
+            phase=Phase.CLOSED
+        )
+        table_ids = list(timed.values_list("pk", flat=True))
+        extended = Table.objects.filter(pk__in=table_ids).update(
+            phase_ends_at=Greatest(F("phase_ends_at"), Value(now, output_field=DateTimeField()))
+            + datetime.timedelta(minutes=minutes),
+            version=F("version") + 1,
+        )
+        forget_versions(table_ids)
+    return extended
 
 
 def time_is_up(table: Table, *, now: datetime.datetime | None = None) -> bool:

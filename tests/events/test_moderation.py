@@ -333,3 +333,21 @@ def test_another_territorys_organiser_does_not_see_its_ideas(client, cast, table
     response = client.get(reverse("admin:events_idea_changelist"))
 
     assert "Idée de A" not in text(response)
+
+
+def test_the_control_room_flags_a_tables_hidden_ideas_for_the_organisers(
+    client, cast, table, table_facilitator
+):
+    hide_idea(table=table, idea=idea(table, "Spam"), by=table_facilitator)
+    hide_idea(table=table, idea=idea(table, "Injure"), by=table_facilitator)
+    client.force_login(cast.organiser)
+
+    page = text(client.get(reverse("control_room", kwargs={"slug": table.event.slug})))
+    listed = client.get(
+        reverse("admin:events_idea_changelist"), {"masquees": "oui", "table__id__exact": table.pk}
+    )
+
+    assert "2 idées masquées" in page
+    assert f"masquees=oui&table__id__exact={table.pk}" in page
+    assert listed.status_code == 200
+    assert "Spam" in text(listed) and "Injure" in text(listed)

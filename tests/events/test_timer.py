@@ -26,7 +26,7 @@ from events.enums import Phase
 from events.models import Idea, Participant, Table, Vote
 from territoire.enums import Role
 from tests.conftest import member, require_service
-from tests.events.factories import IdeaFactory, ParticipantFactory, TableFactory
+from tests.events.factories import EventFactory, IdeaFactory, ParticipantFactory, TableFactory
 
 HTMX = {"HX-Request": "true"}
 
@@ -388,3 +388,59 @@ def test_postgresql_vote_statement_refuses_a_hidden_idea(db):
     voter.refresh_from_db()
     assert refused is None
     assert voter.dots_left == table.dots_per_participant
+
+
+# The control room ----------------------------------------------------------------------------
+
+
+def test_the_control_room_extends_every_timed_table(
+    client, cast, django_capture_on_commit_callbacks
+):
+    event = EventFactory(territory=cast.territory)
+    run_out = TableFactory(event=event, phase=Phase.IDEATION, phase_ends_at=past())
+    running_end = future(3)
+    running = TableFactory(event=event, phase=Phase.VOTE, phase_ends_at=running_end)
+    untimed = TableFactory(event=event, phase=Phase.IDEATION)
+    closed = TableFactory(event=event, phase=Phase.CLOSED, phase_ends_at=past())
+    client.force_login(cast.organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("control_extend", kwargs={"slug": event.slug}), {"minutes": "5"}
+        )
+
+    for table in (run_out, running, untimed, closed):
+        table.refresh_from_db()
+    assert response.status_code == 303
+    assert future(4) < run_out.phase_ends_at <= future(5)
+    assert running.phase_ends_at == running_end + datetime.timedelta(minutes=5)
+    assert untimed.phase_ends_at is None
+    assert closed.phase_ends_at < timezone.now()
+    assert (run_out.version, running.version, untimed.version) == (1, 1, 0)
+    assert "2 tables prolongées de 5 minutes." in text(client.get(response["Location"]))
+
+
+@pytest.mark.parametrize("minutes", ("", "0", "61"))
+def test_the_control_room_refuses_a_bad_extension(client, cast, minutes):
+    event = EventFactory(territory=cast.territory)
+    table = TableFactory(event=event, phase=Phase.IDEATION, phase_ends_at=past())
+    client.force_login(cast.organiser)
+
+    response = client.post(
+        reverse("control_extend", kwargs={"slug": event.slug}), {"minutes": minutes}, follow=True
+    )
+
+    table.refresh_from_db()
+    assert response.status_code == 200
+    assert table.phase_ends_at < timezone.now()
+    assert "minutes" in text(response)
+
+
+def test_a_facilitator_cannot_extend_the_whole_event(client, cast):
+    event = EventFactory(territory=cast.territory)
+    TableFactory(event=event, phase=Phase.IDEATION, phase_ends_at=past())
+    client.force_login(cast.facilitator)
+
+    response = client.post(reverse("control_extend", kwargs={"slug": event.slug}), {"minutes": "5"})
+
+    assert response.status_code == 403
