@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -215,7 +215,7 @@ def team_cards(user: User, territory_ids: set[int], now: datetime.datetime) -> l
         if project.next_milestone_title:
             text = _("Prochain jalon : %(title)s, le %(day)s") % {
                 "title": project.next_milestone_title,
-                "day": project.next_milestone_due.strftime("%d/%m/%Y"),
+                "day": formats.date_format(project.next_milestone_due, "j F Y"),
             }
         else:
             text = ""

@@ -171,7 +171,7 @@ def facilitator_cards(user: User, territory_ids: list[int], now: datetime.dateti
                 ),
                 links=(Link(table.event.title, table.event.get_absolute_url()),),
                 tone="highlight" if tonight else "",
-                order=10 if tonight else 20,
+                order=10 if tonight else 11,
             )
         )
     return cards
