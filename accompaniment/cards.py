@@ -4,10 +4,10 @@ territories and projects."""
 
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +21,7 @@ from accompaniment.models import (
     ResourceOffer,
 )
 from accompaniment.queries import Health, health_of, with_follow_up
+from projects.enums import ProjectStatus
 from projects.models import Project
 from projects.queries import projects_of_member
 from territoire.enums import Role
@@ -215,7 +216,7 @@ def team_cards(user: User, territory_ids: set[int], now: datetime.datetime) -> l
         if project.next_milestone_title:
             text = _("Prochain jalon : %(title)s, le %(day)s") % {
                 "title": project.next_milestone_title,
-                "day": project.next_milestone_due.strftime("%d/%m/%Y"),
+                "day": formats.date_format(project.next_milestone_due, "j F Y"),
             }
         else:
             text = ""
@@ -235,25 +236,63 @@ def team_cards(user: User, territory_ids: set[int], now: datetime.datetime) -> l
 
 
 def official_cards(territories: list[Territory]) -> list[Card]:
-    """The figures that matter now: jobs created and verified against the target. One query."""
-    verified = created_jobs_verified([t.pk for t in territories])
-    return [
-        Card(
-            territory_id=territory.pk,
-            title=_("Les chiffres du territoire"),
-            figures=(jobs_figure(territory, verified.get(territory.pk, 0)),),
-            action=Link(
-                _("Voir le portefeuille des projets"),
-                reverse("portfolio", kwargs={"territory": territory.slug}),
-                prominent=True,
+    """The figures that matter now: jobs created and verified against the target, jobs declared
+    and awaiting verification, projects accompanied. Two queries."""
+    ids = [t.pk for t in territories]
+    jobs = list(
+        JobRecord.objects.filter(project__territory_id__in=ids)
+        .values("project__territory_id")
+        .annotate(
+            verified=Sum(
+                "number", filter=Q(status=JobStatus.VERIFIED, kind=JobKind.CREATED), default=0
             ),
-            links=(
-                Link(_("Rapports"), reverse("territory_reports", kwargs={"slug": territory.slug})),
-            ),
-            order=8,
+            awaiting=Sum("number", filter=Q(status=JobStatus.DECLARED), default=0),
         )
-        for territory in territories
-    ]
+    )
+    verified = {row["project__territory_id"]: row["verified"] for row in jobs}
+    awaiting = {row["project__territory_id"]: row["awaiting"] for row in jobs}
+    accompanied = dict(
+        Project.objects.filter(territory_id__in=ids, status=ProjectStatus.ACTIVE)
+        .values("territory_id")
+        .annotate(n=Count("pk"))
+        .values_list("territory_id", "n")
+    )
+    cards = []
+    for territory in territories:
+        waiting, followed = awaiting.get(territory.pk, 0), accompanied.get(territory.pk, 0)
+        cards.append(
+            Card(
+                territory_id=territory.pk,
+                title=_("Les chiffres du territoire"),
+                figures=(
+                    jobs_figure(territory, verified.get(territory.pk, 0)),
+                    Figure(
+                        str(waiting),
+                        ngettext(
+                            "emploi déclaré, en cours de vérification",
+                            "emplois déclarés, en cours de vérification",
+                            waiting,
+                        ),
+                    ),
+                    Figure(
+                        str(followed),
+                        ngettext("projet accompagné", "projets accompagnés", followed),
+                    ),
+                ),
+                action=Link(
+                    _("Voir le portefeuille des projets"),
+                    reverse("portfolio", kwargs={"territory": territory.slug}),
+                    prominent=True,
+                ),
+                links=(
+                    Link(
+                        _("Rapports"), reverse("territory_reports", kwargs={"slug": territory.slug})
+                    ),
+                ),
+                order=8,
+            )
+        )
+    return cards
 
 
 @provide_space_cards

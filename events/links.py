@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,7 +41,7 @@ def with_places(events):
 def when(event: Event) -> str:
     start = timezone.localtime(event.starts_at)
     return _("%(day)s à %(time)s") % {
-        "day": formats.date_format(start, "l j F Y"),
+        "day": capfirst(formats.date_format(start, "l j F Y")),
         "time": formats.time_format(start, "H\\hi"),
     }
 
@@ -170,7 +171,7 @@ def facilitator_cards(user: User, territory_ids: list[int], now: datetime.dateti
                 ),
                 links=(Link(table.event.title, table.event.get_absolute_url()),),
                 tone="highlight" if tonight else "",
-                order=10 if tonight else 20,
+                order=10 if tonight else 11,
             )
         )
     return cards

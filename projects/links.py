@@ -1,6 +1,6 @@
 """The projects' links on a territory's public page and in people's spaces."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,19 +76,26 @@ def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list
 
 @provide_territory_cards("progress")
 def progress_cards(territories: list[Territory]) -> list[Card]:
-    """On the territory page: how many projects were born at the evening, how many are
-    accompanied now. One query."""
-    counts = (
-        Project.objects.filter(territory__in=territories)
+    """On the territory page: how many projects were born at the evening's tables (formed
+    there, published or not yet), how many are accompanied now. Two queries."""
+    ids = [t.pk for t in territories]
+    born = dict(
+        FormedProject.objects.filter(table__event__territory_id__in=ids)
+        .values("table__event__territory_id")
+        .annotate(n=Count("pk"))
+        .values_list("table__event__territory_id", "n")
+    )
+    accompanied = dict(
+        Project.objects.filter(territory_id__in=ids, status=ProjectStatus.ACTIVE)
         .values("territory_id")
-        .annotate(
-            born=Count("pk", filter=Q(formed_project__isnull=False)),
-            accompanied=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
-        )
+        .annotate(n=Count("pk"))
+        .values_list("territory_id", "n")
     )
     cards = []
-    for row in counts:
-        territory = next(t for t in territories if t.pk == row["territory_id"])
+    for territory in territories:
+        row = {"born": born.get(territory.pk, 0), "accompanied": accompanied.get(territory.pk, 0)}
+        if not (row["born"] or row["accompanied"]):
+            continue
         cards.append(
             Card(
                 territory_id=territory.pk,

@@ -47,7 +47,7 @@ def test_citizen_goes_from_home_to_a_registration(page: Page, territory):
 
     page.get_by_label("Votre nom complet").fill("Léa Dupont")
     page.get_by_label("Votre adresse e-mail").fill("lea@example.org")
-    page.get_by_label("J'accepte la politique de confidentialité").check()
+    page.get_by_label(re.compile("J'accepte que mes données servent")).check()
     shot(page, "next-2-registration")
     page.get_by_role("button", name="Je m'inscris").click()
 

@@ -96,6 +96,7 @@ def test_territory_page_shows_projects_and_created_jobs_verified_against_the_tar
     table = TableFactory(event=event)
     for _index in range(2):
         ProjectFactory(territory=territory, formed_project=FormedProjectFactory(table=table))
+    FormedProjectFactory(table=table)  # born, not published yet
     joined = ProjectFactory(territory=territory, status=ProjectStatus.ACTIVE)
     ProjectFactory(territory=territory, status=ProjectStatus.STOPPED)
     JobRecordFactory(project=joined, number=3, status=JobStatus.VERIFIED)
@@ -106,7 +107,7 @@ def test_territory_page_shows_projects_and_created_jobs_verified_against_the_tar
 
     html = response.content.decode()
     assert "Où en est le territoire" in html
-    assert "2</strong> <span>projets nés à la soirée" in html
+    assert "3</strong> <span>projets nés à la soirée" in html
     assert "3</strong> <span>projets accompagnés" in html
     # created and verified only: kept jobs and declared ones are not set against the target
     assert "3 / 250</strong> <span>emplois créés vérifiés, sur l&#x27;objectif" in html

@@ -37,8 +37,8 @@ def test_territory_page_shows_target_cycle_and_domains(
     domains = [DomainFactory(name=f"Domaine {i}") for i in range(item_count)]
     territory.domains.add(*domains)
 
-    # the territory, its domains; the evening, the projects, the jobs
-    with django_assert_num_queries(2 + 3):
+    # the territory, its domains; the evening, the projects born and accompanied, the jobs
+    with django_assert_num_queries(2 + 4):
         response = client.get(territory.get_absolute_url())
 
     html = response.content.decode()

@@ -207,12 +207,14 @@ def test_official_space_shows_jobs_against_the_target(
     JobRecordFactory(project=cast.project, number=9, status=JobStatus.DECLARED)
     client.force_login(cast.official)
 
-    # session, user, memberships, roles, invitations, team projects; the verified created jobs
-    with django_assert_num_queries(7):
+    # session, user, memberships, roles, invitations, team projects; the jobs, the projects
+    with django_assert_num_queries(8):
         response = client.get(reverse("space"))
 
     html = response.content.decode()
     assert f"{2 * item_count} / 250</strong>" in html
+    assert "9</strong> <span>emplois déclarés, en cours de vérification" in html
+    assert "1</strong> <span>projet accompagné" in html
     assert reverse("portfolio", args=[cast.territory.slug]) in html
 
 
