@@ -1,7 +1,9 @@
 """French typography in the templates, as in the PDFs (territoire/reports/typography.py): the
 space before « : » and inside guillemets is a non-breaking space (U+00A0), the one before ; ! ?
 a narrow non-breaking space (U+202F), written as such in the text and the msgids, so that a
-sign never starts a line on a phone."""
+sign never starts a line on a phone.
+
+``python -m tests.test_french_typography <template>…`` puts them in a template, in place."""
 
 import re
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = re.compile(r"{#.*?#}|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S)
 # A plain space after a word and before : ; ! ? » (never "!=" inside a tag), or after «.
-PLAIN_SPACE = re.compile(r"(?<=\S)[ \t]+(?=[:;!?»](?!=))|(?<=«)[ \t]+")
+PLAIN_SPACE = re.compile(r"(?<=\S)[ \t]+(?=([:;!?»])(?!=))|(?<=«)[ \t]+")
 # Templates other people are changing at the same time; each leaves this list once fixed.
 NOT_YET = {
     "events/templates/events/console.html",
@@ -63,6 +65,7 @@ def plain_spaces(source: str) -> list[str]:
 )
 def test_the_scan_finds_plain_spaces_only_in_text(source, found):
     assert len(plain_spaces(source)) == found
+    assert plain_spaces(with_french_spaces(source)) == []
 
 
 def test_templates_put_a_non_breaking_space_before_french_punctuation():
@@ -75,4 +78,27 @@ def test_templates_put_a_non_breaking_space_before_french_punctuation():
     }
 
     assert len(templates) > 80
-    assert {path: lines for path, lines in faults.items() if lines} == {}
+    assert {path: lines for path, lines in faults.items() if lines} == {}, (
+        "python -m tests.test_french_typography <template>… puts the right spaces in"
+    )
+
+
+def with_french_spaces(source: str) -> str:
+    """``source`` with U+00A0 before « : » and inside « », U+202F before ; ! ? (comments kept)."""
+
+    def space(match: re.Match) -> str:
+        return "\u00a0" if match.group(1) in (None, ":", "»") else "\u202f"
+
+    parts, last = [], 0
+    for comment in COMMENTS.finditer(source):
+        parts += [PLAIN_SPACE.sub(space, source[last : comment.start()]), comment.group()]
+        last = comment.end()
+    return "".join([*parts, PLAIN_SPACE.sub(space, source[last:])])
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:]:
+        template = Path(name)
+        template.write_text(with_french_spaces(template.read_text(encoding="utf-8")), "utf-8")

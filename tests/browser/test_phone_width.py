@@ -1,6 +1,7 @@
 """On a 390 px phone no page scrolls sideways: the list tables of the accompaniment (jobs,
 milestones, history, portfolio, resources) become one card per row, each value under its column's
-name. Screenshots land in tests/artifacts/."""
+name; needs, updates and forms (date fields included) fit too. Screenshots land in
+tests/artifacts/."""
 
 import datetime
 
@@ -59,6 +60,9 @@ def test_accompaniment_tables_fit_a_phone(live_server, page: Page, followed: Cas
         "jobs": reverse("job_list", kwargs=project),
         "project-space": reverse("project_space", kwargs=project),
         "history": reverse("project_history", kwargs=project),
+        "needs": reverse("need_list", kwargs=project),
+        "updates": reverse("update_list", kwargs=project),
+        "new-milestone": reverse("milestone_add", kwargs=project),
         "portfolio": reverse("portfolio", kwargs=territory),
         "resources": reverse("resource_list", kwargs=territory),
     }

@@ -32,7 +32,7 @@ def _snapshot() -> dict:
     return snapshot
 
 
-def test_load_demo_builds_the_lille_metropolis(db):
+def test_load_demo_builds_the_lille_metropolis(db, settings):
     out = StringIO()
 
     call_command("load_demo", stdout=out)
@@ -55,6 +55,7 @@ def test_load_demo_builds_the_lille_metropolis(db):
         assert account.email in printed
         assert User.objects.get(email=account.email).check_password(demo.DEMO_PASSWORD)
     assert f"password: {demo.DEMO_PASSWORD}" in printed
+    assert f"Links in its e-mails and PDFs open on {settings.SITE_URL} " in printed
     for label in (
         "organiser",
         "facilitator",

@@ -37,6 +37,10 @@ class Command(BaseCommand):
                 continue
             module.load(made)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {made.territory.name}."))
+        self.stdout.write(
+            f"Links in its e-mails and PDFs open on {settings.SITE_URL} "
+            "(set SITE_URL to serve the demo elsewhere, then load it again on a new database)."
+        )
         self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
         for account in demo.ACCOUNTS:
             self.stdout.write(f"  {account.label:<28} {account.email}")
