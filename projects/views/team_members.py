@@ -70,7 +70,7 @@ def member_role(request: HttpRequest, territory: str, slug: str, member_id: int)
         messages.error(request, _("Choisissez un rôle de la liste."))
         return _back(project)
     try:
-        set_member_role(member=member, role=form.cleaned_data["role"], by=request.user)
+        member = set_member_role(member=member, role=form.cleaned_data["role"], by=request.user)
     except TeamChangeRefused as refusal:
         messages.error(request, str(refusal))
     else:
