@@ -260,3 +260,22 @@ def test_a_bad_merge_re_renders_the_page_with_the_choice(client, cast, lead, dat
     assert cast.project.members.count() == 2
     if data["member"] in {lead.pk, team_member.pk}:
         assert f'<option value="{data["member"]}" selected>' in html
+
+
+def test_the_projects_history_shows_who_removed_whom(client, cast, lead):
+    typed = ProjectMemberFactory(project=cast.project, full_name="Doublon")
+    remove_member(member=typed, by=lead.user)
+    client.force_login(cast.coach)
+
+    response = client.get(
+        reverse("project_history", args=[cast.project.territory.slug, cast.project.slug])
+    )
+
+    removal = response.context["changes"][0]
+    assert (removal.kind, removal.label, removal.what, removal.who) == (
+        "member",
+        "Doublon",
+        "-",
+        lead.user,
+    )
+    assert "Équipe « Doublon » :" in response.content.decode()
