@@ -6,6 +6,7 @@ from celery import shared_task
 
 from events.domain.registration import send_registration_email
 from events.domain.reminders import send_due_reminders
+from events.domain.table_news import send_due_table_news
 from events.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -30,4 +31,12 @@ def task_send_registration_email(*, registration_id: int, kind: str) -> None:
 def task_send_due_reminders() -> int:
     sent = send_due_reminders()
     logger.info("sent %d event reminders", sent)
+    return sent
+
+
+@shared_task(name="events.send_due_table_news")
+def task_send_due_table_news() -> int:
+    """The projects born at closed tables, to their followers; each e-mail once."""
+    sent = send_due_table_news()
+    logger.info("sent %d table news", sent)
     return sent

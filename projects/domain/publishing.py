@@ -7,11 +7,19 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from events.models import FormedProject
 from projects.domain.team import send_member_invitation
-from projects.enums import MemberRole, ProjectStatus
+from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
+from projects.tasks import task_announce_publication
 from territoire.models import Domain, Organisation, Territory, User
 
 SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+
+
+def announce_when_public(project: Project) -> None:
+    """Queue the news of the project to its table's followers once it is public (the task
+    sends each follower one e-mail, however often it is queued)."""
+    if project.source_table_id and project.is_public and project.status in SHOWCASE_STATUSES:
+        task_announce_publication.delay_on_commit(project_id=project.pk)
 
 
 class ProjectRefused(Exception):
@@ -79,7 +87,8 @@ def publish_formed_project(
     Side effects, in one transaction: one Project (and its history row) in the table's event's
     territory, with the formed project's ideas; one ProjectMember per person of the team (the
     same person entered twice counted once; the table's lead, else the first with an address,
-    as lead), each with an e-mail address invited (an invitation e-mail queued after commit).
+    as lead), each with an e-mail address invited (an invitation e-mail queued after commit);
+    when public, the news queued for the table's followers (events/domain/table_news.py).
     """
     existing = Project.objects.filter(formed_project=formed_project).first()
     if existing is not None:
@@ -108,6 +117,7 @@ def publish_formed_project(
             )
             project.ideas.set(formed_project.ideas.all())
             _team_from_table(project, formed_project, by=by)
+            announce_when_public(project)
     except IntegrityError:
         existing = Project.objects.filter(formed_project=formed_project).first()
         if existing is not None:
@@ -237,7 +247,7 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
     """Move a project to another status (accompanied, paused, autonomous, stopped…).
 
     Side effects: ``status`` saved, ``revision`` bumped (open page forms become stale), one
-    history row naming ``by``.
+    history row naming ``by``; the news queued for the table's followers if it becomes public.
     """
     if status not in ProjectStatus.values:
         raise ProjectRefused(_("Ce statut n'existe pas."))
@@ -249,4 +259,5 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
         project.revision += 1
         project._history_user = by
         project.save(update_fields=["status", "revision", "updated_at"])
+        announce_when_public(project)
     return project
