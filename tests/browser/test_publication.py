@@ -36,9 +36,7 @@ def formed(transactional_db):
     return formed, organiser
 
 
-def test_an_organiser_publishes_and_the_project_is_public_at_once(
-    live_server, page: Page, formed
-):
+def test_an_organiser_publishes_and_the_project_is_public_at_once(live_server, page: Page, formed):
     formed_project, organiser = formed
     territory = formed_project.table.event.territory
     log = BrowserLog(page, live_server.url.rstrip("/"))
