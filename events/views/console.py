@@ -162,11 +162,7 @@ class MemberForm(forms.Form):
     organisation_name = forms.CharField(
         label=gettext_lazy("Organisation"), max_length=200, required=False
     )
-    is_lead = forms.BooleanField(
-        label=gettext_lazy("Porte le projet"),
-        required=False,
-        help_text=gettext_lazy("Il lui faut une adresse e-mail ou un téléphone."),
-    )
+    is_lead = forms.BooleanField(label=gettext_lazy("Porte le projet"), required=False)
 
 
 def member_forms(data=None) -> list[MemberForm]:
