@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 
 from events.enums import EventStatus, Phase
 from events.extensions import PublicProject, public_projects
-from events.models import FormedProject, Participant, Table, TableFollower, TableNewsSent
+from events.models import (
+    FormedProject,
+    Participant,
+    Registration,
+    Table,
+    TableFollower,
+    TableNewsSent,
+)
 from territoire.tasks import task_send_email
 
 logger = logging.getLogger(__name__)
@@ -258,15 +265,56 @@ def tables_to_announce():
     )
 
 
+def ask_registered_followers() -> int:
+    """People who asked, when registering, for their table's news: once the table they sat at
+    is over, the confirmation e-mail (the double opt-in's second step). Returns how many.
+
+    Side effects: as ``follow_table``, for each such participant not asked yet; their
+    registration's request cleared (it became a TableFollower: an unconfirmed one, deleted
+    when its link expires, is not asked again).
+    """
+    asked = TableFollower.objects.filter(
+        table=OuterRef("table"), email__iexact=OuterRef("registration__email")
+    )
+    participants = (
+        Participant.objects.filter(
+            Q(table__phase=Phase.CLOSED) | Q(table__event__status=EventStatus.FINISHED),
+            registration__table_news_asked_at__isnull=False,
+            table__project_count__gt=0,
+        )
+        .exclude(Exists(asked))
+        .select_related("registration", "table__challenge")
+        .order_by("pk")
+    )
+    count = 0
+    for participant in participants:
+        registration = participant.registration
+        with transaction.atomic():
+            Registration.objects.filter(pk=registration.pk).update(table_news_asked_at=None)
+            try:
+                follow_table(
+                    table=participant.table,
+                    email=registration.email,
+                    participant=participant,
+                    language=registration.language,
+                )
+            except TableFollowRefused:
+                continue
+        count += 1
+    return count
+
+
 def send_due_table_news(*, now: datetime.datetime | None = None) -> int:
     """The sweep (beat, every 15 minutes): the projects born at closed tables to their
-    followers; unconfirmed addresses forgotten once their link has expired.
+    followers; the confirmation to those who asked when registering; unconfirmed addresses
+    forgotten once their link has expired. Returns how many news were sent.
 
-    Side effects: as ``announce_formed_projects``; unconfirmed TableFollowers older than the
-    link's validity deleted.
+    Side effects: as ``announce_formed_projects`` and ``ask_registered_followers``;
+    unconfirmed TableFollowers older than the link's validity deleted.
     """
     now = now or timezone.now()
     TableFollower.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - CONFIRMATION_MAX_AGE
     ).delete()
+    ask_registered_followers()
     return sum(announce_formed_projects(table=table) for table in tables_to_announce())

@@ -328,3 +328,43 @@ def test_a_project_kept_private_is_told_once_it_becomes_public(
     assert len([m for m in mailoutbox if "est publié" in m.subject]) == 1
     assert Project.objects.get(pk=project.pk).is_public
     assert html.unescape("Numéribus") in mail.outbox[-1].subject
+
+
+# Asked when registering -------------------------------------------------------------------------
+
+
+def test_the_registration_form_records_the_request(client, db):
+    from events.enums import EventStatus as Status
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(status=Status.REGISTRATION_OPEN)
+
+    response = client.post(
+        reverse("event_register", kwargs={"slug": event.slug}),
+        {"full_name": "Awa", "email": "awa@example.org", "table_news": "on", "consent": "on"},
+    )
+
+    assert response.status_code == 302
+    assert event.registrations.get().table_news_asked_at is not None
+
+
+def test_registrants_who_asked_get_the_confirmation_once_their_table_closed(
+    cast, closed_table, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.events.factories import ParticipantFactory, RegistrationFactory
+
+    asked = RegistrationFactory(
+        event=closed_table.event, email="awa@example.org", table_news_asked_at=timezone.now()
+    )
+    ParticipantFactory(table=closed_table, registration=asked)
+    ParticipantFactory(table=closed_table, registration=RegistrationFactory(event=asked.event))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_due_table_news()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_table_news(now=timezone.now() + datetime.timedelta(days=8))
+
+    assert first == 0  # nothing but the confirmation before they confirm
+    assert [m.to for m in mailoutbox] == [["awa@example.org"]]
+    assert "/tables/suivre/" in mailoutbox[0].body
+    assert TableFollower.objects.count() == 0  # unconfirmed, expired, forgotten; not re-asked
