@@ -279,3 +279,15 @@ def test_the_projects_history_shows_who_removed_whom(client, cast, lead):
         lead.user,
     )
     assert "Équipe « Doublon » :" in response.content.decode()
+
+
+def test_phone_numbers_are_shown_to_those_who_run_the_team_only(client, cast, lead):
+    ProjectMemberFactory(project=cast.project, full_name="Marc", email="", phone="0612345678")
+
+    client.force_login(cast.official)
+    read_only = client.get(_url("project_team", cast.project)).content.decode()
+    client.force_login(lead.user)
+    manager = client.get(_url("project_team", cast.project)).content.decode()
+
+    assert "0612345678" not in read_only
+    assert "0612345678" in manager
