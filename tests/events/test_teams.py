@@ -295,3 +295,43 @@ def test_console_refuses_a_lead_without_contact_and_keeps_what_was_typed(
     assert "Marc Dupuis porte le projet : notez son adresse e-mail ou son téléphone" in html
     assert 'value="lea@example.org"' in html
     assert FormedProject.objects.count() == 0
+
+
+def test_console_names_a_ticked_participant_lead_with_the_contact_typed_for_them(
+    client, table, facilitator
+):
+    lea, marc = seat(table, "Léa"), seat(table, "Marc")
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("console_project", kwargs={"code": table.code}),
+        project_post(
+            participants=[lea.pk, marc.pk],
+            lead=marc.pk,
+            **{
+                "membre-0-full_name": "Léa",
+                "membre-0-email": "lea@example.org",
+                "membre-1-full_name": "Marc",
+                "membre-1-phone": "0612345678",
+            },
+        ),
+    )
+
+    assert response.status_code == 303
+    assert rows(TeamMember.objects.order_by("pk")) == [
+        ("Léa", "lea@example.org", "", lea, False),
+        ("Marc", "", "0612345678", marc, True),
+    ]
+
+
+def test_console_refuses_a_lead_who_is_not_ticked(client, table, facilitator):
+    lea, marc = seat(table, "Léa"), seat(table, "Marc")
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("console_project", kwargs={"code": table.code}),
+        project_post(participants=[lea.pk], lead=marc.pk, **{"membre-0-email": ""}),
+    )
+
+    assert "Cochez aussi cette personne dans l&#x27;équipe." in response.content.decode()
+    assert FormedProject.objects.count() == 0
