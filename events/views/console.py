@@ -164,7 +164,7 @@ class ProjectForm(forms.Form):
             (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
             for p in state.participants
         ]
-        self.fields["lead"].choices = [("", "—")] + self.fields["participants"].choices
+        self.fields["lead"].choices = [("", "—"), *self.fields["participants"].choices]
 
     def clean(self):
         cleaned = super().clean()
