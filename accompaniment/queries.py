@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from accompaniment.domain.plans import plan_month
 from accompaniment.enums import JobStatus
 from accompaniment.models import JobRecord, Milestone, ProjectUpdate
-from projects.models import Project
+from projects.models import Project, ProjectMember
 from territoire.models import Territory
 
 SILENCE_DAYS = 30
@@ -186,13 +186,19 @@ def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list
 
 
 def project_history(project: Project, limit: int = 200) -> list[Change]:
-    """Who changed what, when: the project, its milestones and job records, newest first.
-    Three queries."""
+    """Who changed what, when: the project, its team, its milestones and job records, newest
+    first. Four queries."""
     changes = _changes(
         Project.history.filter(id=project.pk),
         "project",
         lambda r: r.name,
         ["name", "pitch", "description", "status", "is_public"],
+    )
+    changes += _changes(
+        ProjectMember.history.filter(project_id=project.pk),
+        "member",
+        lambda r: r.full_name,
+        ["full_name", "email", "phone", "organisation_name", "role"],
     )
     changes += _changes(
         Milestone.history.filter(project_id=project.pk),

@@ -1,25 +1,35 @@
-"""What higher apps add to an evening's public page: the projects app says which of the
-projects born that night have a public page. Events never imports them; they register here
-from their AppConfig.ready()."""
+"""What the higher apps tell the evening about its projects. Events never imports them: the
+projects app registers its provider here from its AppConfig.ready()."""
 
-from collections.abc import Callable
-
-from events.models import Event
-
-# provider(event) -> {formed project id: its public page's URL}, in a fixed number of queries.
-ProjectPageProvider = Callable[[Event], dict[int, str]]
-
-_project_page_providers: list[ProjectPageProvider] = []
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 
-def provide_project_pages(provider: ProjectPageProvider) -> ProjectPageProvider:
-    if provider not in _project_page_providers:
-        _project_page_providers.append(provider)
+@dataclass(frozen=True)
+class PublicProject:
+    """A formed project's public page, once published and visible to everyone."""
+
+    name: str
+    url: str  # a path; e-mails prefix it with SITE_URL
+
+
+# provider(formed project ids) -> {formed project id: its public page}, in a fixed number of
+# queries; formed projects not published or not public are left out.
+PublicProjectProvider = Callable[[list[int]], dict[int, PublicProject]]
+
+_providers: list[PublicProjectProvider] = []
+
+
+def provide_public_projects(provider: PublicProjectProvider) -> PublicProjectProvider:
+    if provider not in _providers:
+        _providers.append(provider)
     return provider
 
 
-def project_pages(event: Event) -> dict[int, str]:
-    pages: dict[int, str] = {}
-    for provider in _project_page_providers:
-        pages.update(provider(event))
-    return pages
+def public_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject]:
+    ids = list(formed_ids)
+    found: dict[int, PublicProject] = {}
+    if ids:
+        for provider in _providers:
+            found |= provider(ids)
+    return found

@@ -84,6 +84,14 @@ class RegistrationForm(PublicForm):
             "Vous pourrez changer d'avis le soir même."
         ),
     )
+    table_news = forms.BooleanField(
+        label=_("Après la soirée, m'écrire ce que deviennent les idées de ma table"),
+        required=False,
+        help_text=_(
+            "Un e-mail pour confirmer quand votre table se termine, puis un quand ses projets "
+            "sont formés et un quand chacun est publié. Un lien pour arrêter dans chacun."
+        ),
+    )
     consent = forms.BooleanField(
         label=_("J'accepte la politique de confidentialité"),
         error_messages={
@@ -100,6 +108,7 @@ class RegistrationForm(PublicForm):
         "organisation_name",
         "preferred_challenges",
         "consent_to_be_named",
+        "table_news",
         "consent",
     ]
 
@@ -117,6 +126,7 @@ class RegistrationForm(PublicForm):
                 "organisation_name",
                 "preferred_challenges",
                 "consent_to_be_named",
+                "table_news",
             )
         }
 

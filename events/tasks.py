@@ -7,6 +7,7 @@ from celery import shared_task
 from events.domain.facilitator_reminders import send_due_facilitator_reminders
 from events.domain.registration import send_registration_email
 from events.domain.reminders import send_due_reminders
+from events.domain.table_news import send_due_table_news
 from events.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -34,3 +35,11 @@ def task_send_due_reminders() -> int:
     sent_to_facilitators = send_due_facilitator_reminders()
     logger.info("sent %d event reminders, %d to facilitators", sent, sent_to_facilitators)
     return sent + sent_to_facilitators
+
+
+@shared_task(name="events.send_due_table_news")
+def task_send_due_table_news() -> int:
+    """The projects born at closed tables, to their followers; each e-mail once."""
+    sent = send_due_table_news()
+    logger.info("sent %d table news", sent)
+    return sent

@@ -11,6 +11,7 @@ from events.views import (
     signs,
     spotlight,
     synthesis,
+    table_follow,
 )
 
 urlpatterns = [
@@ -24,6 +25,13 @@ urlpatterns = [
         name="event_register_done",
     ),
     path("billets/<str:token>/", registration.ticket, name="ticket"),
+    # Attendees' thread after the night: confirming and stopping, from the e-mails
+    path(
+        "tables/suivre/<str:token>/",
+        table_follow.table_follow_confirm,
+        name="table_follow_confirm",
+    ),
+    path("tables/arreter/<str:token>/", table_follow.table_follow_stop, name="table_follow_stop"),
     path("billets/<str:token>/qr.svg", registration.ticket_qr, name="ticket_qr"),
     path("billets/<str:token>/annuler/", registration.ticket_cancel, name="ticket_cancel"),
     # The door

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from events.views import participant, participant_actions, plenary, signs
+from events.views import participant, participant_actions, plenary, signs, table_follow
 
 urlpatterns = [
     path("", participant.code_entry, name="table_code_entry"),
@@ -22,6 +22,7 @@ urlpatterns = [
         participant_actions.vote_withdraw,
         name="vote_withdraw",
     ),
+    path("<str:code>/suivre/", table_follow.table_follow, name="table_follow"),
     path(
         "<str:code>/projets/<int:project_id>/rejoindre/",
         participant_actions.team_join,

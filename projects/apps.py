@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
-        from projects import links  # noqa: F401  (registers the links)
+        from projects import announcements, links  # noqa: F401  (register the providers)

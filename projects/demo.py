@@ -130,6 +130,7 @@ def _publish(made: Demo, spec: Published) -> Project | None:
         lead_organisation=made.organisations.get(spec.lead_organisation or ""),
         status=spec.status,
         coach=made.accounts["coach"] if spec.coached else None,
+        is_public=spec.public,
     )
     if spec.public or spec.website:
         project = update_project_page(

@@ -110,6 +110,24 @@ class ProjectFieldsForm(forms.Form):
         }
 
 
+class PublishForm(ProjectFieldsForm):
+    """Publishing a project formed at a table: public at once, unless the organiser says not."""
+
+    keep_private = forms.BooleanField(
+        label=_("Garder le projet privé pour l'instant"),
+        required=False,
+        help_text=_(
+            "Publié, le projet a aussitôt sa page publique et sa carte dans la vitrine "
+            "(l'équipe peut les masquer ensuite). Cochez pour qu'il reste privé : seuls l'équipe, "
+            "son coach et l'organisation le voient. Un projet « en préparation » reste privé "
+            "de toute façon."
+        ),
+    )
+
+    def project_fields(self) -> dict:
+        return super().project_fields() | {"is_public": not self.cleaned_data["keep_private"]}
+
+
 class ProjectPageForm(forms.Form):
     """The team's public page. ``revision`` is the page's revision the form was made from."""
 
@@ -222,6 +240,52 @@ class MemberInviteForm(forms.Form):
         max_length=_max(ProjectMember, "organisation_name"),
     )
     role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=MemberRole.choices,
+        error_messages={"invalid_choice": _("Choisissez un rôle de la liste.")},
+    )
+
+
+class MemberMergeForm(forms.Form):
+    """Two entries of the team that are one person; the options are the team already read."""
+
+    member = forms.TypedChoiceField(
+        label=_("Cette entrée…"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez les deux entrées à fusionner."),
+            "invalid_choice": _("Choisissez une personne de l'équipe."),
+        },
+    )
+    into = forms.TypedChoiceField(
+        label=_("…est la même personne que"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez les deux entrées à fusionner."),
+            "invalid_choice": _("Choisissez une personne de l'équipe."),
+        },
+    )
+
+    def __init__(self, *args, members: list[ProjectMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", "---------")] + [(m.pk, _member_label(m)) for m in members]
+        self.fields["member"].choices = options
+        self.fields["into"].choices = options
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("member") is not None and cleaned.get("member") == cleaned.get("into"):
+            raise forms.ValidationError(_("Choisissez deux entrées différentes."))
+        return cleaned
+
+
+def _member_label(member: ProjectMember) -> str:
+    contact = member.email or member.phone
+    return f"{member.full_name} ({contact})" if contact else member.full_name
 
 
 class FollowForm(PublicForm):

@@ -5,9 +5,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.extensions import provide_project_pages
-from events.models import Event, FormedProject
-from projects.enums import SHOWCASE_STATUSES, ProjectStatus
+from events.models import FormedProject
+from projects.enums import ProjectStatus
 from projects.models import Project
 from projects.queries import projects_of_member
 from territoire.enums import Role
@@ -154,13 +153,3 @@ def publishing_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
         for pk, territory in organised.items()
         if counts.get(pk)
     ]
-
-
-@provide_project_pages
-def born_project_pages(event: Event) -> dict[int, str]:
-    """The public pages of the projects born at ``event``'s tables that the public may see
-    (published, public, in a showcase status). One query."""
-    projects = Project.objects.filter(
-        formed_project__table__event=event, is_public=True, status__in=SHOWCASE_STATUSES
-    ).select_related("territory")
-    return {project.formed_project_id: project.get_absolute_url() for project in projects}

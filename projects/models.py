@@ -155,6 +155,9 @@ class ProjectMember(models.Model):
     invited_at = models.DateTimeField(_("invité·e le"), null=True, blank=True)
     joined_at = models.DateTimeField(_("a rejoint le"), null=True, blank=True)
 
+    # Who removed, merged or changed whom: the domain sets the person (``_history_user``).
+    history = HistoricalRecords(excluded_fields=["invitation_token"])
+
     class Meta:
         verbose_name = _("membre de l'équipe projet")
         verbose_name_plural = _("membres de l'équipe projet")

@@ -7,6 +7,7 @@ build on the predicates here.
 
 import rules
 
+from projects.enums import MemberRole
 from territoire.enums import Role
 from territoire.rules import holds_role, organiser_or_superuser
 
@@ -30,6 +31,23 @@ def is_team_member(user, target=None) -> bool:
             project.members.model.objects.filter(user=user).values_list("project_id", flat=True)
         )
         user._team_project_ids = cached
+    return project.pk in cached
+
+
+@rules.predicate
+def leads_team(user, target=None) -> bool:
+    """A member of the project's team who joined and carries the project (its lead)."""
+    project = project_of(target)
+    if project is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_led_project_ids", None)
+    if cached is None:
+        cached = set(
+            project.members.model.objects.filter(user=user, role=MemberRole.LEAD).values_list(
+                "project_id", flat=True
+            )
+        )
+        user._led_project_ids = cached
     return project.pk in cached
 
 
@@ -77,5 +95,8 @@ rules.add_perm("projects.read_project", can_read_project)
 rules.add_perm("projects.publish_formed_project", organises_project_territory)
 rules.add_perm("projects.create_project", organises_project_territory)
 rules.add_perm("projects.invite_member", can_change_project)
+# Removing, merging and changing the roles of the team: its lead, its coach, the organisers;
+# the other members read the team.
+rules.add_perm("projects.manage_team", leads_team | coaches_project | organises_project_territory)
 # A project's status is what officials count: its coach and the organisers move it.
 rules.add_perm("projects.change_project_status", coaches_project | organises_project_territory)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import organiser, public, team
+from projects.views import organiser, public, team, team_members
 
 PROJECT = "territoires/<slug:territory>/projets/<slug:slug>/"
 SPACE = "espace/projets/<slug:territory>/<slug:slug>/"
@@ -21,6 +21,17 @@ urlpatterns = [
     path(f"{SPACE}page/", team.page_edit, name="project_page_edit"),
     path(f"{SPACE}equipe/", team.team, name="project_team"),
     path(f"{SPACE}statut/", team.status, name="project_status"),
+    path(
+        f"{SPACE}equipe/<int:member_id>/retirer/",
+        team_members.member_remove,
+        name="project_member_remove",
+    ),
+    path(
+        f"{SPACE}equipe/<int:member_id>/role/",
+        team_members.member_role,
+        name="project_member_role",
+    ),
+    path(f"{SPACE}equipe/fusionner/", team_members.member_merge, name="project_member_merge"),
     # Organisers
     path(
         "espace/territoires/<slug:territory>/projets-a-publier/",

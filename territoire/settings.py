@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.send_due_reminders",
         "schedule": 15 * 60,
     },
+    # The projects born at a closed table, to the attendees who asked (each e-mail once).
+    "send-table-news": {
+        "task": "events.send_due_table_news",
+        "schedule": 15 * 60,
+    },
     "purge-unconfirmed-signups": {
         "task": "challenges.purge_unconfirmed_signups",
         "schedule": 24 * 3600,

@@ -205,6 +205,11 @@ EVENT_URLS = {
     "vote_cast": answers(405),
     "vote_withdraw": answers(405),
     "team_join": answers(405),
+    # Attendees' thread: anyone with the table's code asks (double opt-in); GET on the e-mails'
+    # links shows a button, only the POST confirms or stops.
+    "table_follow": PUBLIC,
+    "table_follow_confirm": PUBLIC,
+    "table_follow_stop": PUBLIC,
     "console": TABLE_CONSOLE,
     "console_live": TABLE_CONSOLE,
     "console_synthesis": TABLE_CONSOLE,

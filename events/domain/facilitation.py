@@ -8,14 +8,13 @@ write the table's synthesis. Every write bumps the table's board version, so tha
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.domain.board import bump, forget_versions
+from events.domain.teams import TeamRefused, build_team
 from events.enums import Phase
 from events.models import (
     Event,
@@ -32,7 +31,6 @@ from territoire.models import User
 
 # A phase timer longer than the evening itself is a typo.
 MAX_PHASE_MINUTES = 240
-MAX_TEAM_MEMBERS = 20
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
 PROJECT_NAME_MAX_LENGTH = FormedProject._meta.get_field("name").max_length
 PROJECT_PITCH_MAX_LENGTH = FormedProject._meta.get_field("pitch").max_length
@@ -184,51 +182,6 @@ def set_phase_for_event(
     return moved
 
 
-def _clean_members(table: Table, members: Sequence[dict]) -> list[TeamMember]:
-    cleaned = []
-    for member in members:
-        participant: Participant | None = member.get("participant")
-        full_name = " ".join(str(member.get("full_name") or "").split())
-        email = str(member.get("email") or "").strip().lower()
-        phone = str(member.get("phone") or "").strip()
-        organisation = " ".join(str(member.get("organisation_name") or "").split())
-        if participant is not None:
-            if participant.table_id != table.pk:
-                raise FacilitationRefused(_("Cette personne n'est pas à cette table."))
-            full_name = full_name or participant.display_name
-            organisation = organisation or participant.organisation_name
-        if not (full_name or email or phone or organisation):
-            continue
-        if not full_name:
-            raise FacilitationRefused(_("Donnez le nom de chaque membre de l'équipe."))
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                raise FacilitationRefused(
-                    _("L'adresse e-mail « %(email)s » n'est pas valide.") % {"email": email}
-                ) from None
-        cleaned.append(
-            TeamMember(
-                participant=participant,
-                full_name=full_name[:150],
-                email=email,
-                phone=phone[:30],
-                organisation_name=organisation[:200],
-            )
-        )
-    if not cleaned:
-        raise FacilitationRefused(_("Un projet a besoin d'au moins un membre dans son équipe."))
-    if len(cleaned) > MAX_TEAM_MEMBERS:
-        raise FacilitationRefused(
-            _("Une équipe compte au plus %(max)d membres au départ.") % {"max": MAX_TEAM_MEMBERS}
-        )
-    linked = [m.participant.pk for m in cleaned if m.participant is not None]
-    if len(linked) != len(set(linked)):
-        raise FacilitationRefused(_("La même personne figure deux fois dans l'équipe."))
-    return cleaned
-
-
 def form_project(
     *,
     table: Table,
@@ -241,11 +194,13 @@ def form_project(
     """A project is born at the table: its name, pitch, the ideas it carries and its team.
 
     ``members`` are dicts with ``full_name``, ``email``, ``phone``, ``organisation_name`` and
-    optionally ``participant`` (someone seated at the table); blank rows are ignored.
+    optionally ``participant`` (someone seated at the table) and ``is_lead``; blank rows are
+    ignored, and rows for the same person make one member (``teams.build_team``).
     Raises FacilitationRefused for a missing name or pitch, a name the table already gave, an idea
-    or participant of another table, a member without a name or with a bad e-mail, no member.
-    Side effects: one FormedProject row, its ideas, its TeamMember rows; the table's
-    ``project_count`` and board bumped.
+    or participant of another table, a member without a name or with a bad e-mail, no member,
+    a lead who cannot be reached.
+    Side effects: one FormedProject row, its ideas, its TeamMember rows (one per person, one
+    lead); the table's ``project_count`` and board bumped.
     """
     name = " ".join(name.split())
     pitch = pitch.strip()
@@ -264,7 +219,10 @@ def form_project(
             % {"max": PROJECT_PITCH_MAX_LENGTH}
         )
     _check_on_table(table, ideas)
-    team = _clean_members(table, members)
+    try:
+        team = build_team(table=table, members=members)
+    except TeamRefused as refusal:
+        raise FacilitationRefused(str(refusal)) from None
     duplicate = _("La table a déjà formé un projet nommé « %(name)s ».") % {"name": name}
     if FormedProject.objects.filter(table=table, name__iexact=name).exists():
         raise FacilitationRefused(duplicate)

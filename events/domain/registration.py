@@ -124,9 +124,13 @@ def register(
     organisation_name: str = "",
     preferred_challenges: Iterable[Challenge] = (),
     consent_to_be_named: bool = False,
+    table_news: bool = False,
     language: str | None = None,
 ) -> Registration:
     """Give someone a place at ``event``, or a place on its waiting list once it is full.
+
+    ``table_news``: they ask to hear what becomes of their table's ideas after the night (the
+    date is kept; the address is confirmed by e-mail once their table has closed).
 
     One registration per e-mail address and event: registering again updates it, and brings a
     cancelled one back (at the end of the queue). Only open challenges of the event's territory
@@ -165,6 +169,7 @@ def register(
         registration.organisation_name = organisation_name.strip()
         registration.consent_to_be_named = consent_to_be_named
         registration.consented_at = now
+        registration.table_news_asked_at = now if table_news else None
         registration.language = language
         if registration.pk is None:
             save_new_registration(registration)
@@ -175,6 +180,7 @@ def register(
                     "organisation_name",
                     "consent_to_be_named",
                     "consented_at",
+                    "table_news_asked_at",
                     "language",
                     "status",
                     "cancelled_at",

@@ -160,6 +160,11 @@ class Registration(models.Model):
         _("accepte d'être nommé·e dans la synthèse"), default=False
     )
     consented_at = models.DateTimeField(_("consentement donné le"))
+    # Asked, when registering, to hear what becomes of their table's ideas (a confirmation
+    # e-mail still comes once their table has closed: events/domain/table_news.py).
+    table_news_asked_at = models.DateTimeField(
+        _("a demandé les nouvelles de sa table le"), null=True, blank=True
+    )
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="fr")
     is_walk_in = models.BooleanField(_("inscrit·e sur place"), default=False)
     checked_in_at = models.DateTimeField(_("arrivé·e le"), null=True, blank=True)

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from events.models.table import Idea, Participant, Table
@@ -36,6 +38,9 @@ class FormedProject(models.Model):
 
 
 class TeamMember(models.Model):
+    """One person in a formed project's team: a participant of the table, an address typed by a
+    facilitator, or both merged into one entry (events/domain/teams.py: build_team)."""
+
     project = models.ForeignKey(
         FormedProject, on_delete=models.CASCADE, related_name="team", verbose_name=_("projet")
     )
@@ -46,6 +51,8 @@ class TeamMember(models.Model):
     email = models.EmailField(_("adresse e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    # The person who carries the project: becomes its lead when it is published.
+    is_lead = models.BooleanField(_("porte le projet"), default=False)
 
     class Meta:
         verbose_name = _("membre de l'équipe")
@@ -53,8 +60,20 @@ class TeamMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "participant"],
-                condition=models.Q(participant__isnull=False),
+                condition=Q(participant__isnull=False),
                 name="team_member_once_per_participant",
+            ),
+            # One entry per person: an address is that person's, whoever typed it.
+            models.UniqueConstraint(
+                "project", Lower("email"), condition=~Q(email=""), name="team_member_email_once"
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_lead=True), name="team_member_one_lead"
+            ),
+            # The lead is someone the organisers can reach.
+            models.CheckConstraint(
+                condition=Q(is_lead=False) | ~Q(email="") | ~Q(phone=""),
+                name="team_member_lead_has_contact",
             ),
         ]
 

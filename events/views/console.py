@@ -147,6 +147,17 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    lead = forms.TypedChoiceField(
+        label=gettext_lazy("Qui porte le projet, parmi les personnes cochées ?"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "Ou cochez « Porte le projet » sur une ligne ci-dessous. Sans choix : la première "
+            "personne qui a une adresse e-mail."
+        ),
+    )
+
     def __init__(self, *args, state: ConsoleState, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ideas"].choices = [
@@ -156,6 +167,14 @@ class ProjectForm(forms.Form):
             (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
             for p in state.participants
         ]
+        self.fields["lead"].choices = [("", "—"), *self.fields["participants"].choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead")
+        if lead is not None and lead not in cleaned.get("participants", []):
+            self.add_error("lead", gettext_lazy("Cochez aussi cette personne dans l'équipe."))
+        return cleaned
 
 
 class MemberForm(forms.Form):
@@ -165,6 +184,7 @@ class MemberForm(forms.Form):
     organisation_name = forms.CharField(
         label=gettext_lazy("Organisation"), max_length=200, required=False
     )
+    is_lead = forms.BooleanField(label=gettext_lazy("Porte le projet"), required=False)
 
 
 def member_forms(data=None) -> list[MemberForm]:
@@ -327,7 +347,11 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid() and all(member.is_valid() for member in members):
         ideas_by_pk = {idea.pk: idea for idea in state.ideas}
         participants_by_pk = {p.pk: p for p in state.participants}
-        team = [{"participant": participants_by_pk[pk]} for pk in form.cleaned_data["participants"]]
+        lead = form.cleaned_data["lead"]
+        team = [
+            {"participant": participants_by_pk[pk], "is_lead": pk == lead}
+            for pk in form.cleaned_data["participants"]
+        ]
         team += [member.cleaned_data for member in members]
         try:
             formed = form_project(

@@ -17,7 +17,7 @@ from events.domain.registration import (
     waiting_list_position,
 )
 from events.enums import EventStatus, RegistrationStatus
-from events.extensions import project_pages
+from events.extensions import public_projects
 from events.forms_registration import RegistrationForm
 from events.models import Event, FormedProject, Registration
 from events.timing import EveningState, evening_state
@@ -66,12 +66,13 @@ def _noindex_if_draft(response: HttpResponse, event: Event) -> HttpResponse:
 def born_projects(event: Event) -> list[tuple[FormedProject, str]]:
     """The projects formed at the evening's tables, each with its public page's URL when the
     public may see one ("" otherwise). Two queries."""
-    pages = project_pages(event)
-    formed = FormedProject.objects.filter(table__event=event).select_related("table__challenge")
-    return [
-        (project, pages.get(project.pk, ""))
-        for project in formed.order_by("table__name", "created_at")
-    ]
+    formed = list(
+        FormedProject.objects.filter(table__event=event)
+        .select_related("table__challenge")
+        .order_by("table__name", "created_at")
+    )
+    pages = public_projects(project.pk for project in formed)
+    return [(project, page.url if (page := pages.get(project.pk)) else "") for project in formed]
 
 
 @require_safe

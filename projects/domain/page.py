@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.domain.publishing import ProjectRefused
+from projects.domain.publishing import ProjectRefused, announce_when_public
 from projects.models import Project
 from territoire.models import User
 
@@ -52,7 +52,8 @@ def update_project_page(
     Raises StaleEdit (carrying the current values) when the page changed meanwhile, and
     ProjectRefused when the new name is another project's.
     Side effects: the fields saved and ``revision`` bumped in one statement; one history row
-    naming ``by``; a new image file stored (removed again when the save is refused).
+    naming ``by``; a new image file stored (removed again when the save is refused); the news
+    queued for the table's followers when the page is made public.
     """
     unknown = set(fields) - set(PAGE_FIELDS)
     if unknown:
@@ -84,6 +85,8 @@ def update_project_page(
             # The UPDATE bypassed save(): write the history row it would have written.
             fresh._history_user = by
             Project.history.bulk_history_create([fresh], update=True, default_user=by)
+            if fields.get("is_public") and not project.is_public:
+                announce_when_public(fresh)
     except (StaleEdit, IntegrityError) as error:
         if stored_name:
             storage.delete(stored_name)

@@ -7,11 +7,19 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from events.models import FormedProject
 from projects.domain.team import send_member_invitation
-from projects.enums import MemberRole, ProjectStatus
+from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
+from projects.tasks import task_announce_publication
 from territoire.models import Domain, Organisation, Territory, User
 
 SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+
+
+def announce_when_public(project: Project) -> None:
+    """Queue the news of the project to its table's followers once it is public (the task
+    sends each follower one e-mail, however often it is queued)."""
+    if project.source_table_id and project.is_public and project.status in SHOWCASE_STATUSES:
+        task_announce_publication.delay_on_commit(project_id=project.pk)
 
 
 class ProjectRefused(Exception):
@@ -65,15 +73,22 @@ def publish_formed_project(
     status: str = ProjectStatus.ACTIVE,
     coach: User | None = None,
     slug: str = "",
+    is_public: bool = True,
 ) -> Project:
     """Turn a project formed at a table into a followed Project, with its team.
+
+    Publishing makes it public at once (its page and its showcase card, when its status is one
+    the showcase lists): the team may hide it later from its page settings. ``is_public=False``
+    keeps it private.
 
     Idempotent: publishing a formed project again returns the project it already became (the
     one-to-one between them is the guard, also against two organisers publishing at once).
     Raises ProjectRefused when another project of the territory already has this name.
     Side effects, in one transaction: one Project (and its history row) in the table's event's
-    territory, with the formed project's ideas; one ProjectMember per team member, each with an
-    e-mail address invited (an invitation e-mail queued after commit).
+    territory, with the formed project's ideas; one ProjectMember per person of the team (the
+    same person entered twice counted once; the table's lead, else the first with an address,
+    as lead), each with an e-mail address invited (an invitation e-mail queued after commit);
+    when public, the news queued for the table's followers (events/domain/table_news.py).
     """
     existing = Project.objects.filter(formed_project=formed_project).first()
     if existing is not None:
@@ -98,9 +113,11 @@ def publish_formed_project(
                 coach=coach,
                 formed_project=formed_project,
                 source_table=table,
+                is_public=is_public,
             )
             project.ideas.set(formed_project.ideas.all())
-            _team_from_table(project, formed_project)
+            _team_from_table(project, formed_project, by=by)
+            announce_when_public(project)
     except IntegrityError:
         existing = Project.objects.filter(formed_project=formed_project).first()
         if existing is not None:
@@ -111,26 +128,71 @@ def publish_formed_project(
     return project
 
 
-def _team_from_table(project: Project, formed_project: FormedProject) -> None:
-    team = formed_project.team.select_related("participant__registration").order_by("pk")
-    seen_emails: set[str] = set()
-    for index, member in enumerate(team):
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _team_from_table(project: Project, formed_project: FormedProject, *, by: User | None) -> None:
+    """One ProjectMember per person of the table's team, the lead a person who can be reached.
+
+    Teams formed before the table deduplicated them may still hold the same person twice: the
+    same participant, the same address, or an entry without contact named like another one.
+    """
+    team = list(formed_project.team.select_related("participant__registration").order_by("pk"))
+    people: list[dict] = []
+    for member in team:
         email = member.email.strip().lower()
-        if email and email in seen_emails:
-            continue  # the same person joined twice: one place in the team
-        seen_emails.add(email)
+        same = next(
+            (
+                p
+                for p in people
+                if (member.participant_id and p["participant_id"] == member.participant_id)
+                or (email and p["email"] == email)
+                or (
+                    not (email and p["email"])
+                    and _name_key(p["full_name"]) == _name_key(member.full_name)
+                )
+            ),
+            None,
+        )
+        if same is None:
+            people.append(
+                {
+                    "full_name": member.full_name,
+                    "email": email,
+                    "phone": member.phone,
+                    "organisation_name": member.organisation_name,
+                    "participant_id": member.participant_id,
+                    "is_lead": member.is_lead,
+                    "team_member": member,
+                }
+            )
+            continue
+        same["email"] = same["email"] or email
+        same["phone"] = same["phone"] or member.phone
+        same["organisation_name"] = same["organisation_name"] or member.organisation_name
+        same["participant_id"] = same["participant_id"] or member.participant_id
+        same["is_lead"] = same["is_lead"] or member.is_lead
+    lead = (
+        next((p for p in people if p["is_lead"] and (p["email"] or p["phone"])), None)
+        or next((p for p in people if p["email"]), None)
+        or next((p for p in people if p["phone"]), None)
+    )
+    for person in people:
+        member = person["team_member"]
         registration = member.participant.registration if member.participant else None
-        created = ProjectMember.objects.create(
+        created = ProjectMember(
             project=project,
-            full_name=member.full_name,
-            email=email,
-            phone=member.phone,
-            organisation_name=member.organisation_name,
-            # The first person who joined at the table carries the project until told otherwise.
-            role=MemberRole.LEAD if index == 0 else MemberRole.MEMBER,
+            full_name=person["full_name"],
+            email=person["email"],
+            phone=person["phone"],
+            organisation_name=person["organisation_name"],
+            role=MemberRole.LEAD if person is lead else MemberRole.MEMBER,
             from_team_member=member,
         )
-        if email:
+        created._history_user = by
+        created.save()
+        if created.email:
             send_member_invitation(
                 member=created,
                 invited_by=None,
@@ -185,7 +247,7 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
     """Move a project to another status (accompanied, paused, autonomous, stopped…).
 
     Side effects: ``status`` saved, ``revision`` bumped (open page forms become stale), one
-    history row naming ``by``.
+    history row naming ``by``; the news queued for the table's followers if it becomes public.
     """
     if status not in ProjectStatus.values:
         raise ProjectRefused(_("Ce statut n'existe pas."))
@@ -197,4 +259,5 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
         project.revision += 1
         project._history_user = by
         project.save(update_fields=["status", "revision", "updated_at"])
+        announce_when_public(project)
     return project

@@ -13,7 +13,7 @@ from events.models import FormedProject
 from projects import queries
 from projects.domain.publishing import ProjectRefused, create_project, publish_formed_project
 from projects.enums import ProjectStatus
-from projects.forms import ProjectFieldsForm
+from projects.forms import ProjectFieldsForm, PublishForm
 from projects.models import Project
 from territoire.models import Territory
 
@@ -40,17 +40,17 @@ def _render_review(
     request: HttpRequest,
     territory: Territory,
     *,
-    bound: ProjectFieldsForm | None = None,
+    bound: PublishForm | None = None,
     bound_for: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    choices = ProjectFieldsForm.shared_choices(territory)
+    choices = PublishForm.shared_choices(territory)
     entries = []
     for formed in queries.formed_projects_to_publish(territory):
         if bound is not None and formed.pk == bound_for:
             form = bound
         else:
-            form = ProjectFieldsForm(
+            form = PublishForm(
                 territory=territory,
                 choices=choices,
                 initial=_initial(formed),
@@ -85,7 +85,7 @@ def publish(request: HttpRequest, territory: str, formed_id: int) -> HttpRespons
         pk=formed_id,
         table__event__territory=territory_obj,
     )
-    form = ProjectFieldsForm(request.POST, territory=territory_obj, prefix=f"fp{formed.pk}")
+    form = PublishForm(request.POST, territory=territory_obj, prefix=f"fp{formed.pk}")
     if form.is_valid():
         already = Project.objects.filter(formed_project=formed).exists()
         try:
@@ -98,13 +98,28 @@ def publish(request: HttpRequest, territory: str, formed_id: int) -> HttpRespons
             if already:
                 messages.info(request, _("Ce projet était déjà publié."))
             else:
-                messages.success(
-                    request,
-                    _("« %(name)s » est publié ; son équipe reçoit ses invitations.")
-                    % {"name": project.name},
-                )
+                messages.success(request, published_message(project))
             return redirect("project_team", territory=territory_obj.slug, slug=project.slug)
     return _render_review(request, territory_obj, bound=form, bound_for=formed.pk, status=400)
+
+
+def published_message(project: Project) -> str:
+    """What the organiser reads once the project is published: public or not, and why."""
+    if queries.is_showcased(project):
+        return _(
+            "« %(name)s » est publié : sa page publique et sa carte dans la vitrine sont "
+            "visibles dès maintenant. Son équipe reçoit ses invitations."
+        ) % {"name": project.name}
+    if not project.is_public:
+        why = _("vous avez choisi de le garder privé")
+    else:
+        why = _("son statut « %(status)s » n'est jamais montré dans la vitrine") % {
+            "status": project.get_status_display()
+        }
+    return _(
+        "« %(name)s » est publié mais reste privé (%(why)s) : seuls l'équipe, son coach et "
+        "l'organisation le voient. Son équipe reçoit ses invitations."
+    ) % {"name": project.name, "why": why}
 
 
 @login_required

@@ -20,7 +20,8 @@ from projects.domain.team import (
     create_account_from_member_invitation,
     invite_member,
 )
-from projects.forms import MemberInviteForm, ProjectPageForm, StatusForm
+from projects.enums import MemberRole
+from projects.forms import MemberInviteForm, MemberMergeForm, ProjectPageForm, StatusForm
 from projects.links import project_space_url
 from projects.models import Project, ProjectMember
 from territoire.views.invitations import InvitationPage, accept_invitation_page
@@ -101,40 +102,58 @@ def _shown(value) -> str:
     return value or "—"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
-    project = queries.get_project_for_reader(request, territory, slug)
+def render_team(
+    request: HttpRequest,
+    project: Project,
+    *,
+    invite_form: MemberInviteForm | None = None,
+    merge_form: MemberMergeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The team page: its members, and the forms the person may use on them."""
     context = _space_context(request, project)
-    status = 200
-    form = None
-    if context["can_change"]:
-        form = MemberInviteForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.has_perm("projects.invite_member", project):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                member = invite_member(project=project, by=request.user, **form.cleaned_data)
-            except MemberInvitationRefused as refusal:
-                form.add_error("email", str(refusal))
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    _("Invitation envoyée à %(email)s.") % {"email": member.email},
-                )
-                return redirect("project_team", territory=territory, slug=slug)
-        else:
-            status = 400
+    members = queries.team(project)
+    can_manage = request.user.has_perm("projects.manage_team", project)
+    if invite_form is None and context["can_change"]:
+        invite_form = MemberInviteForm()
+    if merge_form is None and can_manage and len(members) > 1:
+        merge_form = MemberMergeForm(members=members)
     context.update(
         {
-            "members": queries.team(project),
-            "invite_form": form,
+            "members": members,
+            "can_manage": can_manage,
+            "role_choices": MemberRole.choices,
+            "invite_form": invite_form,
+            "merge_form": merge_form,
             "status_form": StatusForm(initial={"status": project.status}),
         }
     )
     return render(request, "projects/team.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    project = queries.get_project_for_reader(request, territory, slug)
+    if request.method != "POST":
+        return render_team(request, project)
+    if not request.user.has_perm("projects.invite_member", project):
+        raise PermissionDenied
+    form = MemberInviteForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            member = invite_member(project=project, by=request.user, **form.cleaned_data)
+        except MemberInvitationRefused as refusal:
+            form.add_error("email", str(refusal))
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s.") % {"email": member.email},
+            )
+            return redirect("project_team", territory=territory, slug=slug)
+    return render_team(request, project, invite_form=form, status=status)
 
 
 @login_required

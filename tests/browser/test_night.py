@@ -101,11 +101,17 @@ def test_participant_and_facilitator_run_a_table(live_server, browser: Browser, 
     console.get_by_label("Pitch").fill("Un bus qui va au-devant des seniors isolés.")
     console.locator("#former").get_by_label(re.compile("Un bus numérique")).check()
     console.locator("#former").get_by_label("Inès").check()
+    # The lead must be reachable: her address, typed on a row with her name, joins her entry.
+    console.locator('[name="membre-0-full_name"]').fill("Inès")
+    console.locator('[name="membre-0-email"]').fill("ines@example.org")
     console.get_by_role("button", name="Faire naître le projet").click()
     expect(console.locator("body")).to_contain_text("Numéribus")
     shot(console, "night-5-console-project")
     project = FormedProject.objects.get()
     assert list(project.ideas.all()) == [first]
+    assert list(project.team.values_list("full_name", "email", "is_lead")) == [
+        ("Inès", "ines@example.org", True)
+    ]
     assert Table.objects.get(pk=table.pk).project_count == 1
     log.assert_clean("phone")
     phone_context.close()

@@ -524,7 +524,10 @@ def fill(table: Table, count: int, facilitator) -> None:
             name=f"Projet {n}",
             pitch="Un pitch.",
             ideas=[an_idea],
-            members=[{"full_name": "Marc"}, {"participant": seat(table, f"Équipière {n}")}],
+            members=[
+                {"full_name": "Marc", "phone": "0612345678"},
+                {"participant": seat(table, f"Équipière {n}")},
+            ],
             by=facilitator,
         )
         SynthesisContributionFactory(table=table)

@@ -102,7 +102,7 @@ def test_plenary_counts_match_what_happened_at_the_tables(client, cast, event):
         name="Bus",
         pitch="Un bus.",
         ideas=[],
-        members=[{"full_name": "Marc"}],
+        members=[{"full_name": "Marc", "phone": "0612345678"}],
         by=None,
     )
     TableFactory()  # another event's table: it must not count

@@ -282,6 +282,8 @@ def test_form_project_records_ideas_team_and_counts(cast):
         ("Léa", "", "", "Asso", seated),
         ("Marc Dupuis", "marc@example.org", "06 12 34 56 78", "Mairie", None),
     ]
+    # The lead is the first person with an address.
+    assert [m.is_lead for m in project.team.order_by("pk")] == [False, True]
     assert fresh(table).project_count == 1
 
 
@@ -304,7 +306,7 @@ def test_form_project_refuses_a_project_without_member():
 
 def test_form_project_refuses_a_name_the_table_already_gave():
     table = TableFactory()
-    member = {"full_name": "Marc"}
+    member = {"full_name": "Marc", "phone": "0612345678"}
     form_project(table=table, name="Bus", pitch="Un bus.", ideas=[], members=[member], by=None)
 
     with pytest.raises(FacilitationRefused, match="déjà formé un projet nommé « bus »"):

@@ -7,7 +7,8 @@ from projects.domain.followers import confirmation_token
 from tests.projects.factories import ProjectFollowerFactory, ProjectMemberFactory
 
 PROJECT_KEYS = {"project_detail", "project_follow", "project_page_edit", "project_team"}
-PROJECT_KEYS |= {"project_status"}
+PROJECT_KEYS |= {"project_status", "project_member_merge"}
+MEMBER_KEYS = {"project_member_remove", "project_member_role"}
 TERRITORY_KEYS = {"project_showcase", "project_review", "project_create"}
 
 
@@ -41,6 +42,11 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         "project_page_edit": change,
         "project_team": read,
         "project_status": post_only,
+        # Changing the team (its lead, its coach, the organisers): POST only; see
+        # tests/projects/test_team_members.py for who may post.
+        "project_member_remove": post_only,
+        "project_member_role": post_only,
+        "project_member_merge": post_only,
         # Organisers.
         "project_review": organisers,
         "project_publish": post_only,
@@ -83,6 +89,15 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
         return reverse(key)
     if key in PROJECT_KEYS:
         return reverse(key, kwargs={"territory": cast.territory.slug, "slug": cast.project.slug})
+    if key in MEMBER_KEYS:
+        return reverse(
+            key,
+            kwargs={
+                "territory": cast.territory.slug,
+                "slug": cast.project.slug,
+                "member_id": objects["projectmember"].pk,
+            },
+        )
     if key in TERRITORY_KEYS:
         return reverse(key, kwargs={"territory": cast.territory.slug})
     if key == "project_publish":
