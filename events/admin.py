@@ -310,10 +310,34 @@ class RegistrationAdmin(TerritoryScopedAdmin):
     ]
 
 
+class TeamFormSet(forms.BaseInlineFormSet):
+    """One entry per address and one lead in the whole team, as the database wants: said in the
+    form rather than met as an error when two rows of the same submission collide."""
+
+    def clean(self) -> None:
+        super().clean()
+        emails, leads = set(), 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            email = (data.get("email") or "").strip().lower()
+            if email and email in emails:
+                raise forms.ValidationError(
+                    _("L'adresse %(email)s figure deux fois : une seule entrée par personne."),
+                    params={"email": email},
+                )
+            emails.add(email)
+            leads += bool(data.get("is_lead"))
+        if leads > 1:
+            raise forms.ValidationError(_("Une seule personne porte le projet."))
+
+
 class TeamMemberInline(RulesInlineMixin, admin.TabularInline):
     model = TeamMember
+    formset = TeamFormSet
     extra = 0
-    fields = ["full_name", "email", "phone", "organisation_name"]
+    fields = ["full_name", "email", "phone", "organisation_name", "is_lead"]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("events.view_formedproject", obj)

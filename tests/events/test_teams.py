@@ -335,3 +335,55 @@ def test_console_refuses_a_lead_who_is_not_ticked(client, table, facilitator):
 
     assert "Cochez aussi cette personne dans l&#x27;équipe." in response.content.decode()
     assert FormedProject.objects.count() == 0
+
+
+def test_the_admin_refuses_a_second_entry_with_the_same_address(client, cast):
+    project = FormedProjectFactory(table=TableFactory(event__territory=cast.territory))
+    marc = TeamMemberFactory(project=project, full_name="Marc", email="marc@example.org")
+    client.force_login(cast.organiser)
+    prefix = "team"
+
+    response = client.post(
+        reverse("admin:events_formedproject_change", args=[project.pk]),
+        {
+            "name": project.name,
+            "pitch": project.pitch,
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-0-id": marc.pk,
+            f"{prefix}-0-project": project.pk,
+            f"{prefix}-0-full_name": "Marc",
+            f"{prefix}-0-email": "marc@example.org",
+            f"{prefix}-1-project": project.pk,
+            f"{prefix}-1-full_name": "Marc D.",
+            f"{prefix}-1-email": "MARC@example.org",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "figure deux fois : une seule entrée par personne." in response.content.decode()
+    assert TeamMember.objects.count() == 1
+
+
+def test_the_admin_refuses_a_lead_without_contact(client, cast):
+    project = FormedProjectFactory(table=TableFactory(event__territory=cast.territory))
+    marc = TeamMemberFactory(project=project, full_name="Marc", email="marc@example.org")
+    client.force_login(cast.organiser)
+
+    response = client.post(
+        reverse("admin:events_formedproject_change", args=[project.pk]),
+        {
+            "name": project.name,
+            "pitch": project.pitch,
+            "team-TOTAL_FORMS": "1",
+            "team-INITIAL_FORMS": "1",
+            "team-0-id": marc.pk,
+            "team-0-project": project.pk,
+            "team-0-full_name": "Marc",
+            "team-0-email": "",
+            "team-0-is_lead": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert TeamMember.objects.get().email == "marc@example.org"
