@@ -394,7 +394,7 @@ class IdeaAdmin(TerritoryScopedAdmin):
     list_filter = [HiddenFilter, "table__event"]
     search_fields = ["text", "table__name", "table__code"]
     ordering = ["-created_at"]
-    list_select_related = ["table", "hidden_by"]
+    list_select_related = ["table__challenge", "hidden_by"]
     fields = ["table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"]
     fields += ["hidden_at", "hidden_by"]
     readonly_fields = fields

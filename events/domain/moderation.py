@@ -39,11 +39,17 @@ def hide_idea(*, table: Table, idea: Idea, by: User | None) -> int:
     if idea.table_id != table.pk:
         raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
     with transaction.atomic():
-        hidden = list(
-            Idea.objects.select_for_update()
-            .filter(_group(table, idea), hidden_at__isnull=True)
+        group = Idea.objects.filter(_group(table, idea), hidden_at__isnull=True)
+        # Locks taken in a vote's order (its voters, then the idea, then the table), so that a
+        # vote cast at the same moment waits instead of deadlocking.
+        voter_ids = Vote.objects.filter(idea__in=group).values("participant_id")
+        list(
+            Participant.objects.select_for_update()
+            .filter(pk__in=voter_ids)
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
+        hidden = list(group.select_for_update().values_list("pk", flat=True))
         if not hidden:
             return 0
         now = timezone.now()

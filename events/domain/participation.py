@@ -335,7 +335,8 @@ def withdraw_vote(*, participant: Participant, vote: Vote) -> None:
     """Take a dot back during the vote phase, while its timer runs.
 
     The phase and the timer are checked by the table's bump, in the transaction that deletes
-    the vote: a dot taken back as the timer ends is refused, not half taken.
+    the vote (its last write, as in a vote): a dot taken back as the timer ends is refused and
+    the whole transaction undone.
     Raises ParticipationRefused outside the vote phase, TimeIsUp once its timer has run out.
     Side effects: the Vote row deleted; the dot returned; counts and board updated.
     """
@@ -346,11 +347,12 @@ def withdraw_vote(*, participant: Participant, vote: Vote) -> None:
             deleted, _by_model = Vote.objects.filter(pk=vote.pk).delete()
             if not deleted:
                 return
+            # Rows locked in a vote's order (participant, idea, table): no deadlock with one.
+            Participant.objects.filter(pk=participant.pk).update(dots_left=F("dots_left") + 1)
+            Idea.objects.filter(pk=vote.idea_id).update(vote_count=F("vote_count") - 1)
             open_vote = Q(phase=Phase.VOTE) & timer_running()
             if not bump(participant.table_id, only_if=open_vote, vote_count=-1):
                 raise _Refused
-            Participant.objects.filter(pk=participant.pk).update(dots_left=F("dots_left") + 1)
-            Idea.objects.filter(pk=vote.idea_id).update(vote_count=F("vote_count") - 1)
             forget_dots(participant.pk)
     except _Refused:
         if _time_is_up(participant.table_id, Phase.VOTE):

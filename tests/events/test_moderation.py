@@ -351,3 +351,23 @@ def test_the_control_room_flags_a_tables_hidden_ideas_for_the_organisers(
     assert f"masquees=oui&table__id__exact={table.pk}" in page
     assert listed.status_code == 200
     assert "Spam" in text(listed) and "Injure" in text(listed)
+
+
+@pytest.mark.parametrize("item_count", (1, 3))
+def test_the_admins_idea_list_costs_the_same_whatever_the_number_of_ideas(
+    client, cast, table, table_facilitator, django_assert_num_queries, item_count
+):
+    for number in range(item_count):
+        hide_idea(
+            table=table, idea=idea(table, f"Hors sujet numéro {number}"), by=table_facilitator
+        )
+    client.force_login(cast.organiser)
+
+    # Session, user, the filter's events, the count, the page's ideas with their table,
+    # challenge and who hid them… the same number for one idea or three.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("admin:events_idea_changelist"), {"masquees": "oui"})
+
+    assert response.status_code == 200
+    # Each row names its idea twice: the link and its checkbox's label.
+    assert text(response).count("Hors sujet numéro") == 2 * item_count
