@@ -224,7 +224,8 @@ def test_the_console_lists_hidden_ideas_apart_and_out_of_merges_and_projects(
     visible_part, hidden_part = page.split("Idées masquées", 1)
     assert "Texte masqué" not in visible_part
     assert "Texte masqué" in hidden_part.split("Former un projet")[0]
-    assert f'<option value="{hidden.pk}">' not in page
+    assert hidden.pk not in [visible.pk for visible in response.context["state"].ideas]
+    assert f'<option value="{hidden.pk}">n°' not in page
     project_choices = [
         pk for pk, _label in response.context["project_form"].fields["ideas"].choices
     ]

@@ -213,7 +213,7 @@ def test_join_prefills_from_a_checked_in_ticket_and_links_the_registration(clien
     )
 
     participant = Participant.objects.get(table=table)
-    assert "Billet reconnu : bienvenue, Marie Exemple" in page.content.decode()
+    assert "Billet reconnu\u00a0: bienvenue, Marie Exemple" in page.content.decode()
     assert form.initial == {
         "display_name": "Marie Exemple",
         "organisation_name": "Mutuelle du Nord",
@@ -1059,7 +1059,7 @@ def test_full_table_points_newcomers_to_a_sibling_with_room(client, db):
     response = client.get(reverse("table_join", kwargs={"code": "FULL1"}))
 
     html = response.content.decode()
-    assert "Cette table est complète : rejoignez la table Table B (code ROOM1)." in html
+    assert "Cette table est complète\u00a0: rejoignez la table Table B (code ROOM1)." in html
     assert reverse("table_join", kwargs={"code": sibling.code}) in html
 
 

@@ -178,7 +178,7 @@ def test_plenary_shows_join_address_qr_codes_seated_people_ideas_and_projects(
         name="Tandems numériques",
         pitch="Des binômes.",
         ideas=[],
-        members=[{"full_name": "Marc"}],
+        members=[{"full_name": "Marc", "email": "marc@example.org"}],
         by=None,
     )
     RegistrationFactory(event=event, checked_in_at=timezone.now())

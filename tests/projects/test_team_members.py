@@ -141,7 +141,7 @@ def test_the_lead_sees_the_team_with_its_actions_in_bounded_queries(
     assert response.status_code == 200
     assert html.count('action="' + _url("project_member_role", cast.project, lead)) == 1
     assert html.count("/retirer/") == member_count + 2
-    assert "Deux entrées pour la même personne ?" in html
+    assert "Deux entrées pour la même personne\u202f?" in html
 
 
 def test_other_members_read_the_team_without_its_actions(client, cast, lead):
@@ -153,7 +153,7 @@ def test_other_members_read_the_team_without_its_actions(client, cast, lead):
     assert response.status_code == 200
     assert "Nadia Porteuse" in html
     assert "/retirer/" not in html
-    assert "Deux entrées pour la même personne ?" not in html
+    assert "Deux entrées pour la même personne\u202f?" not in html
 
 
 @pytest.mark.parametrize(
@@ -278,7 +278,7 @@ def test_the_projects_history_shows_who_removed_whom(client, cast, lead):
         "-",
         lead.user,
     )
-    assert "Équipe « Doublon » :" in response.content.decode()
+    assert "Équipe «\u00a0Doublon\u00a0»\u00a0:" in response.content.decode()
 
 
 def test_phone_numbers_are_shown_to_those_who_run_the_team_only(client, cast, lead):
