@@ -44,10 +44,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Refresh the English catalogue after changing strings (compiled .mo files are committed)
+## Refresh the English catalogue after changing strings, and the French plural forms written from
+## it (scripts/french_plurals.py); compiled .mo files are committed
 messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore ".venv/*" --ignore "tests/*"
-	$(BIN)/python manage.py compilemessages -l en --ignore ".venv/*"
+	$(BIN)/python scripts/french_plurals.py
+	$(BIN)/python manage.py compilemessages -l en -l fr --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles tests/artifacts

@@ -161,3 +161,29 @@ def test_home_is_french_without_the_cookie(client, db):
     assert "Les territoires" in html
     assert "Objectif : 250 emplois d'ici juin 2029" in html
     assert "Territories" not in html
+
+
+FR_PO_PATH = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def test_french_catalogue_gives_every_plural_its_french_forms():
+    _, english = catalogue()
+    french_header, *french = parse_po(FR_PO_PATH)
+
+    plurals = {(e.msgctxt, e.msgid, e.msgid_plural) for e in english if e.msgid_plural}
+    forms = {(e.msgctxt, e.msgid, e.msgid_plural): e.msgstr for e in french}
+
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in french_header.msgstr[0]
+    assert plurals
+    assert [key for key in plurals if forms.get(key) != {0: key[1], 1: key[2]}] == [], (
+        "run `make messages` (scripts/french_plurals.py)"
+    )
+
+
+def test_french_counts_put_zero_in_the_singular():
+    with translation.override("fr"):
+        zero = ngettext("%d invitation renvoyée.", "%d invitations renvoyées.", 0) % 0
+        two = ngettext("%d invitation renvoyée.", "%d invitations renvoyées.", 2) % 2
+
+    assert zero == "0 invitation renvoyée."
+    assert two == "2 invitations renvoyées."

@@ -1,8 +1,8 @@
 """Counts read as French: « 0 emploi vérifié », « 1 emploi vérifié », « 2 emplois vérifiés ».
 
 French puts 0 in the singular (Plural-Forms ``n > 1``) only through a French catalogue: with none,
-gettext's fallback is ``n == 1``, and 0 takes the plural. Until ``locale/fr`` carries the plural
-entries, the zero cases are expected to fail.
+gettext's fallback is ``n == 1``, and 0 takes the plural. ``locale/fr`` carries the plural entries
+(scripts/french_plurals.py, run by `make messages`).
 """
 
 import re
@@ -15,9 +15,6 @@ from accompaniment.enums import JobStatus
 from tests.accompaniment.conftest import space_url
 from tests.accompaniment.factories import JobRecordFactory
 
-ZERO_NEEDS_FR_CATALOGUE = "French plural of 0 needs locale/fr (the fallback makes 0 plural)"
-
-
 def _text(response) -> str:
     """The page's text, tags dropped and every kind of space read as one."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
@@ -26,12 +23,7 @@ def _text(response) -> str:
 @pytest.mark.parametrize(
     ("verified", "declared", "expected"),
     [
-        pytest.param(
-            0,
-            0,
-            ["0 emploi vérifié", "0 déclaré, en attente de vérification"],
-            marks=pytest.mark.xfail(reason=ZERO_NEEDS_FR_CATALOGUE, strict=False),
-        ),
+        (0, 0, ["0 emploi vérifié", "0 déclaré, en attente de vérification"]),
         (1, 1, ["1 emploi vérifié", "1 déclaré, en attente de vérification"]),
         (2, 3, ["2 emplois vérifiés", "3 déclarés, en attente de vérification"]),
     ],
@@ -56,7 +48,7 @@ def test_job_counts_agree_with_their_number(
 
 @pytest.mark.parametrize(
     "verified",
-    [pytest.param(0, marks=pytest.mark.xfail(reason=ZERO_NEEDS_FR_CATALOGUE, strict=False)), 1, 2],
+    [0, 1, 2],
 )
 def test_portfolio_counts_verified_jobs_in_french(
     client, cast, django_assert_max_num_queries, verified
