@@ -11,6 +11,7 @@ class AccompanimentConfig(AppConfig):
             cards,
             links,
             starters,
+            todos,
         )
         from accompaniment.reports import register_portfolio
 

@@ -12,14 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accompaniment.enums import JobKind, JobStatus, MatchStatus
-from accompaniment.models import (
-    JobRecord,
-    Milestone,
-    MilestoneTemplate,
-    NeedMatch,
-    ProjectUpdate,
-    ResourceOffer,
-)
+from accompaniment.models import JobRecord, NeedMatch, ProjectUpdate
 from accompaniment.queries import Health, health_of, with_follow_up
 from projects.enums import ProjectStatus
 from projects.models import Project
@@ -30,9 +23,7 @@ from territoire.extensions import (
     Figure,
     Link,
     SpaceEntry,
-    Todo,
     provide_space_cards,
-    provide_space_todos,
     provide_territory_cards,
 )
 from territoire.models import Territory, User
@@ -306,89 +297,3 @@ def space_cards(user: User, entries: list[SpaceEntry]) -> list[Card]:
     if officials:
         cards += official_cards(officials)
     return cards
-
-
-def _count_by_territory(queryset, territory_field: str) -> dict[int, int]:
-    return dict(
-        queryset.values(territory_field).annotate(n=Count("pk")).values_list(territory_field, "n")
-    )
-
-
-@provide_space_todos
-def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
-    """Resource offers to review, jobs awaiting verification, plans with no milestone, and a
-    territory with no default milestone. Four queries."""
-    organised = {
-        e.territory.pk: e.territory
-        for e in entries
-        if user.is_superuser or Role.ORGANISER in e.roles
-    }
-    if not organised:
-        return []
-    ids = list(organised)
-    offers = _count_by_territory(
-        ResourceOffer.objects.filter(
-            territory_id__in=ids, proposed_publicly=True, is_available=False
-        ),
-        "territory_id",
-    )
-    jobs = _count_by_territory(
-        JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED),
-        "project__territory_id",
-    )
-    empty_plans = _count_by_territory(
-        Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
-            Exists(Milestone.objects.filter(project=OuterRef("pk")))
-        ),
-        "territory_id",
-    )
-    with_templates = set(
-        MilestoneTemplate.objects.filter(territory_id__in=ids).values_list(
-            "territory_id", flat=True
-        )
-    )
-    todos = []
-    for pk, territory in organised.items():
-        kwargs = {"territory": territory.slug}
-        portfolio = reverse("portfolio", kwargs=kwargs)
-        n_offers, n_jobs, n_plans = offers.get(pk, 0), jobs.get(pk, 0), empty_plans.get(pk, 0)
-        todos += [
-            Todo(
-                pk,
-                ngettext(
-                    "ressource proposée à examiner", "ressources proposées à examiner", n_offers
-                ),
-                n_offers,
-                reverse("resource_list", kwargs=kwargs),
-                order=20,
-            ),
-            Todo(
-                pk,
-                ngettext(
-                    "emploi déclaré en attente de vérification",
-                    "emplois déclarés en attente de vérification",
-                    n_jobs,
-                ),
-                n_jobs,
-                portfolio,
-                order=30,
-            ),
-            Todo(
-                pk,
-                ngettext("plan sans aucun jalon", "plans sans aucun jalon", n_plans),
-                n_plans,
-                portfolio,
-                order=40,
-            ),
-        ]
-        if pk not in with_templates:
-            todos.append(
-                Todo(
-                    pk,
-                    _("territoire sans jalons par défaut : chargez le modèle 18/24 mois"),
-                    1,
-                    reverse("admin:territoire_territory_change", args=[pk]),
-                    order=50,
-                )
-            )
-    return todos

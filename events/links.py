@@ -68,6 +68,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             tone="highlight",
             order=10,
             slot="evening",
+            kicker=event.territory.name,
         )
     if state == EveningState.FINISHED:
         return Card(
@@ -81,6 +82,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             action=Link(_("Les projets nés ce soir-là"), event.get_absolute_url()),
             order=10,
             slot="evening",
+            kicker=event.territory.name,
         )
     action = None
     figures = ()
@@ -101,6 +103,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
         tone="highlight",
         order=10,
         slot="evening",
+        kicker=event.territory.name,
     )
 
 
@@ -110,7 +113,9 @@ def territory_cards(territories: list[Territory]) -> list[Card]:
     now = timezone.now()
     by_territory: dict[int, list[Event]] = {}
     events = with_places(
-        Event.objects.filter(territory__in=territories).exclude(status=EventStatus.DRAFT)
+        Event.objects.filter(territory__in=territories)
+        .exclude(status=EventStatus.DRAFT)
+        .select_related("territory")
     )
     for event in events:
         by_territory.setdefault(event.territory_id, []).append(event)

@@ -46,6 +46,7 @@ class Card:
     order: int = 100
     empty: str = ""
     slot: str = ""
+    kicker: str = ""  # a line above the title (the territory's name on the home page)
 
 
 @dataclass(frozen=True)

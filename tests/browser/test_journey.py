@@ -110,12 +110,15 @@ def test_visitor_finds_territory_then_signs_in_by_code(
     code_field.fill(codes[0])
     page.get_by_role("button", name="Confirmer").click()
 
-    # The person's space lists the territory and the role held there.
+    # The person's space lists the territory, the role held there and its cards.
     expect(page).to_have_url(f"{origin}/espace/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
-    card = page.locator(".card").filter(has=page.get_by_role("link", name=territory.name))
+    card = page.locator(".space-territory").filter(
+        has=page.get_by_role("link", name=territory.name)
+    )
     expect(card).to_be_visible()
     expect(card.locator(".tag--role")).to_have_text("élu·e / agent·e de la collectivité")
+    expect(card.locator(".next-card", has_text="Les chiffres du territoire")).to_be_visible()
     shot(page, "5-space")
     log.assert_clean("space")
 

@@ -34,6 +34,7 @@ def test_home_shows_the_next_evening_with_its_registration(client, db):
 
     html = client.get(reverse("home")).content.decode()
 
+    assert '<p class="next-card__kicker">Métropole lilloise</p>' in html
     assert "Soirée du vélodrome" in html
     assert "Soirée passée" not in html
     assert "Brouillon" not in html

@@ -102,15 +102,16 @@ def test_anonymous_finds_the_registration_and_the_tables(client, cast, night):
     assert reached[reverse("table_code_entry")] == 1
 
 
-def test_attendee_finds_the_evening_and_her_table(client, cast, night):
-    event, _table = night
-    # An attendee has no account: she is a visitor who knows the evening.
-    reached = crawl(client, event.get_absolute_url())
-
-    assert_reaches(
-        reached, reverse("table_code_entry"), reverse("event_register", args=[event.slug])
+def test_attendee_finds_the_evening_before_the_night(client, cast):
+    # An attendee has no account: the week before, she comes back from / to her evening.
+    event = EventFactory(
+        territory=cast.territory, starts_at=timezone.now() + datetime.timedelta(days=7)
     )
-    assert reached[reverse("table_code_entry")] == 1
+
+    reached = crawl(client)
+
+    assert reached[reverse("event_register", args=[event.slug])] == 1
+    assert reached[event.get_absolute_url()] == 1
 
 
 def test_facilitator_reaches_her_console(client, cast, night):

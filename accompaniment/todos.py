@@ -1,0 +1,100 @@
+"""What the accompaniment puts on an organiser's to-do card: resource offers to review, jobs
+awaiting verification, plans with no milestone, and a territory with no default milestone."""
+
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accompaniment.enums import JobStatus
+from accompaniment.models import JobRecord, Milestone, MilestoneTemplate, ResourceOffer
+from projects.models import Project
+from territoire.enums import Role
+from territoire.extensions import SpaceEntry, Todo, provide_space_todos
+from territoire.models import User
+
+
+def _count_by_territory(queryset, territory_field: str) -> dict[int, int]:
+    return dict(
+        queryset.values(territory_field).annotate(n=Count("pk")).values_list(territory_field, "n")
+    )
+
+
+@provide_space_todos
+def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
+    """Resource offers to review, jobs awaiting verification, plans with no milestone, and a
+    territory with no default milestone. Four queries."""
+    organised = {
+        e.territory.pk: e.territory
+        for e in entries
+        if user.is_superuser or Role.ORGANISER in e.roles
+    }
+    if not organised:
+        return []
+    ids = list(organised)
+    offers = _count_by_territory(
+        ResourceOffer.objects.filter(
+            territory_id__in=ids, proposed_publicly=True, is_available=False
+        ),
+        "territory_id",
+    )
+    jobs = _count_by_territory(
+        JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED),
+        "project__territory_id",
+    )
+    empty_plans = _count_by_territory(
+        Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
+            Exists(Milestone.objects.filter(project=OuterRef("pk")))
+        ),
+        "territory_id",
+    )
+    with_templates = set(
+        MilestoneTemplate.objects.filter(territory_id__in=ids).values_list(
+            "territory_id", flat=True
+        )
+    )
+    todos = []
+    for pk, territory in organised.items():
+        kwargs = {"territory": territory.slug}
+        portfolio = reverse("portfolio", kwargs=kwargs)
+        n_offers, n_jobs, n_plans = offers.get(pk, 0), jobs.get(pk, 0), empty_plans.get(pk, 0)
+        todos += [
+            Todo(
+                pk,
+                ngettext(
+                    "ressource proposée à examiner", "ressources proposées à examiner", n_offers
+                ),
+                n_offers,
+                reverse("resource_list", kwargs=kwargs),
+                order=20,
+            ),
+            Todo(
+                pk,
+                ngettext(
+                    "emploi déclaré en attente de vérification",
+                    "emplois déclarés en attente de vérification",
+                    n_jobs,
+                ),
+                n_jobs,
+                portfolio,
+                order=30,
+            ),
+            Todo(
+                pk,
+                ngettext("plan sans aucun jalon", "plans sans aucun jalon", n_plans),
+                n_plans,
+                portfolio,
+                order=40,
+            ),
+        ]
+        if pk not in with_templates:
+            todos.append(
+                Todo(
+                    pk,
+                    _("territoire sans jalons par défaut : chargez le modèle 18/24 mois"),
+                    1,
+                    reverse("admin:territoire_territory_change", args=[pk]),
+                    order=50,
+                )
+            )
+    return todos
