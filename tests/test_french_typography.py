@@ -14,14 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = re.compile(r"{#.*?#}|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S)
 # A plain space after a word and before : ; ! ? » (never "!=" inside a tag), or after «.
 PLAIN_SPACE = re.compile(r"(?<=\S)[ \t]+(?=([:;!?»])(?!=))|(?<=«)[ \t]+")
-# Templates other people are changing at the same time; each leaves this list once fixed.
-NOT_YET = {
-    "events/templates/events/table_signs.html",
-    "events/templates/events/event_detail.html",
-    "territoire/templates/territoire/home.html",
-    "territoire/templates/territoire/space.html",
-    "territoire/templates/territoire/territory_detail.html",
-}
 
 
 def _templates() -> list[Path]:
@@ -68,7 +60,6 @@ def test_templates_put_a_non_breaking_space_before_french_punctuation():
     faults = {
         str(path.relative_to(ROOT)): plain_spaces(path.read_text(encoding="utf-8"))
         for path in templates
-        if str(path.relative_to(ROOT)) not in NOT_YET
     }
 
     assert len(templates) > 80

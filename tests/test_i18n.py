@@ -159,7 +159,7 @@ def test_home_is_french_without_the_cookie(client, db):
 
     assert '<html lang="fr">' in html
     assert "Les territoires" in html
-    assert "Objectif : 250 emplois d'ici juin 2029" in html
+    assert "Objectif\u00a0: 250 emplois d'ici juin 2029" in html
     assert "Territories" not in html
 
 

@@ -15,6 +15,7 @@ from accompaniment.enums import JobStatus
 from tests.accompaniment.conftest import space_url
 from tests.accompaniment.factories import JobRecordFactory
 
+
 def _text(response) -> str:
     """The page's text, tags dropped and every kind of space read as one."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

@@ -20,7 +20,7 @@ def test_home_lists_territories_in_bounded_queries(
     assert [t.name for t in response.context["territories"]] == [
         f"Territoire n°{index}" for index in range(item_count)
     ]
-    assert "Objectif : 100 emplois" in response.content.decode()
+    assert "Objectif\u00a0: 100 emplois" in response.content.decode()
 
 
 def test_home_without_territory_says_so(client, db):
