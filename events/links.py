@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Table
+from events.queries_plenary import plenary_screen_url
 from events.timing import EveningState, evening_state, next_or_last
 from territoire.enums import Role
 from territoire.extensions import (
@@ -182,6 +183,21 @@ def facilitator_cards(user: User, territory_ids: list[int], now: datetime.dateti
     return cards
 
 
+def _screen_link(event: Event) -> Link:
+    """The plenary's secret screen link to copy on the projector's computer, or where to make it."""
+    url = plenary_screen_url(event)
+    if url:
+        return Link(
+            _("Lien d'écran du vidéoprojecteur (sans connexion)"),
+            url,
+            description=_("à copier sur l'ordinateur du vidéoprojecteur ; révocable en régie"),
+        )
+    return Link(
+        _("Créer le lien d'écran du vidéoprojecteur"),
+        reverse("control_room", args=[event.slug]) + "#screen-link",
+    )
+
+
 def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Card]:
     """Per evening (not finished, or finished lately): its screens for the night. One query."""
     events = list(
@@ -212,6 +228,7 @@ def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Ca
                 items=(
                     Link(_("Accueil des arrivées"), reverse("checkin_desk", args=slug)),
                     Link(_("Écran de la plénière"), reverse("plenary", args=slug)),
+                    _screen_link(event),
                     Link(_("Affiches des tables"), reverse("table_signs", args=slug)),
                     Link(_("Page publique de la soirée"), event.get_absolute_url()),
                     Link(

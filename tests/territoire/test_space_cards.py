@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.enums import JobStatus
+from events.domain.plenary import renew_screen_link
 from events.enums import EventStatus
 from territoire.enums import Role
 from tests.accompaniment.factories import (
@@ -250,3 +251,19 @@ def test_organiser_without_an_evening_is_offered_to_create_one(client, cast):
 
     assert "Pas de soirée à venir" in html
     assert reverse("admin:events_event_add") in html
+
+
+def test_organiser_copies_the_plenary_screen_link_from_her_space(client, cast, settings):
+    settings.SITE_URL = "https://territoire.example"
+    with_link = EventFactory(territory=cast.territory, title="Soirée A", starts_at=in_days(2))
+    without_link = EventFactory(territory=cast.territory, title="Soirée B", starts_at=in_days(3))
+    token = renew_screen_link(event=with_link, by=cast.organiser)
+    client.force_login(cast.organiser)
+
+    html = client.get(reverse("space")).content.decode()
+
+    screen_url = "https://territoire.example" + reverse("plenary_screen", kwargs={"token": token})
+    assert f'href="{screen_url}"' in html
+    assert "Lien d&#x27;écran du vidéoprojecteur (sans connexion)" in html
+    create_here = reverse("control_room", args=[without_link.slug]) + "#screen-link"
+    assert f'href="{create_here}"' in html
