@@ -74,7 +74,7 @@ def test_the_projector_shows_an_idea_posted_on_a_phone(live_server, browser: Bro
         name="Tandems numériques",
         pitch="Des lycéens et des seniors en binôme, une heure par semaine, au centre social.",
         ideas=[],
-        members=[{"full_name": "Inès"}],
+        members=[{"full_name": "Inès", "email": "ines@example.org"}],
         by=None,
     )
     expect(projector.locator(".plenary-projects")).to_contain_text(
