@@ -59,12 +59,15 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
     state = evening_state(event, now)
     page = Link(_("Voir la soirée"), event.get_absolute_url())
     text = f"{when(event)} · {event.venue}"
-    if state == EveningState.TONIGHT:
+    join = Link(_("Rejoindre ma table"), reverse("table_code_entry"), prominent=True)
+    if state == EveningState.TONIGHT and (
+        now >= event.starts_at or event.status != EventStatus.REGISTRATION_OPEN
+    ):
         return Card(
             territory_id=event.territory_id,
             title=_("C'est ce soir : %(event)s") % {"event": event.title},
             text=text,
-            action=Link(_("Rejoindre ma table"), reverse("table_code_entry"), prominent=True),
+            action=join,
             links=(page,),
             tone="highlight",
             order=10,
@@ -85,6 +88,8 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             slot="evening",
             kicker=event.territory.name,
         )
+    # Upcoming, or tonight before the doors open while registration is still open.
+    tonight = state == EveningState.TONIGHT
     action = None
     figures = ()
     if event.status == EventStatus.REGISTRATION_OPEN:
@@ -94,12 +99,15 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             prominent=True,
         )
         figures = (Figure(places_left_text(event), ""),)
+    links = (page,)
+    if tonight:
+        links = (Link(_("Rejoindre ma table"), reverse("table_code_entry")), page)
     return Card(
         territory_id=event.territory_id,
-        title=event.title,
+        title=_("C'est ce soir : %(event)s") % {"event": event.title} if tonight else event.title,
         text=text,
         action=action,
-        links=(page,),
+        links=links,
         figures=figures,
         tone="highlight",
         order=10,

@@ -82,11 +82,15 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     of debates is not public (reports are read by organisers, coaches and officials), so the
     page says whom to ask, and links the reports page for those who may read it."""
     event = get_event_for_visitor(request, slug)
-    state = evening_state(event, timezone.now())
+    now = timezone.now()
+    state = evening_state(event, now)
     context = _event_context(event) | {
         "programme": list(event.programme.all()),
         "state": state,
         "is_tonight": state == EveningState.TONIGHT,
+        # On the day, registering stays the first thing to do until the doors open.
+        "join_first": state == EveningState.TONIGHT
+        and (now >= event.starts_at or event.status != EventStatus.REGISTRATION_OPEN),
         "is_finished": state == EveningState.FINISHED,
     }
     if state == EveningState.FINISHED:

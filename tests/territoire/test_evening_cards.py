@@ -191,3 +191,47 @@ def test_upcoming_evening_page_keeps_registration_and_calendar(client, db):
     assert "Je m'inscris à la soirée" in html
     assert reverse("event_ics", args=[event.slug]) in html
     assert "Rejoindre ma table" not in html
+
+
+@pytest.fixture
+def noon_on_the_day(monkeypatch):
+    """Noon (Paris) on the evening's day, whatever the hour the suite runs at."""
+    noon = timezone.make_aware(datetime.datetime(2031, 3, 12, 12, 0))
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    return noon
+
+
+def test_on_the_day_before_the_doors_open_registration_comes_first(client, db, noon_on_the_day):
+    territory = TerritoryFactory()
+    event = EventFactory(
+        territory=territory,
+        starts_at=noon_on_the_day + datetime.timedelta(hours=6),
+        ends_at=noon_on_the_day + datetime.timedelta(hours=11),
+        status=EventStatus.REGISTRATION_OPEN,
+    )
+
+    card = client.get(territory.get_absolute_url()).content.decode()
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert "C&#x27;est ce soir" in card
+    register = reverse("event_register", args=[event.slug])
+    assert card.index(register) < card.index(f'href="{reverse("table_code_entry")}"')
+    assert "places restantes" in card
+    assert page.index(register) < page.index(f'href="{reverse("table_code_entry")}"')
+
+
+def test_once_the_doors_open_joining_a_table_comes_first(client, db, noon_on_the_day):
+    territory = TerritoryFactory()
+    event = EventFactory(
+        territory=territory,
+        starts_at=noon_on_the_day - datetime.timedelta(minutes=5),
+        ends_at=noon_on_the_day + datetime.timedelta(hours=5),
+        status=EventStatus.REGISTRATION_OPEN,
+    )
+
+    card = client.get(territory.get_absolute_url()).content.decode()
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    register = reverse("event_register", args=[event.slug])
+    assert register not in card
+    assert page.index(f'href="{reverse("table_code_entry")}"') < page.index(register)
