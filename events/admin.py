@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from events import admin_outcome  # noqa: F401  (the formed projects and their teams)
 from events.domain.facilitation import FacilitationRefused
 from events.domain.moderation import hide_idea, unhide_idea
 from events.domain.plenary import renew_screen_link, revoke_screen_link
@@ -21,14 +21,12 @@ from events.domain.tables import (
 from events.enums import EventStatus
 from events.models import (
     Event,
-    FormedProject,
     Idea,
     ProgrammeItem,
     Quote,
     Registration,
     SynthesisContribution,
     Table,
-    TeamMember,
 )
 from events.queries_plenary import plenary_screen_url
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
@@ -308,65 +306,6 @@ class RegistrationAdmin(TerritoryScopedAdmin):
         "checked_in_by",
         "cancelled_at",
     ]
-
-
-class TeamFormSet(forms.BaseInlineFormSet):
-    """One entry per address and one lead in the whole team, as the database wants: said in the
-    form rather than met as an error when two rows of the same submission collide."""
-
-    def clean(self) -> None:
-        super().clean()
-        emails, leads = set(), 0
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data or data.get("DELETE"):
-                continue
-            email = (data.get("email") or "").strip().lower()
-            if email and email in emails:
-                raise forms.ValidationError(
-                    _("L'adresse %(email)s figure deux fois : une seule entrée par personne."),
-                    params={"email": email},
-                )
-            emails.add(email)
-            leads += bool(data.get("is_lead"))
-        if leads > 1:
-            raise forms.ValidationError(_("Une seule personne porte le projet."))
-
-
-class TeamMemberInline(RulesInlineMixin, admin.TabularInline):
-    model = TeamMember
-    formset = TeamFormSet
-    extra = 0
-    fields = ["full_name", "email", "phone", "organisation_name", "is_lead"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_formedproject", obj)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
-
-
-@admin.register(FormedProject)
-class FormedProjectAdmin(TerritoryScopedAdmin):
-    territory_lookup = "table__event__territory"
-    list_display = ["name", "table", "created_at", "team_size"]
-    list_filter = ["table__event"]
-    search_fields = ["name", "pitch"]
-    ordering = ["-created_at"]
-    list_select_related = ["table"]
-    readonly_fields = ["table", "created_by", "created_at"]
-    fields = ["table", "name", "pitch", "created_by", "created_at"]
-    inlines = [TeamMemberInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Projects are formed at the tables, from the console.
-        return False
-
-    def get_queryset(self, request) -> QuerySet[FormedProject]:
-        return super().get_queryset(request).prefetch_related("team")
-
-    @admin.display(description=_("équipe"))
-    def team_size(self, project: FormedProject) -> str:
-        return format_html("{}", len(project.team.all()))
 
 
 class HiddenFilter(admin.SimpleListFilter):

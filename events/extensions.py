@@ -13,9 +13,10 @@ class PublicProject:
     url: str  # a path; e-mails prefix it with SITE_URL
 
 
-# provider(formed project ids) -> {formed project id: its public page}, in a fixed number of
-# queries; formed projects not published or not public are left out.
-PublicProjectProvider = Callable[[list[int]], dict[int, PublicProject]]
+# provider(formed project ids) -> {formed project id: its public page, or None when it was
+# published but is not public (kept private, hidden by its team, not showcased)}, in a fixed
+# number of queries; formed projects never published are left out.
+PublicProjectProvider = Callable[[list[int]], dict[int, PublicProject | None]]
 
 _providers: list[PublicProjectProvider] = []
 
@@ -26,10 +27,17 @@ def provide_public_projects(provider: PublicProjectProvider) -> PublicProjectPro
     return provider
 
 
-def public_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject]:
+def published_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject | None]:
+    """The formed projects given that were published: their public page, None when the public
+    may not see it. Never published ones are left out."""
     ids = list(formed_ids)
-    found: dict[int, PublicProject] = {}
+    found: dict[int, PublicProject | None] = {}
     if ids:
         for provider in _providers:
             found |= provider(ids)
     return found
+
+
+def public_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject]:
+    """The public pages of the formed projects given, published and visible to everyone."""
+    return {pk: page for pk, page in published_projects(formed_ids).items() if page is not None}

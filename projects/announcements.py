@@ -13,12 +13,17 @@ logger = logging.getLogger(__name__)
 
 
 @provide_public_projects
-def public_projects_of_formed(formed_ids: list[int]) -> dict[int, PublicProject]:
-    """The public pages of the formed projects given, published and showcased; one query."""
-    projects = Project.objects.filter(
-        formed_project_id__in=formed_ids, is_public=True, status__in=SHOWCASE_STATUSES
-    ).select_related("territory")
-    return {p.formed_project_id: PublicProject(p.name, p.get_absolute_url()) for p in projects}
+def public_projects_of_formed(formed_ids: list[int]) -> dict[int, PublicProject | None]:
+    """The formed projects given that were published: their public page when public and
+    showcased, None when the public may not see it (private, hidden, not showcased); one
+    query."""
+    projects = Project.objects.filter(formed_project_id__in=formed_ids).select_related("territory")
+    return {
+        p.formed_project_id: PublicProject(p.name, p.get_absolute_url())
+        if p.is_public and p.status in SHOWCASE_STATUSES
+        else None
+        for p in projects
+    }
 
 
 def announce_publication(*, project_id: int) -> int:

@@ -17,9 +17,9 @@ from events.domain.registration import (
     waiting_list_position,
 )
 from events.enums import EventStatus, RegistrationStatus
-from events.extensions import public_projects
 from events.forms_registration import RegistrationForm
 from events.models import Event, FormedProject, Registration
+from events.queries_outcome import BornProject, born_projects_shown
 from events.timing import EveningState, evening_state
 from territoire.ratelimit import allow, client_key
 
@@ -63,16 +63,15 @@ def _noindex_if_draft(response: HttpResponse, event: Event) -> HttpResponse:
     return response
 
 
-def born_projects(event: Event) -> list[tuple[FormedProject, str]]:
-    """The projects formed at the evening's tables, each with its public page's URL when the
-    public may see one ("" otherwise). Two queries."""
-    formed = list(
+def born_projects(event: Event) -> list[BornProject]:
+    """The projects formed at the evening's tables as the public may see them
+    (events/queries_outcome.py: the published name and page once public, left out once
+    published but hidden). Two queries."""
+    return born_projects_shown(
         FormedProject.objects.filter(table__event=event)
         .select_related("table__challenge")
         .order_by("table__name", "created_at")
     )
-    pages = public_projects(project.pk for project in formed)
-    return [(project, page.url if (page := pages.get(project.pk)) else "") for project in formed]
 
 
 @require_safe

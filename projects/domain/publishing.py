@@ -85,9 +85,9 @@ def publish_formed_project(
     one-to-one between them is the guard, also against two organisers publishing at once).
     Raises ProjectRefused when another project of the territory already has this name.
     Side effects, in one transaction: one Project (and its history row) in the table's event's
-    territory, with the formed project's ideas; one ProjectMember per person of the team (the
-    same person entered twice counted once; the table's lead, else the first with an address,
-    as lead), each with an e-mail address invited (an invitation e-mail queued after commit);
+    territory, with the formed project's ideas; one ProjectMember per entry of the team (one
+    entry per person already; the table's lead, else the first with an address, as lead),
+    each with an e-mail address invited (an invitation e-mail queued after commit);
     when public, the news queued for the table's followers (events/domain/table_news.py).
     """
     existing = Project.objects.filter(formed_project=formed_project).first()
@@ -128,51 +128,26 @@ def publish_formed_project(
     return project
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def _team_from_table(project: Project, formed_project: FormedProject, *, by: User | None) -> None:
-    """One ProjectMember per person of the table's team, the lead a person who can be reached.
+    """One ProjectMember per entry of the table's team, the lead a person who can be reached.
 
-    Teams formed before the table deduplicated them may still hold the same person twice: the
-    same participant, the same address, or an entry without contact named like another one.
+    The team already holds one entry per person (events/domain/teams.py ``build_team`` folds
+    the same person written twice, and the database keeps one entry per participant and per
+    address), so each entry is copied as it is: two people who share a name stay two people.
+    The lead is the team's, else the first with an address, else the first with a phone.
     """
     team = list(formed_project.team.select_related("participant__registration").order_by("pk"))
-    people: list[dict] = []
-    for member in team:
-        email = member.email.strip().lower()
-        same = next(
-            (
-                p
-                for p in people
-                if (member.participant_id and p["participant_id"] == member.participant_id)
-                or (email and p["email"] == email)
-                or (
-                    not (email and p["email"])
-                    and _name_key(p["full_name"]) == _name_key(member.full_name)
-                )
-            ),
-            None,
-        )
-        if same is None:
-            people.append(
-                {
-                    "full_name": member.full_name,
-                    "email": email,
-                    "phone": member.phone,
-                    "organisation_name": member.organisation_name,
-                    "participant_id": member.participant_id,
-                    "is_lead": member.is_lead,
-                    "team_member": member,
-                }
-            )
-            continue
-        same["email"] = same["email"] or email
-        same["phone"] = same["phone"] or member.phone
-        same["organisation_name"] = same["organisation_name"] or member.organisation_name
-        same["participant_id"] = same["participant_id"] or member.participant_id
-        same["is_lead"] = same["is_lead"] or member.is_lead
+    people = [
+        {
+            "full_name": member.full_name,
+            "email": member.email.strip().lower(),
+            "phone": member.phone,
+            "organisation_name": member.organisation_name,
+            "is_lead": member.is_lead,
+            "team_member": member,
+        }
+        for member in team
+    ]
     lead = (
         next((p for p in people if p["is_lead"] and (p["email"] or p["phone"])), None)
         or next((p for p in people if p["email"]), None)

@@ -1,9 +1,13 @@
 """Publishing means public (page and showcase card at once, or said plainly why not), and the
-table's team published once per person with a reachable lead."""
+table's team published one member per team entry (one per person) with a reachable lead."""
+
+import uuid
 
 import pytest
 from django.urls import reverse
 
+from events.domain.facilitation import form_project
+from events.domain.participation import join_table
 from projects.domain.publishing import publish_formed_project
 from projects.enums import MemberRole, ProjectStatus
 from projects.models import Project
@@ -39,25 +43,49 @@ def test_a_published_project_is_public_at_once(cast, table):
     assert (project.is_public, project.status) == (True, ProjectStatus.ACTIVE)
 
 
-def test_publishing_dedupes_a_team_formed_before_the_fix(cast, table, mailoutbox):
-    formed = FormedProjectFactory(table=table, name="Numéribus")
-    lea = ParticipantFactory(table=table, display_name="Léa")
-    # What the console used to store: ticked participants without contact, then the same
-    # people typed again with their address.
-    TeamMemberFactory(project=formed, full_name="Léa", email="", participant=lea)
-    TeamMemberFactory(project=formed, full_name="Marc", email="")
-    TeamMemberFactory(project=formed, full_name="Léa", email="lea@example.org")
-    TeamMemberFactory(project=formed, full_name="marc ", email="", phone="0612345678")
+def test_two_people_who_share_a_name_stay_two_members(cast, table, mailoutbox):
+    # Two seated participants called Marie, one reached by e-mail, the other by phone.
+    marie_a = join_table(table=table, key=uuid.uuid4().hex, display_name="Marie")
+    marie_b = join_table(table=table, key=uuid.uuid4().hex, display_name="Marie")
+    formed = form_project(
+        table=table,
+        name="Numéribus",
+        pitch="Un bus.",
+        ideas=[],
+        members=[
+            {"participant": marie_a, "full_name": "Marie", "email": "marie.a@example.org"},
+            {"participant": marie_b, "full_name": "Marie", "phone": "0612345678"},
+        ],
+        by=None,
+    )
+    assert formed.team.count() == 2
 
     project = _publish(formed, cast)
 
     members = list(project.members.order_by("pk"))
     assert [(m.full_name, m.email, m.phone, m.role) for m in members] == [
-        ("Léa", "lea@example.org", "", MemberRole.LEAD),
-        ("Marc", "", "0612345678", MemberRole.MEMBER),
+        ("Marie", "marie.a@example.org", "", MemberRole.LEAD),
+        ("Marie", "", "0612345678", MemberRole.MEMBER),
     ]
+    assert [m.from_team_member for m in members] == list(formed.team.order_by("pk"))
     assert project.history.get().history_user == cast.organiser
     assert {h.history_user for h in members[0].history.all()} == {cast.organiser}
+
+
+def test_each_team_entry_is_copied_as_it_is(cast, table):
+    formed = FormedProjectFactory(table=table, name="Numéribus")
+    lea = ParticipantFactory(table=table, display_name="Léa")
+    TeamMemberFactory(project=formed, full_name="Léa", email="Lea@Example.org", participant=lea)
+    TeamMemberFactory(project=formed, full_name="Léa", email="", phone="0600000000")
+    TeamMemberFactory(project=formed, full_name="Marc", email="")
+
+    project = _publish(formed, cast)
+
+    assert list(project.members.order_by("pk").values_list("full_name", "email", "phone")) == [
+        ("Léa", "lea@example.org", ""),
+        ("Léa", "", "0600000000"),
+        ("Marc", "", ""),
+    ]
 
 
 def test_the_tables_lead_becomes_the_projects_lead(cast, table):

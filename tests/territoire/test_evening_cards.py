@@ -137,30 +137,49 @@ def test_finished_evening_links_the_published_projects_born_there(
     table = TableFactory(event=event)
     published = []
     for index in range(item_count):
-        formed = FormedProjectFactory(table=table, name=f"Né n°{index}")
+        formed = FormedProjectFactory(table=table, name=f"Formé à table n°{index}")
         published.append(
             ProjectFactory(territory=event.territory, formed_project=formed, name=f"Né n°{index}")
         )
         FormedProjectFactory(table=table, name=f"Pas encore publié n°{index}")
-    hidden = FormedProjectFactory(table=table, name="Privé")
-    private = ProjectFactory(territory=event.territory, formed_project=hidden, is_public=False)
+    hidden = FormedProjectFactory(table=table, name="Gardé pour l'équipe")
+    private = ProjectFactory(
+        territory=event.territory, formed_project=hidden, name="Privé", is_public=False
+    )
 
-    # the event, its places left, its programme, the public projects' pages, the formed projects
+    # the event, its places left, its programme, the published projects' pages, the formed
     with django_assert_num_queries(5):
         response = client.get(event.get_absolute_url())
 
     html = response.content.decode()
     assert response.status_code == 200
     for project in published:
+        # the published project's name, as the closed table's page shows it
         assert f'<a href="{project.get_absolute_url()}">{project.name}</a>' in html
+    assert "Formé à table n°0" not in html
     assert "Pas encore publié n°0" in html
     assert "Sa page publique n'est pas encore ouverte." in html
+    # published, then kept private (or hidden by its team): not on the public page at all
     assert private.get_absolute_url() not in html
-    assert "Privé" in html
+    assert "Privé" not in html and "Gardé pour l" not in html
     assert reverse("event_ics", args=[event.slug]) not in html
     assert reverse("event_register", args=[event.slug]) not in html
     assert "demandez-la à l'équipe d'organisation" in html
     assert reverse("territory_reports", args=[event.territory.slug]) not in html
+
+
+def test_a_project_its_team_hides_leaves_the_evenings_page(client, db):
+    event = EventFactory(starts_at=in_days(-30), status=EventStatus.FINISHED)
+    formed = FormedProjectFactory(table=TableFactory(event=event), name="Numéribus")
+    project = ProjectFactory(territory=event.territory, formed_project=formed, name="Numéribus")
+    assert "Numéribus" in client.get(event.get_absolute_url()).content.decode()
+
+    project.is_public = False
+    project.save(update_fields=["is_public"])
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Numéribus" not in html
+    assert "Aucun projet n'a encore été enregistré pour cette soirée." in html
 
 
 def test_finished_evening_links_the_reports_for_its_organisers(client, cast):
