@@ -1,31 +1,38 @@
-"""A link whose token is not made of our tokens' characters (a NUL typed as ``%00``, which
-PostgreSQL refuses in a query) answers what an unknown token answers, and never reaches a
-query: on PostgreSQL the query itself was a 500."""
+"""A link whose token or table code is not made of the characters ours are (a NUL typed as
+``%00``, which PostgreSQL refuses in a query) answers what an unknown one answers, and never
+reaches a query: on PostgreSQL the query itself was a 500."""
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from territoire.tokens import is_urlsafe_token
+from tests.factories import UserFactory
 
-# Every URL whose last segment is a token; the ticket and the screen links are signed or split
-# before any query, the others are looked up as they are.
+# Every URL with a secret or a code in its path; the ticket, sign-up and screen links are signed
+# or split before any query, the others are looked up as they are.
 TOKEN_URLS = (
-    "table_follow_confirm",
-    "table_follow_stop",
-    "project_follow_confirm",
-    "project_follow_stop",
-    "project_invitation_accept",
-    "invitation_accept",
-    "reminder_preferences",
-    "signup_confirm",
-    "ticket",
-    "ticket_qr",
-    "ticket_cancel",
-    "plenary_screen",
-    "plenary_screen_live",
+    ("table_follow_confirm", "token"),
+    ("table_follow_stop", "token"),
+    ("project_follow_confirm", "token"),
+    ("project_follow_stop", "token"),
+    ("project_invitation_accept", "token"),
+    ("invitation_accept", "token"),
+    ("reminder_preferences", "token"),
+    ("signup_confirm", "token"),
+    ("ticket", "token"),
+    ("ticket_qr", "token"),
+    ("ticket_cancel", "token"),
+    ("plenary_screen", "token"),
+    ("plenary_screen_live", "token"),
+    ("table_join", "code"),
+    ("table_qr", "code"),
+    ("table_follow", "code"),
+    ("console", "code"),
+    ("console_live", "code"),
 )
-MALFORMED = ("abc%00def", "%00", "1-abc%00")
+# A NUL inside or alone; a digit that is not an ASCII one (where an id is read from the link).
+MALFORMED = ("abc%00def", "%00", "%C2%B2-abc")
 
 
 def _answer(client, method: str, url: str):
@@ -43,13 +50,16 @@ def _answer(client, method: str, url: str):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True])
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("name", TOKEN_URLS)
+@pytest.mark.parametrize(("name", "kwarg"), TOKEN_URLS)
 @pytest.mark.parametrize("malformed", MALFORMED)
 def test_a_malformed_token_answers_as_an_unknown_one_without_a_query(
-    client, name, method, malformed
+    client, name, kwarg, method, malformed, signed_in
 ):
-    pattern = reverse(name, kwargs={"token": "TOKEN"})
+    if signed_in:
+        client.force_login(UserFactory())
+    pattern = reverse(name, kwargs={kwarg: "TOKEN"})
     unknown, _ = _answer(client, method, pattern.replace("TOKEN", "1-unknown-token"))
     response, queries = _answer(client, method, pattern.replace("TOKEN", malformed))
 
