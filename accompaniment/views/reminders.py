@@ -5,7 +5,7 @@ the form's POST saves, its second button stops everything."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.domain.reminders import new_token, preference_for, set_preferences
 from accompaniment.models import ReminderPreference
+from territoire.tokens import is_urlsafe_token
 
 
 class ReminderPreferenceForm(forms.ModelForm):
@@ -62,6 +63,8 @@ def _preferences_page(request: HttpRequest, preference: ReminderPreference, save
 @require_http_methods(["GET", "POST"])
 def reminder_preferences(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every digest: no sign-in, the token is the secret."""
+    if not is_urlsafe_token(token):  # never one of ours; PostgreSQL refuses a NUL in a query
+        raise Http404
     preference = get_object_or_404(ReminderPreference.objects.select_related("user"), token=token)
     return _preferences_page(request, preference, save=lambda: preference)
 

@@ -32,7 +32,7 @@ def screen_token(event: Event) -> str:
 def split_screen_token(token: str) -> tuple[int, str] | None:
     """The event id and the secret a token names, or None when it cannot be one."""
     pk, _sep, secret = token.partition("-")
-    if not pk.isdigit() or len(pk) > 12 or not secret or len(secret) > 64:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 12 or not secret or len(secret) > 64:
         return None
     return int(pk), secret
 

@@ -35,6 +35,7 @@ from events.models import (
     TableNewsSent,
 )
 from territoire.tasks import task_send_email
+from territoire.tokens import is_urlsafe_token
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,9 @@ def follow_table(
     """Ask to hear what becomes of ``table``'s ideas at ``email``; nothing but the confirmation
     is sent until its owner confirms.
 
-    One row per table and address (case aside): asking again sends a new link, unless the
-    address is already confirmed and not stopped (then nothing is sent).
+    One row per table and address (case aside): asking again sends a new link (its validity
+    counted from now, ``requested_at``), unless the address is already confirmed and not
+    stopped (then nothing is sent).
     Raises TableFollowRefused for an empty or invalid address.
     Side effects: one TableFollower created or updated; a confirmation e-mail queued after
     commit when a confirmation is needed.
@@ -88,6 +90,7 @@ def follow_table(
         needs_confirmation = follower.confirmed_at is None or follower.stopped_at is not None
         if needs_confirmation:
             follower.token = secrets.token_urlsafe(32)
+            follower.requested_at = timezone.now()
             follower.confirmed_at = follower.stopped_at = None
         try:
             with transaction.atomic():
@@ -150,9 +153,12 @@ def confirm_table_following(*, token: str) -> TableFollower:
 def stop_table_following(*, token: str) -> TableFollower:
     """Send nothing more to the follower whose token is in the link. Twice changes nothing.
 
-    Raises TableFollowRefused for an unknown link.
+    Raises TableFollowRefused for an unknown link (one not shaped as our tokens is not looked
+    up: PostgreSQL refuses a NUL in a query).
     Side effects: ``stopped_at`` set.
     """
+    if not is_urlsafe_token(token):
+        raise TableFollowRefused(_("Ce lien n'est pas valide."))
     with transaction.atomic():
         follower = (
             TableFollower.objects.select_for_update()
@@ -306,15 +312,17 @@ def ask_registered_followers() -> int:
 
 def send_due_table_news(*, now: datetime.datetime | None = None) -> int:
     """The sweep (beat, every 15 minutes): the projects born at closed tables to their
-    followers; the confirmation to those who asked when registering; unconfirmed addresses
-    forgotten once their link has expired. Returns how many news were sent.
+    followers; the confirmation to those who asked when registering; addresses never confirmed
+    forgotten once their last link has expired. Returns how many news were sent.
 
+    An address that was told something and asked again after stopping is kept, unconfirmed
+    (nothing is sent to it): its TableNewsSent rows are what keeps each e-mail once.
     Side effects: as ``announce_formed_projects`` and ``ask_registered_followers``;
-    unconfirmed TableFollowers older than the link's validity deleted.
+    unconfirmed TableFollowers without news sent, whose link has expired, deleted.
     """
     now = now or timezone.now()
     TableFollower.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - CONFIRMATION_MAX_AGE
-    ).delete()
+        confirmed_at__isnull=True, requested_at__lt=now - CONFIRMATION_MAX_AGE
+    ).exclude(Exists(TableNewsSent.objects.filter(follower=OuterRef("pk")))).delete()
     ask_registered_followers()
     return sum(announce_formed_projects(table=table) for table in tables_to_announce())

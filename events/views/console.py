@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
@@ -39,6 +40,7 @@ from events.enums import Phase
 from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
+from events.queries_participant import is_plausible_code, normalise_code
 
 MEMBER_ROWS = 3
 LIVE_CACHE_CONTROL = "private, no-cache"
@@ -97,8 +99,11 @@ def posted_int(value: str | None) -> int | None:
 def get_table_for_console(request: HttpRequest, code: str) -> Table:
     """The table whose code is in the URL (any case), if the person may use its console.
 
-    404 for a code that does not exist, 403 for a table the person does not run.
+    404 for a code that does not exist (or cannot be one: never looked up, PostgreSQL refuses a
+    NUL in a query), 403 for a table the person does not run.
     """
+    if not is_plausible_code(normalise_code(code)):
+        raise Http404
     table = get_object_or_404(
         Table.objects.select_related("event", "challenge"), code__iexact=code.strip()
     )

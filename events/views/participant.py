@@ -232,8 +232,8 @@ def _page_context(
     table = participant.table
     context = {"participant": participant, "table": table, "notices": notices or []}
     if table_is_over(table):
+        # The projects born here come from the ``table_outcome`` tag (with their public pages).
         context["over"] = True
-        context["projects"] = table_projects(table, participant)
         return context
     board = shared_board(table.pk, table=table)
     if board is not None and not board.over:

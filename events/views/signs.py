@@ -6,13 +6,14 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from events.models import Event, Table
+from events.queries_participant import is_plausible_code
 
 
 def join_url(table: Table) -> str:
@@ -23,6 +24,8 @@ def join_url(table: Table) -> str:
 @cache_control(public=True, max_age=3600)
 def table_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The QR code of a table's join page (public: the code is printed on the table anyway)."""
+    if not is_plausible_code(code.upper()):  # never looked up: PostgreSQL refuses a NUL
+        raise Http404
     table = get_object_or_404(Table.objects.only("code"), code=code.upper())
     buffer = io.BytesIO()
     segno.make(join_url(table), error="m").save(buffer, kind="svg", scale=10, border=2)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from events.models import Participant
 from projects.models import Project, ProjectFollower
 from territoire.tasks import task_send_email
+from territoire.tokens import is_urlsafe_token
 
 CONFIRMATION_SALT = "projects.follower.confirm"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
@@ -126,9 +127,12 @@ def confirm_following(*, token: str) -> ProjectFollower:
 def stop_following(*, token: str) -> ProjectFollower:
     """Stop sending ``project``'s news to the follower whose token is in the link.
 
-    Raises FollowRefused for an unknown link. Stopping twice changes nothing.
+    Raises FollowRefused for an unknown link (one not shaped as our tokens is not looked up:
+    PostgreSQL refuses a NUL in a query). Stopping twice changes nothing.
     Side effects: ``stopped_at`` set.
     """
+    if not is_urlsafe_token(token):
+        raise FollowRefused(_("Ce lien n'est pas valide."))
     with transaction.atomic():
         follower = (
             ProjectFollower.objects.select_for_update()

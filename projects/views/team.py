@@ -24,6 +24,7 @@ from projects.enums import MemberRole
 from projects.forms import MemberInviteForm, MemberMergeForm, ProjectPageForm, StatusForm
 from projects.links import project_space_url
 from projects.models import Project, ProjectMember
+from territoire.tokens import is_urlsafe_token
 from territoire.views.invitations import InvitationPage, accept_invitation_page
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -173,6 +174,8 @@ def status(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if not is_urlsafe_token(token):  # never one of ours; PostgreSQL refuses a NUL in a query
+        raise Http404
     member = (
         ProjectMember.objects.select_related("project__territory")
         .filter(invitation_token=token)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,6 +20,7 @@ from territoire.domain.invitations import (
 )
 from territoire.forms import AccountSetupForm
 from territoire.models import Invitation, User
+from territoire.tokens import is_urlsafe_token
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -98,6 +99,8 @@ def accept_invitation_page(request: HttpRequest, page: InvitationPage) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if not is_urlsafe_token(token):  # never one of ours; PostgreSQL refuses a NUL in a query
+        raise Http404
     invitation = get_object_or_404(
         Invitation.objects.select_related("territory", "organisation"), token=token
     )

@@ -278,13 +278,15 @@ def test_table_that_is_over_shows_a_clear_page(client, db, over):
     assert not Participant.objects.exists()
 
 
-def test_participant_of_a_table_now_closed_sees_it_is_over(client, db):
+def test_participant_of_a_table_now_closed_sees_it_is_over(client, db, django_assert_num_queries):
     table = TableFactory()
     join(client, table)
     table.phase = Phase.CLOSED
     table.save()
 
-    response = client.get(join_url(table))
+    # The participant and table; the table's projects (none: nothing more to ask).
+    with django_assert_num_queries(2):
+        response = client.get(join_url(table))
 
     assert response.status_code == 200
     assert "Cette table est terminée" in response.content.decode()

@@ -31,7 +31,7 @@ from tests.events.test_participant import join, join_url, text
 
 
 def follower(table, email="awa@example.org", **fields):
-    defaults = {"token": f"jeton-{email}", "confirmed_at": timezone.now()}
+    defaults = {"token": "jeton-" + re.sub(r"\W", "-", email), "confirmed_at": timezone.now()}
     return TableFollower.objects.create(table=table, email=email, **(defaults | fields))
 
 
@@ -205,8 +205,13 @@ def _publish(cast, formed, **fields):
     )
 
 
+# Seated at a closed table: the participant and table; the projects born there, their public
+# pages, the participant's teams (the ``table_outcome`` tag).
+CLOSED_PAGE_QUERIES = 4
+
+
 def test_the_closed_table_links_its_published_projects(
-    client, cast, closed_table, django_assert_max_num_queries
+    client, cast, closed_table, django_assert_num_queries
 ):
     formed = closed_table.projects.get(name="Numéribus")
     TeamMemberFactory(project=formed, email="a@b.org")
@@ -216,7 +221,7 @@ def test_the_closed_table_links_its_published_projects(
 
     # Seated (the cookie of the evening) ...
     participant = join_table_directly(client, closed_table)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(CLOSED_PAGE_QUERIES):
         seated = client.get(join_url(closed_table))
     # ... and after the night, when the cookie is gone.
     client.cookies.clear()
@@ -274,6 +279,50 @@ def test_a_finished_event_counts_as_closed_and_expired_requests_are_forgotten(ca
 
     assert send_due_table_news(now=later) == 1
     assert list(TableFollower.objects.values_list("email", flat=True)) == ["awa@example.org"]
+
+
+def _new_link(mailoutbox) -> str:
+    confirm = next(u for u in urls_in(mailoutbox[-1].body) if "/tables/suivre/" in u)
+    return confirm.rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_asking_again_after_stopping_gives_a_link_the_sweep_does_not_erase(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    old = follower(TableFactory(), stopped_at=timezone.now())
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    TableFollower.objects.filter(pk=old.pk).update(created_at=long_ago, requested_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_table(table=old.table, email="awa@example.org")
+    send_due_table_news()  # the 15-minute sweep, minutes later
+
+    assert confirm_table_following(token=_new_link(mailoutbox)).pk == old.pk
+    assert TableFollower.objects.get(pk=old.pk).requested_at > long_ago
+
+
+def test_stopping_and_asking_again_never_sends_the_same_news_twice(
+    cast, closed_table, mailoutbox, django_capture_on_commit_callbacks
+):
+    awa = follower(closed_table)
+    assert send_due_table_news() == 1
+    stop_table_following(token=awa.token)
+    later = timezone.now() + datetime.timedelta(days=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_table(table=closed_table, email="awa@example.org")
+        follow_table(table=closed_table, email="jamais@example.org")  # never confirms
+    send_due_table_news(now=later)  # both links expired unconfirmed
+
+    # The address that was told is kept (its news sent stay sent); the other one is erased.
+    assert list(TableFollower.objects.values_list("email", flat=True)) == ["awa@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_table(table=closed_table, email="awa@example.org")
+    confirm_table_following(token=_new_link(mailoutbox))
+    told = len(mailoutbox)
+
+    assert send_due_table_news() == 0
+    assert len(mailoutbox) == told
+    assert TableNewsSent.objects.filter(follower=awa, occasion=FORMED).count() == 1
 
 
 def test_a_failed_send_records_nothing_and_the_next_run_sends(
