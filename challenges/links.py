@@ -32,13 +32,19 @@ def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list
     links = []
     organiser = user.is_superuser or Role.ORGANISER in roles
     if organiser:
-        links.append(
+        links += [
+            Link(
+                _("Défis du territoire"),
+                reverse("admin:challenges_challenge_changelist")
+                + f"?territory__id__exact={territory.pk}",
+                _("Les écrire, les ordonner, les ouvrir aux contributions."),
+            ),
             Link(
                 _("Tableau de la mobilisation"),
                 reverse("mobilisation_board", kwargs=kwargs),
                 _("Inscriptions, bénévoles, contributions."),
-            )
-        )
+            ),
+        ]
     if organiser or Role.FACILITATOR in roles:
         links += [
             Link(_("Formations des animateur·rices"), reverse("training_list", kwargs=kwargs)),

@@ -34,7 +34,9 @@ RECENT = datetime.timedelta(days=14)
 def with_places(events):
     return events.annotate(
         confirmed=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            "registrations",
+            filter=Q(registrations__status=RegistrationStatus.CONFIRMED),
+            distinct=True,
         )
     )
 
@@ -209,14 +211,16 @@ def _screen_link(event: Event) -> Link:
 def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Card]:
     """Per evening (not finished, or finished lately): its screens for the night. One query."""
     events = list(
-        with_places(
-            Event.objects.filter(territory_id__in=territory_ids, ends_at__gt=now - RECENT)
-        ).order_by("starts_at")
+        with_places(Event.objects.filter(territory_id__in=territory_ids, ends_at__gt=now - RECENT))
+        .annotate(table_count=Count("tables", distinct=True))
+        .order_by("starts_at")
     )
     cards = []
     for event in events:
         state = evening_state(event, now)
         slug = [event.slug]
+        tables = reverse("admin:events_table_changelist") + f"?event__id__exact={event.pk}"
+        add_table = reverse("admin:events_table_add") + f"?event={event.pk}"
         cards.append(
             Card(
                 territory_id=event.territory_id,
@@ -229,11 +233,19 @@ def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Ca
                         str(event.confirmed),
                         ngettext("inscription", "inscriptions", event.confirmed),
                     ),
+                    Figure(
+                        str(event.table_count),
+                        ngettext("table", "tables", event.table_count),
+                    ),
                 ),
                 action=Link(
                     _("Ouvrir la régie"), reverse("control_room", args=slug), prominent=True
-                ),
+                )
+                if event.table_count
+                else Link(_("Ajouter les tables de la soirée"), add_table, prominent=True),
                 items=(
+                    Link(_("Tables et animateur·rices"), tables),
+                    Link(_("Ajouter une table"), add_table),
                     Link(_("Accueil des arrivées"), reverse("checkin_desk", args=slug)),
                     Link(_("Écran de la plénière"), reverse("plenary", args=slug)),
                     _screen_link(event),
@@ -254,7 +266,10 @@ def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Ca
             territory_id=territory_id,
             title=_("Pas de soirée à venir"),
             text=_("Créez la soirée de lancement : lieu, date, capacité, puis ses tables."),
-            action=Link(_("Créer la soirée"), reverse("admin:events_event_add")),
+            action=Link(
+                _("Créer la soirée"),
+                reverse("admin:events_event_add") + f"?territory={territory_id}",
+            ),
             order=15,
         )
         for territory_id in territory_ids

@@ -267,3 +267,33 @@ def test_organiser_copies_the_plenary_screen_link_from_her_space(client, cast, s
     assert "Lien d&#x27;écran du vidéoprojecteur (sans connexion)" in html
     create_here = reverse("control_room", args=[without_link.slug]) + "#screen-link"
     assert f'href="{create_here}"' in html
+
+
+def test_organiser_is_led_to_set_up_an_evening_without_tables(client, cast):
+    event = EventFactory(territory=cast.territory, title="Soirée à préparer", starts_at=in_days(9))
+    client.force_login(cast.organiser)
+
+    html = client.get(reverse("space")).content.decode()
+    add_table = reverse("admin:events_table_add") + f"?event={event.pk}"
+    form = client.get(add_table).content.decode()
+
+    assert "Ajouter les tables de la soirée" in html
+    assert f'href="{add_table}"' in html
+    tables = reverse("admin:events_table_changelist") + f"?event__id__exact={event.pk}"
+    assert f'href="{tables}"' in html
+    assert f'<option value="{event.pk}" selected>' in form
+    challenges = reverse("admin:challenges_challenge_changelist")
+    assert f'href="{challenges}?territory__id__exact={cast.territory.pk}"' in html
+    for url in (tables, f"{challenges}?territory__id__exact={cast.territory.pk}"):
+        assert client.get(url).status_code == 200
+
+
+def test_organiser_creates_the_evening_in_her_territory(client, cast):
+    client.force_login(cast.organiser)
+
+    html = client.get(reverse("space")).content.decode()
+    add_event = reverse("admin:events_event_add") + f"?territory={cast.territory.pk}"
+    form = client.get(add_event).content.decode()
+
+    assert f'href="{add_event}"' in html
+    assert f'<option value="{cast.territory.pk}" selected>' in form
