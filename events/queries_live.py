@@ -242,8 +242,11 @@ def control_room_rows(event: Event, now: datetime.datetime) -> list[ControlRow]:
                 facilitator_names=[user.get_full_name() for user in facilitators],
                 has_facilitator=bool(facilitators),
                 facilitator_checked_in=any(user.email.lower() in present for user in facilitators),
-                is_silent=table.phase != Phase.CLOSED
-                and (table.last_activity_at is None or now - table.last_activity_at > SILENCE),
+                # Before the doors open, no table can be silent yet.
+                is_silent=now >= event.starts_at
+                and table.phase != Phase.CLOSED
+                and now - max(table.last_activity_at or event.starts_at, event.starts_at)
+                > SILENCE,
                 is_full=table.participant_count >= table.capacity,
                 timer_over=bool(
                     table.phase != Phase.CLOSED

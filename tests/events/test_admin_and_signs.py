@@ -104,6 +104,19 @@ def test_signs_list_every_table_with_its_code(client, cast, django_assert_max_nu
     assert reverse("table_qr", kwargs={"code": "AAA11"}) in html
 
 
+def test_a_signs_question_keeps_its_question_mark_on_its_line(client, cast):
+    challenge = ChallengeFactory(
+        territory=cast.territory, question="Comment trouver un premier emploi ?"
+    )
+    event = EventFactory(territory=cast.territory)
+    TableFactory(event=event, challenge=challenge)
+    client.force_login(cast.organiser)
+
+    html = client.get(reverse("table_signs", kwargs={"slug": event.slug})).content.decode()
+
+    assert "Comment trouver un premier emploi\u202f?" in html
+
+
 def test_signs_are_for_organisers_only(client, cast):
     event = EventFactory(territory=cast.territory)
     client.force_login(cast.facilitator)

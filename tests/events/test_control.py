@@ -8,7 +8,7 @@ from django.utils import timezone
 from events.domain.facilitation import form_project, set_phase
 from events.domain.participation import cast_vote, join_table, post_idea
 from events.enums import Phase
-from events.models import Idea, Participant, Registration, Table, Vote
+from events.models import Event, Idea, Participant, Registration, Table, Vote
 from events.queries_live import control_room_rows
 from events.queries_plenary import event_live_stats
 from tests.challenges.factories import ChallengeFactory
@@ -151,7 +151,7 @@ def test_plenary_live_answers_304_until_an_idea_or_an_arrival(client, cast, even
 
 
 def test_control_room_flags_a_table_silent_for_15_minutes(db):
-    event = EventFactory()
+    event = EventFactory(starts_at=NOW - datetime.timedelta(hours=1))
     quiet = TableFactory(event=event, name="Calme")
     busy = TableFactory(event=event, name="Active")
     never = TableFactory(event=event, name="Jamais")
@@ -169,6 +169,20 @@ def test_control_room_flags_a_table_silent_for_15_minutes(db):
         "Finie": False,
     }
     assert never.last_activity_at is None
+
+
+def test_control_room_flags_no_table_silent_before_the_doors_open_or_just_after(db):
+    event = EventFactory(starts_at=NOW + datetime.timedelta(hours=2))
+    just_opened = EventFactory(starts_at=NOW - datetime.timedelta(minutes=10))
+    TableFactory(event=event, name="Avant")
+    old_activity = NOW - datetime.timedelta(hours=3)  # set up in the afternoon
+    early = TableFactory(event=just_opened, name="Ouverture")
+    Table.objects.filter(pk=early.pk).update(last_activity_at=old_activity)
+
+    before = control_room_rows(event, NOW)
+    after = control_room_rows(just_opened, NOW)
+
+    assert [row.is_silent for row in before + after] == [False, False]
 
 
 def test_control_room_flags_tables_whose_facilitators_are_not_checked_in(cast):
@@ -205,6 +219,7 @@ def test_control_room_shows_flags_timers_and_siblings_for_full_tables(client, ca
         phase_ends_at=timezone.now() - datetime.timedelta(minutes=1),
     )
     Table.objects.filter(pk=sibling.pk).update(last_activity_at=timezone.now())
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
     client.force_login(cast.organiser)
 
     response = client.get(url("control_room", event))

@@ -816,7 +816,9 @@ def test_board_shows_the_phase_end_time(client, db):
     response = client.get(board_url(table), headers=HTMX)
 
     local = timezone.localtime(ends)
-    assert f'<time datetime="{local.isoformat()}">{local:%H:%M}</time>' in response.content.decode()
+    until = f"Jusqu'à {local.hour} h {local:%M}"
+    html = response.content.decode().replace("&#x27;", "'")
+    assert f'<time datetime="{local.isoformat()}">{until}</time>' in html
 
 
 def test_board_without_a_seat_sends_to_the_join_page(client, db):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -84,3 +86,12 @@ def test_pages_forbid_inline_scripts_and_other_hosts(client, db):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert '<script src="/static/django_htmx/htmx-2.min.js' in response.content.decode()
+
+
+def test_territory_page_writes_the_first_of_the_month_as_french_does(client, db):
+    territory = TerritoryFactory(job_target_deadline=datetime.date(2029, 9, 1))
+
+    html = client.get(territory.get_absolute_url()).content.decode()
+
+    assert "1er septembre 2029" in html
+    assert "1 septembre 2029" not in html
