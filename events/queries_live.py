@@ -245,8 +245,7 @@ def control_room_rows(event: Event, now: datetime.datetime) -> list[ControlRow]:
                 # Before the doors open, no table can be silent yet.
                 is_silent=now >= event.starts_at
                 and table.phase != Phase.CLOSED
-                and now - max(table.last_activity_at or event.starts_at, event.starts_at)
-                > SILENCE,
+                and now - max(table.last_activity_at or event.starts_at, event.starts_at) > SILENCE,
                 is_full=table.participant_count >= table.capacity,
                 timer_over=bool(
                     table.phase != Phase.CLOSED
