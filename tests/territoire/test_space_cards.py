@@ -267,3 +267,14 @@ def test_organiser_copies_the_plenary_screen_link_from_her_space(client, cast, s
     assert "Lien d&#x27;écran du vidéoprojecteur (sans connexion)" in html
     create_here = reverse("control_room", args=[without_link.slug]) + "#screen-link"
     assert f'href="{create_here}"' in html
+
+
+def test_the_organisers_to_do_counts_jobs_like_the_official_card(client, cast):
+    JobRecordFactory(project=cast.project, number=3, status=JobStatus.DECLARED)
+    JobRecordFactory(project=cast.project, number=2, status=JobStatus.DECLARED)
+    client.force_login(cast.organiser)
+
+    response = client.get(reverse("space"))
+
+    todos = {t.label: t.count for t in response.context["territories"][0]["todos"]}
+    assert todos["emplois déclarés en attente de vérification"] == 5  # jobs, not 2 declarations
