@@ -84,3 +84,21 @@ def test_pages_forbid_inline_scripts_and_other_hosts(client, db):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert '<script src="/static/django_htmx/htmx-2.min.js' in response.content.decode()
+
+
+def test_the_site_and_the_phone_share_one_language_switch(client, db):
+    from tests.events.factories import TableFactory
+
+    table = TableFactory()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    pages = {
+        "site": client.get(reverse("home")),
+        "phone": client.get(reverse("table_join", kwargs={"code": table.code})),
+    }
+
+    for response in pages.values():
+        assert "partials/language_switch.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        assert html.count('<form class="language-switch"') == 1
+        assert 'value="en" lang="en"\n            aria-current="true"' in html
