@@ -87,15 +87,17 @@ def test_pages_forbid_inline_scripts_and_other_hosts(client, db):
 
 
 def test_the_site_and_the_phone_share_one_language_switch(client, db):
+    from django.utils import translation
+
     from tests.events.factories import TableFactory
 
     table = TableFactory()
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-
-    pages = {
-        "site": client.get(reverse("home")),
-        "phone": client.get(reverse("table_join", kwargs={"code": table.code})),
-    }
+    with translation.override("fr"):  # the requests' English stays inside this test
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        pages = {
+            "site": client.get(reverse("home")),
+            "phone": client.get(reverse("table_join", kwargs={"code": table.code})),
+        }
 
     for response in pages.values():
         assert "partials/language_switch.html" in [t.name for t in response.templates]
