@@ -1,7 +1,7 @@
 """What the accompaniment puts on an organiser's to-do card: resource offers to review, jobs
 awaiting verification, plans with no milestone, and a territory with no default milestone."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,9 +38,13 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
         ),
         "territory_id",
     )
-    jobs = _count_by_territory(
-        JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED),
-        "project__territory_id",
+    # Jobs, not declarations: the number each declaration counts, like the coach's and the
+    # official's cards (accompaniment/cards.py).
+    jobs = dict(
+        JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED)
+        .values("project__territory_id")
+        .annotate(n=Sum("number"))
+        .values_list("project__territory_id", "n")
     )
     empty_plans = _count_by_territory(
         Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(

@@ -199,16 +199,7 @@ class EventAdmin(TerritoryScopedAdmin):
 class TableAdminForm(forms.ModelForm):
     class Meta:
         model = Table
-        fields = [
-            "event",
-            "challenge",
-            "name",
-            "code",
-            "capacity",
-            "dots_per_participant",
-            "facilitators",
-            "phase",
-        ]
+        fields = [*EDITABLE_FIELDS, "facilitators"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

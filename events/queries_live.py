@@ -59,9 +59,9 @@ class ConsoleState:
         return sum(idea.total_votes for idea in self.ideas)
 
 
-def visible_ideas(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+def without_hidden(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
     """``ideas`` without those the facilitators hid: what the board, the plenary, the votes and
-    the synthesis may show."""
+    the synthesis may show (duplicates merged into a visible idea included)."""
     return ideas.filter(hidden_at__isnull=True)
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value, Window
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.urls import reverse
 from events.domain.plenary import screen_token
 from events.enums import Phase
 from events.models import Event, FormedProject, Idea, Registration, Table
+from events.queries_live import without_hidden
 
 IDEAS_PER_TABLE = 3
 TABLES_PER_PAGE = 3
@@ -159,9 +160,9 @@ def phase_now(tables: list[TableStats]) -> PhaseNow | None:
     )
 
 
-def visible_ideas():
-    """Ideas that may be shown: not hidden by a facilitator, not folded into another."""
-    return Idea.objects.filter(hidden_at__isnull=True, merged_into__isnull=True)
+def ideas_on_screen() -> QuerySet[Idea]:
+    """The ideas the plenary may show: not hidden by a facilitator, not folded into another."""
+    return without_hidden(Idea.objects.filter(merged_into__isnull=True))
 
 
 def top_ideas(event: Event, per_table: int = IDEAS_PER_TABLE) -> dict[int, list[Idea]]:
@@ -175,7 +176,7 @@ def top_ideas(event: Event, per_table: int = IDEAS_PER_TABLE) -> dict[int, list[
         .values("dots")
     )
     ideas = (
-        visible_ideas()
+        ideas_on_screen()
         .filter(table__event=event)
         .annotate(
             total_votes=F("vote_count")

@@ -18,8 +18,9 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import Contract, JobKind, JobStatus
 from accompaniment.models import JobRecord
 from projects.models import Project
+from territoire.domain.languages import languages_of
 from territoire.enums import Role
-from territoire.models import Membership, User
+from territoire.models import User
 from territoire.tasks import task_send_email
 
 
@@ -81,21 +82,25 @@ def declare_job(
     return job
 
 
-def verifiers(project: Project) -> list[str]:
-    """Who verifies the project's jobs: its coach, else its territory's organisers."""
-    if project.coach_id is not None:
-        return [project.coach.email]
-    return sorted(
-        set(
-            Membership.objects.filter(
-                territory_id=project.territory_id, role=Role.ORGANISER
-            ).values_list("user__email", flat=True)
+def verifiers(project: Project) -> list[User]:
+    """Who verifies the project's jobs: its coach, else its territory's organisers (active
+    accounts only), by e-mail address."""
+    if project.coach_id is not None and project.coach.is_active:
+        return [project.coach]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__territory_id=project.territory_id,
+            memberships__role=Role.ORGANISER,
         )
+        .distinct()
+        .order_by("email")
     )
 
 
 def send_verification_request(*, job: JobRecord) -> int:
-    """Tell whoever verifies the project's jobs that a declaration waits for them.
+    """Tell whoever verifies the project's jobs that a declaration waits for them, each in
+    their e-mail language (territoire.domain.languages).
 
     Returns the number of e-mails queued; each is sent by the e-mail task once the declaration
     is committed (a declaration rolled back sends nothing). Side effects: e-mail tasks.
@@ -104,15 +109,17 @@ def send_verification_request(*, job: JobRecord) -> int:
     url = settings.SITE_URL + reverse(
         "job_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
     )
-    emails = verifiers(project)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Emplois à vérifier : %(project)s") % {"project": project.name}
-        body = render_to_string(
-            "accompaniment/email/jobs_to_verify.txt", {"job": job, "project": project, "url": url}
-        )
-        for email in emails:
-            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
-    return len(emails)
+    people = verifiers(project)
+    languages = languages_of([person.pk for person in people])
+    for person in people:
+        with translation.override(languages[person.pk]):
+            subject = _("Emplois à vérifier : %(project)s") % {"project": project.name}
+            body = render_to_string(
+                "accompaniment/email/jobs_to_verify.txt",
+                {"job": job, "project": project, "url": url},
+            )
+        task_send_email.delay_on_commit(subject=subject, body=body, to=[person.email])
+    return len(people)
 
 
 def _locked(job: JobRecord, *expected: str) -> JobRecord:

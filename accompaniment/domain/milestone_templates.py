@@ -1,6 +1,8 @@
 """A territory's default milestones (the plan template every new plan starts from): loaded from
 the built-in 18/24-month template or copied from another territory."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import MilestoneTemplate
@@ -32,21 +34,23 @@ BUILT_IN = (
 
 
 def load_built_in_templates(*, territory: Territory, by: User | None = None) -> int:
-    """Give ``territory`` the built-in 18/24-month default milestones. Idempotent: a title the
-    territory already has is kept as it is. Returns how many were added.
+    """Give ``territory`` the built-in 18/24-month default milestones, in the site's language
+    (whatever language the person loading them browses in). Idempotent: a title the territory
+    already has is kept as it is. Returns how many were added.
 
     Side effects: MilestoneTemplate rows (one INSERT … ON CONFLICT DO NOTHING).
     """
-    rows = [
-        MilestoneTemplate(
-            territory=territory,
-            title=str(title),
-            description=str(description),
-            month=month,
-            order=index,
-        )
-        for index, (month, title, description) in enumerate(BUILT_IN)
-    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            MilestoneTemplate(
+                territory=territory,
+                title=str(title),
+                description=str(description),
+                month=month,
+                order=index,
+            )
+            for index, (month, title, description) in enumerate(BUILT_IN)
+        ]
     return _insert(territory, rows)
 
 

@@ -24,7 +24,8 @@ from accompaniment.models import (
 )
 from projects.enums import ProjectStatus
 from projects.models import Project, ProjectMember
-from territoire.models import Invitation, User
+from territoire.domain.languages import languages_of
+from territoire.models import User
 
 DUE_WITHIN = datetime.timedelta(days=7)
 COACH_AFTER = datetime.timedelta(days=14)
@@ -114,21 +115,6 @@ def _preference(user: User) -> ReminderPreference | None:
         return None
 
 
-def _languages(user_ids: list[int]) -> dict[int, str]:
-    """Each person's language: the one of the last invitation they accepted, else French."""
-    known = dict(settings.LANGUAGES)
-    languages: dict[int, str] = {}
-    accepted = (
-        Invitation.objects.filter(accepted_by_id__in=user_ids)
-        .order_by("accepted_by_id", "accepted_at")
-        .values_list("accepted_by_id", "language")
-    )
-    for user_id, language in accepted:
-        if language in known:
-            languages[user_id] = language
-    return languages
-
-
 def plan_batch(users: list[User], *, day: datetime.date) -> list[DuePerson]:
     """The reminders due on ``day`` to each of ``users`` and not sent yet (people already sent
     a digest on ``day`` are left out). Eight queries, whatever the number of people, projects
@@ -208,7 +194,7 @@ def plan_batch(users: list[User], *, day: datetime.date) -> list[DuePerson]:
         for user_id in {*team_of.get(project_id, ()), coach_of.get(project_id)} - {None}:
             add(user_id, DueItem(ReminderKind.NO_UPDATE, project, silent_since))
 
-    languages = _languages(ids)
+    languages = languages_of(ids)
     due = []
     for user in users:
         items = by_user.get(user.pk)

@@ -24,6 +24,7 @@ from accompaniment.views.common import (
     project_for,
     project_kwargs,
 )
+from territoire.inputs import parse_int
 
 CHANGE = "accompaniment.change_project_space"
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -189,7 +190,7 @@ def milestone_reopen(request: HttpRequest, territory: str, slug: str, pk: int) -
         request,
         lambda: plans.reopen_milestone(
             milestone=milestone,
-            revision=int(revision) if revision.isdigit() else 0,
+            revision=parse_int(revision, max_digits=9) or 0,
             by=request.user,
         ),
         _("Jalon rouvert."),

@@ -19,6 +19,7 @@ from challenges import queries_board
 from challenges.domain.contributions import set_hidden
 from challenges.domain.signups import invite_volunteers_as_facilitators
 from challenges.models import Contribution
+from territoire.inputs import parse_int
 from territoire.models import Territory
 
 LATEST_CONTRIBUTIONS = 50
@@ -44,7 +45,8 @@ def posted_flag(request: HttpRequest, name: str) -> bool | None:
 
 def posted_ids(request: HttpRequest, name: str) -> set[int]:
     """The integer values of a multi-valued form field; anything else is dropped."""
-    return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
+    values = (parse_int(value) for value in request.POST.getlist(name))
+    return {value for value in values if value is not None}
 
 
 def _board_url(territory: Territory, anchor: str) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from events.domain.reminders import DAY
 from events.enums import EventStatus
 from events.models import Event, FacilitatorReminderSent, Table
+from territoire.domain.languages import languages_of
 from territoire.models import User
 
 logger = logging.getLogger(__name__)
@@ -54,9 +55,13 @@ def due_facilitations(now: datetime.datetime) -> dict[tuple[int, int], list[Tabl
     return due
 
 
-def send_facilitator_reminder(*, facilitator: User, event: Event, tables: list[Table]) -> None:
-    """Render and send one facilitator's e-mail. Raises when sending fails."""
-    with translation.override(settings.LANGUAGE_CODE):
+def send_facilitator_reminder(
+    *, facilitator: User, event: Event, tables: list[Table], language: str | None = None
+) -> None:
+    """Render and send one facilitator's e-mail, in ``language`` (default: their e-mail
+    language, territoire.domain.languages). Raises when sending fails."""
+    language = language or languages_of([facilitator.pk])[facilitator.pk]
+    with translation.override(language):
         context = {
             "facilitator": facilitator,
             "event": event,
@@ -81,13 +86,17 @@ def send_due_facilitator_reminders(*, now: datetime.datetime | None = None) -> i
     now = now or timezone.now()
     due = due_facilitations(now)
     people = User.objects.in_bulk({user_id for _event, user_id in due})
+    languages = languages_of(list(people))
     sent = 0
     for (event_id, user_id), tables in due.items():
         try:
             with transaction.atomic():
                 FacilitatorReminderSent.objects.create(event_id=event_id, facilitator_id=user_id)
                 send_facilitator_reminder(
-                    facilitator=people[user_id], event=tables[0].event, tables=tables
+                    facilitator=people[user_id],
+                    event=tables[0].event,
+                    tables=tables,
+                    language=languages[user_id],
                 )
         except IntegrityError:
             continue  # another sweep got there first

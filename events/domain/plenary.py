@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from events.models import Event, FormedProject, Idea
+from territoire.inputs import parse_int
 from territoire.models import User
 
 SECRET_BYTES = 24  # 192 bits, 32 URL-safe characters
@@ -31,10 +32,11 @@ def screen_token(event: Event) -> str:
 
 def split_screen_token(token: str) -> tuple[int, str] | None:
     """The event id and the secret a token names, or None when it cannot be one."""
-    pk, _sep, secret = token.partition("-")
-    if not (pk.isascii() and pk.isdigit()) or len(pk) > 12 or not secret or len(secret) > 64:
+    raw_pk, _sep, secret = token.partition("-")
+    pk = parse_int(raw_pk, max_digits=12) if raw_pk == raw_pk.strip() else None
+    if pk is None or not secret or len(secret) > 64:
         return None
-    return int(pk), secret
+    return pk, secret
 
 
 def screen_secret_matches(event: Event, secret: str) -> bool:

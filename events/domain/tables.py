@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events.domain.board import bump, forget_versions
+from events.domain.facilitation import set_phase_for_event
 from events.enums import EventStatus, Phase
 from events.models import Event, Table
 from events.queries_participant import forget_table_code
@@ -69,21 +70,19 @@ def update_table(*, table: Table, changes: dict[str, object], by: User | None) -
 def set_event_status(*, event: Event, status: str, by: User | None) -> Event:
     """Move an event to ``status``; finishing it closes every table (their phones see it).
 
-    Side effects: the event's status; when finished, every table's phase closed (timer
-    cleared); every table's board bumped, since a phone's page shows whether the evening is
-    over.
+    Side effects: the event's status; when finished, every table's phase closed, timer cleared
+    (``facilitation.set_phase_for_event``); otherwise every table's board bumped, since a
+    phone's page shows whether the evening is over.
     """
     if status not in EventStatus.values:
         raise ValueError(f"unknown status: {status}")
     with transaction.atomic():
         Event.objects.filter(pk=event.pk).update(status=status)
-        tables = Table.objects.filter(event=event)
-        table_ids = list(tables.values_list("pk", flat=True))
-        changes: dict[str, object] = {"version": F("version") + 1}
         if status == EventStatus.FINISHED:
-            changes |= {"phase": Phase.CLOSED, "phase_ends_at": None}
-            tables.exclude(phase=Phase.CLOSED).update(phase_started_at=timezone.now())
-        tables.update(**changes)
-        forget_versions(table_ids)
+            set_phase_for_event(event=event, phase=Phase.CLOSED, by=by)
+        else:
+            table_ids = list(Table.objects.filter(event=event).values_list("pk", flat=True))
+            Table.objects.filter(pk__in=table_ids).update(version=F("version") + 1)
+            forget_versions(table_ids)
     event.status = status
     return event

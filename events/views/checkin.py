@@ -25,6 +25,7 @@ from events.domain.checkin import (
 from events.domain.registration import normalise_ticket_code
 from events.forms_registration import WalkInForm
 from events.models import Event, Registration
+from territoire.inputs import parse_int
 
 SEARCH_LIMIT = 20
 SEARCH_MIN_LENGTH = 2
@@ -100,11 +101,9 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _check_in_posted(request: HttpRequest, event: Event) -> None:
-    posted = request.POST.get("registration", "")
+    posted = parse_int(request.POST.get("registration"))  # a tampered id is unknown, never a 500
     registration = (
-        Registration.objects.filter(event=event, pk=int(posted)).first()
-        if posted.isdecimal() and len(posted) < 19  # a tampered id is unknown, never a 500
-        else None
+        Registration.objects.filter(event=event, pk=posted).first() if posted is not None else None
     )
     if registration is None:
         messages.error(request, _("Cette inscription n'existe pas pour cette soirée."))

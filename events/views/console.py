@@ -41,6 +41,7 @@ from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
+from territoire.inputs import parse_int
 
 MEMBER_ROWS = 3
 LIVE_CACHE_CONTROL = "private, no-cache"
@@ -89,8 +90,8 @@ def with_etag(response: HttpResponse, etag: str) -> HttpResponse:
 
 
 def posted_int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    """A posted id or number of minutes: ASCII digits only, at most 9 of them, else None."""
+    return parse_int(value, max_digits=9)
 
 
 # Access -----------------------------------------------------------------------------------------

@@ -110,10 +110,23 @@ def _screen_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _screen_closed(request: HttpRequest) -> HttpResponse:
+    """What a projector shows once its link is revoked or renewed (or for a wrong token): a
+    404 that says so. A poll of the live part gets ``HX-Refresh`` so htmx reloads the whole
+    page into this one instead of freezing on the last frame (htmx swaps no 404)."""
+    response = render(request, "events/screen_closed.html", status=404)
+    if request.htmx:
+        response.headers["HX-Refresh"] = "true"
+    return _screen_headers(response)
+
+
 @require_safe
 def screen(request: HttpRequest, token: str) -> HttpResponse:
     """The plenary for whoever holds the link: read-only, no sign-in, no session."""
-    event = get_event_for_screen(token)
+    try:
+        event = get_event_for_screen(token)
+    except Http404:
+        return _screen_closed(request)
     live_url = reverse("plenary_screen_live", kwargs={"token": token})
     return _screen_headers(_page(request, event, live_url))
 
@@ -121,7 +134,10 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def screen_live(request: HttpRequest, token: str) -> HttpResponse:
-    event = get_event_for_screen(token)
+    try:
+        event = get_event_for_screen(token)
+    except Http404:
+        return _screen_closed(request)
     live_url = reverse("plenary_screen_live", kwargs={"token": token})
     return _screen_headers(_live(request, event, live_url))
 

@@ -185,3 +185,43 @@ def test_history_page_names_the_states(client, cast):
     assert [(str(n), o, n2) for n, o, n2 in response.context["changes"][0].fields] == [
         ("statut", "déclaré", "vérifié")
     ]
+
+
+def test_the_jobs_to_verify_email_skips_inactive_organisers_and_speaks_each_ones_language(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from territoire.enums import Role
+    from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+
+    project = ProjectFactory(territory=cast.territory, coach=None)
+    gone = UserFactory(email="partie@example.org", is_active=False)
+    MembershipFactory(user=gone, territory=cast.territory, role=Role.ORGANISER)
+    english = UserFactory(email="english@example.org")
+    MembershipFactory(user=english, territory=cast.territory, role=Role.ORGANISER)
+    InvitationFactory(
+        territory=cast.territory,
+        email=english.email,
+        language="en",
+        accepted_by=english,
+        accepted_at=timezone.now(),
+    )
+    job = JobRecordFactory(project=project, status=JobStatus.DECLARED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = jobs.send_verification_request(job=job)
+
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    assert queued == 2
+    assert subjects == {
+        "english@example.org": f"Jobs to verify: {project.name}",
+        "orga@example.org": f"Emplois à vérifier : {project.name}",
+    }
+
+
+def test_an_inactive_coach_leaves_the_verification_to_the_organisers(cast):
+    cast.coach.is_active = False
+    cast.coach.save(update_fields=["is_active"])
+
+    assert [person.email for person in jobs.verifiers(cast.project)] == ["orga@example.org"]

@@ -178,3 +178,12 @@ def test_a_plan_without_milestones_says_so_and_links_where_to_add_them(client, c
 
     assert "Ce plan a démarré sans jalon" in html
     assert space_url(cast.project, "milestone_add") in html
+
+
+def test_built_in_milestones_are_stored_in_the_sites_language_not_the_browsers(cast):
+    from django.utils import translation
+
+    with translation.override("en"):  # a superuser browsing the admin in English
+        load_built_in_templates(territory=cast.territory)
+
+    assert titles(cast.territory)[0] == "Équipe constituée"

@@ -7,7 +7,12 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from events.domain.facilitation import form_project, set_phase_for_event
-from events.domain.plenary import clear_spotlight, renew_screen_link, spotlight_project
+from events.domain.plenary import (
+    clear_spotlight,
+    renew_screen_link,
+    revoke_screen_link,
+    spotlight_project,
+)
 from events.enums import Phase
 from tests.browser.conftest import shot
 from tests.browser.test_journey import BrowserLog
@@ -90,5 +95,12 @@ def test_the_projector_shows_an_idea_posted_on_a_phone(live_server, browser: Bro
     expect(projector.locator(".plenary-spotlight")).to_have_count(0, timeout=15000)
 
     log.assert_clean("plenary")
+
+    # The link is revoked: at the next poll the projector says so instead of freezing.
+    revoke_screen_link(event=event, by=None)
+    expect(projector.get_by_role("heading", level=1)).to_contain_text(
+        "Ce lien d'écran a été révoqué", timeout=15000
+    )
+    shot(projector, "plenary-4-link-revoked")
     phone_context.close()
     projector_context.close()

@@ -181,3 +181,26 @@ def test_opening_registration_from_the_admin_bumps_the_tables(client, cast, tabl
     table.event.refresh_from_db()
     assert table.event.status == EventStatus.REGISTRATION_CLOSED
     assert table.version == version + 1
+
+
+def test_finishing_an_event_closes_every_table_and_clears_its_timer(db):
+    import datetime
+
+    from events.domain.tables import set_event_status
+
+    event = EventFactory()
+    timed = TableFactory(
+        event=event,
+        phase=Phase.VOTE,
+        phase_ends_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    open_table = TableFactory(event=event, phase=Phase.IDEATION)
+    elsewhere = TableFactory(phase=Phase.IDEATION)
+
+    set_event_status(event=event, status=EventStatus.FINISHED, by=None)
+
+    for table in (timed, open_table, elsewhere):
+        table.refresh_from_db()
+    assert (timed.phase, timed.phase_ends_at, timed.version) == (Phase.CLOSED, None, 1)
+    assert (open_table.phase, open_table.version) == (Phase.CLOSED, 1)
+    assert (elsewhere.phase, elsewhere.version) == (Phase.IDEATION, 0)

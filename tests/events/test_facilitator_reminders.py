@@ -89,3 +89,28 @@ def test_finding_who_to_remind_is_one_query(cast, django_assert_num_queries, ite
         due = facilitator_reminders.due_facilitations(NOW)
 
     assert len(due) == 2 * item_count
+
+
+def test_the_email_is_in_the_facilitators_language(cast):
+    from django.utils import timezone
+
+    from tests.factories import InvitationFactory
+
+    InvitationFactory(
+        territory=cast.territory,
+        email=cast.facilitator.email,
+        language="en",
+        accepted_by=cast.facilitator,
+        accepted_at=timezone.now(),
+    )
+    event = event_starting_in(cast, datetime.timedelta(hours=20), title="Soirée du vélodrome")
+    TableFactory(event=event, facilitators=[cast.facilitator])
+    TableFactory(event=event, facilitators=[UserFactory(email="autre-anim@example.org")])
+
+    send_due_facilitator_reminders(now=NOW)
+
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "anim@example.org": "It's tomorrow: your table at Soirée du vélodrome",
+        "autre-anim@example.org": "C'est demain : votre table à Soirée du vélodrome",
+    }

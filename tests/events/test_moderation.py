@@ -13,7 +13,7 @@ from events.domain.moderation import hide_idea, unhide_idea
 from events.domain.participation import ParticipationRefused, cast_vote, join_table, post_idea
 from events.enums import Phase
 from events.models import Idea, Participant, Table, Vote
-from events.queries_live import visible_ideas
+from events.queries_live import without_hidden
 from events.reports import gather_synthesis
 from territoire.enums import Role
 from territoire.reports.kinds import Scope
@@ -105,7 +105,7 @@ def test_hiding_an_idea_hides_the_duplicates_merged_into_it(table, table_facilit
 
     hide_idea(table=table, idea=target, by=table_facilitator)
 
-    assert list(visible_ideas(Idea.objects.filter(table=table))) == [other]
+    assert list(without_hidden(Idea.objects.filter(table=table))) == [other]
     assert fresh(table).idea_count == 1
 
 

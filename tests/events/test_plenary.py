@@ -97,7 +97,10 @@ def test_the_screen_link_shows_the_plenary_without_signing_in_nor_a_session(clie
 
 @pytest.mark.parametrize(
     "token",
-    ["", "nope", "999999-abc", "{pk}-wrong-secret", "{pk}-", "-{secret}", "{pk}x-{secret}"],
+    [
+        *("", "nope", "999999-abc", "{pk}-wrong-secret", "{pk}-", "-{secret}", "{pk}x-{secret}"),
+        *("²-abc", "²-{secret}", "99999999999999999999-{secret}", " {pk}-{secret}"),
+    ],
 )
 def test_a_wrong_screen_token_answers_404(client, event, token):
     good = renew_screen_link(event=event, by=None)
@@ -120,6 +123,21 @@ def test_a_revoked_or_renewed_link_answers_404_at_once(client, event):
 
     assert (renewed_old.status_code, renewed_new.status_code) == (404, 200)
     assert revoked.status_code == 404
+
+
+def test_a_revoked_link_turns_the_projector_to_a_page_that_says_so(client, event):
+    token = renew_screen_link(event=event, by=None)
+    revoke_screen_link(event=event, by=None)
+
+    poll = client.get(screen_url(token, live=True), headers={"HX-Request": "true"})
+    page = client.get(screen_url(token))
+
+    # htmx swaps no 404: the poll asks the browser to reload, the page then says why it is empty
+    assert poll.status_code == 404 and poll["HX-Refresh"] == "true"
+    assert page.status_code == 404 and "HX-Refresh" not in page
+    assert page.templates[0].name == "events/screen_closed.html"
+    assert "Ce lien d'écran a été révoqué" in page.content.decode().replace("&#x27;", "'")
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_another_events_secret_does_not_open_this_event(client, event):
@@ -365,6 +383,9 @@ def test_spotlight_by_htmx_answers_the_section(client, cast, event):
         ({"idea": "foreign"}, "Cette idée n'est pas une idée de cette soirée."),
         ({"idea": "999999"}, "Cette idée n'existe plus."),
         ({"idea": "abc"}, "Choisissez une idée ou un projet à mettre à l'écran."),
+        ({"idea": "²"}, "Choisissez une idée ou un projet à mettre à l'écran."),
+        ({"idea": "99999999999999999999"}, "Choisissez une idée ou un projet à mettre à l'écran."),
+        ({"project": "²"}, "Choisissez une idée ou un projet à mettre à l'écran."),
         ({"project": "foreign"}, "Ce projet n'est pas né à cette soirée."),
         ({}, "Choisissez une idée ou un projet à mettre à l'écran."),
     ],

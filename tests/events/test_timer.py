@@ -306,7 +306,7 @@ def test_the_facilitator_extends_the_timer_from_the_console(client, run_out_tabl
     assert "Phase prolongée jusqu'à" in text(follow)
 
 
-@pytest.mark.parametrize("minutes", ("", "abc", "0", "500"))
+@pytest.mark.parametrize("minutes", ("", "abc", "0", "500", "²", "99999999999999999999"))
 def test_a_bad_extension_is_refused_with_a_message(client, run_out_table, minutes):
     table, facilitator = run_out_table
     client.force_login(facilitator)
@@ -421,7 +421,7 @@ def test_the_control_room_extends_every_timed_table(
     assert "2 tables prolongées de 5 minutes." in text(client.get(response["Location"]))
 
 
-@pytest.mark.parametrize("minutes", ("", "0", "61"))
+@pytest.mark.parametrize("minutes", ("", "0", "61", "²", "99999999999999999999"))
 def test_the_control_room_refuses_a_bad_extension(client, cast, minutes):
     event = EventFactory(territory=cast.territory)
     table = TableFactory(event=event, phase=Phase.IDEATION, phase_ends_at=past())

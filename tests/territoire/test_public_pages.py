@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from tests.events.factories import TableFactory
 from tests.factories import DomainFactory, TerritoryFactory
 
 
@@ -95,3 +97,19 @@ def test_territory_page_writes_the_first_of_the_month_as_french_does(client, db)
 
     assert "1er septembre 2029" in html
     assert "1 septembre 2029" not in html
+
+
+def test_the_site_and_the_phone_share_one_language_switch(client, db):
+    table = TableFactory()
+    with translation.override("fr"):  # the requests' English stays inside this test
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        pages = {
+            "site": client.get(reverse("home")),
+            "phone": client.get(reverse("table_join", kwargs={"code": table.code})),
+        }
+
+    for response in pages.values():
+        assert "partials/language_switch.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        assert html.count('<form class="language-switch"') == 1
+        assert 'value="en" lang="en"\n            aria-current="true"' in html

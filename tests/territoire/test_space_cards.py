@@ -297,3 +297,14 @@ def test_organiser_creates_the_evening_in_her_territory(client, cast):
 
     assert f'href="{add_event}"' in html
     assert f'<option value="{cast.territory.pk}" selected>' in form
+
+
+def test_the_organisers_to_do_counts_jobs_like_the_official_card(client, cast):
+    JobRecordFactory(project=cast.project, number=3, status=JobStatus.DECLARED)
+    JobRecordFactory(project=cast.project, number=2, status=JobStatus.DECLARED)
+    client.force_login(cast.organiser)
+
+    response = client.get(reverse("space"))
+
+    todos = {t.label: t.count for t in response.context["territories"][0]["todos"]}
+    assert todos["emplois déclarés en attente de vérification"] == 5  # jobs, not 2 declarations
