@@ -31,9 +31,11 @@ from events.models import (
     Vote,
 )
 from territoire.demo import Demo
+from territoire.enums import ReportStatus
 from territoire.reports.kinds import Scope
 from territoire.reports.lifecycle import render_in_process
 from territoire.reports.models import Report
+from territoire.reports.publishing import publish_report
 
 PARIS = ZoneInfo("Europe/Paris")
 NAMESPACE = uuid.UUID("6f1c2a7e-3b7d-4c1e-9a51-0d3f6c2b8e90")
@@ -349,8 +351,12 @@ def load(demo: Demo) -> None:
 
 
 def _synthesis_ready(event: Event) -> None:
-    """The evening's synthesis of debates, rendered once, ready to download from the reports
-    page (a second ``load_demo`` finds it and renders nothing)."""
-    if Report.objects.filter(kind="synthesis", parameters__event=event.pk).exists():
-        return
-    render_in_process(kind_code="synthesis", scope=Scope(territory=event.territory, event=event))
+    """The evening's synthesis of debates, rendered once and published on the evening's page
+    (a second ``load_demo`` finds it and renders nothing)."""
+    report = Report.objects.filter(kind="synthesis", parameters__event=event.pk).first()
+    if report is None:
+        report = render_in_process(
+            kind_code="synthesis", scope=Scope(territory=event.territory, event=event)
+        )
+    if report.status == ReportStatus.READY and report.published_at is None:
+        publish_report(report=report, by=None)

@@ -191,6 +191,7 @@ SYNTHESIS = ReportKind(
     title=synthesis_title,
     file_stem="synthese-des-debats",
     event_model=Event,
+    public=True,
     description=gettext_lazy(
         "Le compte rendu d'une soirée pour ses partenaires : le contexte, les thèmes, puis "
         "table par table ce que chacun a proposé, les citations et les projets nés."

@@ -18,6 +18,11 @@ urlpatterns = [
     # Public: the event, registering, the ticket
     path("soirees/<slug:slug>/", registration.event_detail, name="event_detail"),
     path("soirees/<slug:slug>/agenda.ics", registration.event_ics, name="event_ics"),
+    path(
+        "soirees/<slug:slug>/synthese-des-debats.pdf",
+        registration.event_synthesis,
+        name="event_synthesis",
+    ),
     path("soirees/<slug:slug>/inscription/", registration.event_register, name="event_register"),
     path(
         "soirees/<slug:slug>/inscription/merci/",

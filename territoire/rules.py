@@ -109,6 +109,7 @@ reads_territory_reports = (
 rules.add_perm("territoire.view_reports", reads_territory_reports)
 rules.add_perm("territoire.request_report", organiser_or_superuser)
 rules.add_perm("territoire.download_report", reads_territory_reports)
+rules.add_perm("territoire.publish_report", organiser_or_superuser)
 rules.add_perm("territoire.view_report", organiser_or_superuser)
 rules.add_perm("territoire.add_report", rules.always_deny)
 rules.add_perm("territoire.change_report", rules.always_deny)

@@ -17,6 +17,9 @@ urlpatterns = [
         name="territory_reports",
     ),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
+    path(
+        "espace/rapports/<int:pk>/publier/", reports.report_publication, name="report_publication"
+    ),
     path("confidentialite/", public.privacy, name="privacy"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("healthz", health.healthz, name="healthz"),

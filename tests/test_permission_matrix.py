@@ -189,6 +189,8 @@ TABLE_CONSOLE = ORGANISERS_ONLY | {"facilitator": 200}  # cast.facilitator runs 
 EVENT_URLS = {
     "event_detail": PUBLIC,
     "event_ics": PUBLIC,
+    # The synthesis an organiser published (the matrix's report is): anyone downloads it.
+    "event_synthesis": PUBLIC,
     "event_register": PUBLIC,
     "event_register_done": PUBLIC,
     "ticket": PUBLIC,
@@ -282,6 +284,8 @@ READS_REPORTS = answers(404, anonymous=LOGIN, organiser=200, coach=200, official
 EXPECTED |= {
     "territory_reports": READS_REPORTS,
     "report_download": READS_REPORTS,
+    # POST only (publish on the evening's page, or take off): a GET is refused.
+    "report_publication": answers(405, anonymous=LOGIN),
     "admin:territoire_report_changelist": ADMIN_PAGE,
     "admin:territoire_report_add": NOBODY_IN_ADMIN,
     "admin:territoire_report_history": ADMIN_OBJECT_OF_A,
@@ -355,7 +359,13 @@ def _objects(cast) -> dict[str, object]:
     )
     idea = IdeaFactory(table=table)
     registration = RegistrationFactory(event=event)
-    report = Report(territory=cast.territory, kind="synthesis", title="Synthèse")
+    report = Report(
+        territory=cast.territory,
+        kind="synthesis",
+        title="Synthèse",
+        parameters={"event": event.pk},
+        published_at=timezone.now(),
+    )
     report.file.save("essai.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
     report.status = ReportStatus.READY
     report.page_count = 1
@@ -437,7 +447,7 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
 
             values["token"] = ticket_token(objects["registration"])
         kwargs = {name: values[name] for name in params}
-    elif key == "report_download":
+    elif key in {"report_download", "report_publication"}:
         kwargs = {"pk": objects["report"].pk}
     elif key == "media":
         kwargs = {"path": "challenges/absente.png"}

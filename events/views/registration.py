@@ -1,7 +1,7 @@
 """Public pages of the evening: the event, registering, the ticket, cancelling."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -22,6 +22,9 @@ from events.models import Event, FormedProject, Registration
 from events.queries_outcome import BornProject, born_projects_shown
 from events.timing import EveningState, evening_state
 from territoire.ratelimit import allow, client_key
+from territoire.reports.downloads import report_file_response
+from territoire.reports.models import Report
+from territoire.reports.publishing import published_report
 
 NOINDEX = "noindex, nofollow"
 REGISTRATION_SESSION_KEY = "events_registration"
@@ -98,7 +101,25 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["may_read_reports"] = request.user.has_perm(
             "territoire.view_reports", event.territory
         )
+        context["synthesis"] = published_synthesis(event)
     return _noindex_if_draft(render(request, "events/event_detail.html", context), event)
+
+
+def published_synthesis(event: Event) -> Report | None:
+    """The synthesis of debates an organiser published for the evening, if any. One query."""
+    return published_report(
+        kind="synthesis", territory_id=event.territory_id, parameters={"event": event.pk}
+    )
+
+
+@require_safe
+def event_synthesis(request: HttpRequest, slug: str) -> FileResponse:
+    """The published synthesis of debates of a public evening, for anyone (404 until then)."""
+    event = get_event_for_visitor(request, slug)
+    report = published_synthesis(event)
+    if report is None or not event.is_public:
+        raise Http404
+    return report_file_response(report, cache_control="public, max-age=300")
 
 
 @require_safe

@@ -48,7 +48,9 @@ class ReportKind:
     bounded number of queries); ``title(scope)`` names one report of this kind ("Synthèse des
     débats — Co-créons la ville de demain"); ``file_stem`` starts the downloaded file's name.
     Event-scoped kinds give ``event_model``, a model with a ``territory`` and a ``slug``.
-    Period-scoped kinds (``uses_period``) may be limited to a period of dates.
+    Period-scoped kinds (``uses_period``) may be limited to a period of dates. A ``public``
+    kind may be published by an organiser: its published version is linked from the public
+    pages and downloaded by anyone.
     """
 
     code: str
@@ -60,6 +62,7 @@ class ReportKind:
     description: str | Promise = ""
     event_model: type[models.Model] | None = None
     uses_period: bool = False
+    public: bool = False
 
     @property
     def needs_event(self) -> bool:

@@ -54,6 +54,9 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("rendu commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # Set by an organiser for kinds meant for everyone (the synthesis of debates): the version
+    # the public pages link and anyone may download.
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rapport")
@@ -78,6 +81,10 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.FAILED) | ~Q(error=""),
                 name="report_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status=ReportStatus.READY),
+                name="report_published_is_ready",
             ),
         ]
 

@@ -6,15 +6,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from territoire.enums import ReportStatus
 from territoire.models import Territory
+from territoire.reports.downloads import report_file_response
 from territoire.reports.forms import ReportRequestForm
-from territoire.reports.kinds import get_report_kind, report_kinds
+from territoire.reports.kinds import report_kinds
 from territoire.reports.lifecycle import request_report
 from territoire.reports.models import Report
+from territoire.reports.publishing import (
+    PublicationRefused,
+    publish_report,
+    unpublish_report,
+)
 
 # Versions listed on the page; older ones stay downloadable from the admin.
 LISTED_REPORTS = 50
@@ -31,9 +36,11 @@ def _report_rows(territory: Territory) -> list[Report]:
     reports = list(
         Report.objects.filter(territory=territory).select_related("requested_by")[:LISTED_REPORTS]
     )
-    labels = {kind.code: kind.label for kind in report_kinds()}
+    kinds = {kind.code: kind for kind in report_kinds()}
     for report in reports:
-        report.kind_label = labels.get(report.kind, report.kind)
+        kind = kinds.get(report.kind)
+        report.kind_label = kind.label if kind else report.kind
+        report.is_public_kind = bool(kind and kind.public)
     return reports
 
 
@@ -91,20 +98,27 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(Report.objects.select_related("territory"), pk=pk)
     if not request.user.has_perm("territoire.download_report", report.territory):
         raise Http404
-    if report.status != ReportStatus.READY or not report.file:
+    return report_file_response(report, cache_control="private, no-store")
+
+
+@login_required
+@require_POST
+def report_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a ready report of a public kind on the public pages, or take it off."""
+    report = get_object_or_404(Report.objects.select_related("territory"), pk=pk)
+    if not request.user.has_perm("territoire.view_reports", report.territory):
         raise Http404
+    if not request.user.has_perm("territoire.publish_report", report.territory):
+        raise PermissionDenied
     try:
-        kind_stem = get_report_kind(report.kind).file_stem
-    except KeyError:
-        kind_stem = report.kind
-    filename = "{}-{}-{}.pdf".format(
-        kind_stem, report.territory.slug, report.finished_at.strftime("%Y%m%d-%H%M")
-    )
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename)
-    response["Content-Type"] = "application/pdf"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        if request.POST.get("publish") == "0":
+            unpublish_report(report=report, by=request.user)
+            messages.success(request, _("La synthèse n'est plus sur la page publique."))
+        else:
+            publish_report(report=report, by=request.user)
+            messages.success(
+                request, _("Publié : la page publique de la soirée propose ce PDF à tous.")
+            )
+    except PublicationRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("territory_reports", slug=report.territory.slug)

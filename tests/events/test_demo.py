@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.urls import reverse
 from pypdf import PdfReader
 
 from events.enums import EventStatus, Phase
@@ -104,3 +105,14 @@ def test_the_demo_synthesis_links_open_on_this_site(demo, settings):
 
     assert len(links) >= 3
     assert [link.url for link in links if not link.url.startswith(settings.SITE_URL + "/")] == []
+
+
+def test_the_demo_evening_page_offers_its_published_synthesis(demo, client):
+    evening = Event.objects.get(slug="soiree-velodrome-roubaix")
+
+    html = client.get(evening.get_absolute_url()).content.decode()
+    download = client.get(reverse("event_synthesis", args=[evening.slug]))
+
+    assert reverse("event_synthesis", args=[evening.slug]) in html
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")

@@ -147,8 +147,9 @@ def test_finished_evening_links_the_published_projects_born_there(
         territory=event.territory, formed_project=hidden, name="Privé", is_public=False
     )
 
-    # the event, its places left, its programme, the published projects' pages, the formed
-    with django_assert_num_queries(5):
+    # the event, its places left, its programme, the published projects' pages, the formed,
+    # the published synthesis
+    with django_assert_num_queries(6):
         response = client.get(event.get_absolute_url())
 
     html = response.content.decode()
@@ -164,7 +165,7 @@ def test_finished_evening_links_the_published_projects_born_there(
     assert "Privé" not in html and "Gardé pour l" not in html
     assert reverse("event_ics", args=[event.slug]) not in html
     assert reverse("event_register", args=[event.slug]) not in html
-    assert "demandez-la à l'équipe d'organisation" in html
+    assert "n'est pas encore publiée" in html
     assert reverse("territory_reports", args=[event.territory.slug]) not in html
 
 
