@@ -29,7 +29,7 @@ from events.models import (
     Table,
 )
 from events.queries_plenary import plenary_screen_url
-from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
+from territoire.admin import ReadOnlyInlineMixin, RulesInlineMixin, TerritoryScopedAdmin
 from territoire.reports.actions import request_report_action
 
 
@@ -217,15 +217,13 @@ class TableAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SynthesisContributionInline(RulesInlineMixin, admin.StackedInline):
+class SynthesisContributionInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = SynthesisContribution
-    extra = 0
     fields = ["person_name", "organisation_name", "consent_to_be_named", "text", "order"]
 
 
-class QuoteInline(RulesInlineMixin, admin.TabularInline):
+class QuoteInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Quote
-    extra = 0
     fields = ["text", "speaker_name", "organisation_name", "consent_to_be_named"]
 
 
@@ -251,6 +249,17 @@ class TableAdmin(TerritoryScopedAdmin):
     autocomplete_fields = ["event", "challenge", "facilitators"]
     list_select_related = ["event", "challenge"]
     inlines = [SynthesisContributionInline, QuoteInline]
+    readonly_fields = ["synthesis_page"]
+
+    @admin.display(description=_("synthèse de la table"))
+    def synthesis_page(self, table: Table) -> str:
+        if not table.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("console_synthesis", args=[table.code]),
+            _("Écrire ou corriger la synthèse depuis la console de la table"),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("facilitators")

@@ -52,7 +52,9 @@ class FormedProjectAdmin(TerritoryScopedAdmin):
     search_fields = ["name", "pitch"]
     ordering = ["-created_at"]
     list_select_related = ["table"]
-    readonly_fields = ["table", "created_by", "created_at"]
+    # Named and pitched at the table; renamed when it is published (the publish form), so the
+    # admin only shows it.
+    readonly_fields = ["table", "name", "pitch", "created_by", "created_at"]
     fieldsets = [
         (None, {"fields": ["table", "name", "pitch", "created_by", "created_at"]}),
         (_("Équipe"), {"fields": [], "description": TEAM_HELP}),

@@ -99,6 +99,23 @@ class RulesInlineMixin(ScopedChoicesMixin):
         return request.user.has_perm(self._perm("delete"), obj)
 
 
+class ReadOnlyInlineMixin(RulesInlineMixin):
+    """An inline shown, never written here: its rows change through the domain's own pages
+    (a table's synthesis in its console), so every write keeps its side effects."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TerritoryScopedAdmin(ScopedChoicesMixin, RulesAdminMixin, admin.ModelAdmin):
     """Lists, forms and autocompletes limited to the territories the person organises."""
 

@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from events.models import TeamMember
-from tests.events.factories import FormedProjectFactory, TableFactory, TeamMemberFactory
+from tests.events.factories import (
+    EventFactory,
+    FormedProjectFactory,
+    SynthesisContributionFactory,
+    TableFactory,
+    TeamMemberFactory,
+)
 
 
 @pytest.fixture
@@ -96,7 +102,8 @@ def test_a_team_row_cannot_be_added_or_removed_in_the_admin(client, cast, projec
     assert team_rows(project)[1] == ("Marc", "marc@example.org", True)
 
 
-def test_the_projects_name_is_still_corrected_in_the_admin(client, cast, project):
+def test_the_admin_shows_a_formed_project_without_writing_it(client, cast, project):
+    name, pitch = project.name, project.pitch
     client.force_login(cast.organiser)
 
     response = client.post(
@@ -111,4 +118,19 @@ def test_the_projects_name_is_still_corrected_in_the_admin(client, cast, project
 
     project.refresh_from_db()
     assert response.status_code == 302
-    assert (project.name, project.pitch) == ("Numéribus", "Un bus qui va vers les seniors.")
+    assert (project.name, project.pitch) == (name, pitch)
+
+
+def test_the_tables_synthesis_is_read_in_the_admin_and_written_in_the_console(client, cast):
+    table = TableFactory(event=EventFactory(territory=cast.territory))
+    contribution = SynthesisContributionFactory(table=table, text="Mot d'origine")
+    client.force_login(cast.organiser)
+    url = reverse("admin:events_table_change", args=[table.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "Mot d&#x27;origine" in page
+    assert 'name="contributions-0-text"' not in page
+    assert reverse("console_synthesis", args=[table.code]) in page
+    contribution.refresh_from_db()
+    assert contribution.text == "Mot d'origine"
