@@ -82,7 +82,7 @@ def project_sections(project: Project, request: HttpRequest) -> list[Section]:
             )
     if project.show_jobs:
         totals = queries.job_totals(project)
-        if totals["verified_jobs"]:
+        if totals["verified_jobs"] or totals["kept_jobs"]:
             sections.append(
                 Section(
                     _("Emplois"),

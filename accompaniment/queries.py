@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accompaniment.domain.plans import plan_month
-from accompaniment.enums import JobStatus
+from accompaniment.enums import JobKind, JobStatus
 from accompaniment.models import JobRecord, Milestone, ProjectUpdate
 from projects.models import Project, ProjectMember
 from territoire.models import Territory
@@ -35,10 +35,17 @@ class Health:
 
 
 def _job_sums(records: QuerySet[JobRecord]) -> dict[str, object]:
+    """Jobs created and jobs kept apart (a job kept is not a job created): ``verified_jobs``
+    are created and verified, ``kept_jobs`` kept and verified; ``declared_jobs`` is what awaits
+    verification, of both kinds."""
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
+    created = Q(status=JobStatus.VERIFIED, kind=JobKind.CREATED)
+    kept = Q(status=JobStatus.VERIFIED, kind=JobKind.KEPT)
     return records.aggregate(
-        verified_jobs=Coalesce(Sum("number", filter=Q(status=JobStatus.VERIFIED)), 0),
-        verified_fte=Coalesce(Sum("fte", filter=Q(status=JobStatus.VERIFIED)), zero),
+        verified_jobs=Coalesce(Sum("number", filter=created), 0),
+        verified_fte=Coalesce(Sum("fte", filter=created), zero),
+        kept_jobs=Coalesce(Sum("number", filter=kept), 0),
+        kept_fte=Coalesce(Sum("fte", filter=kept), zero),
         declared_jobs=Coalesce(Sum("number", filter=Q(status=JobStatus.DECLARED)), 0),
         declared_fte=Coalesce(Sum("fte", filter=Q(status=JobStatus.DECLARED)), zero),
     )
@@ -55,9 +62,9 @@ def territory_job_totals(territory: Territory) -> dict[str, object]:
     return _job_sums(JobRecord.objects.filter(project__territory=territory))
 
 
-def _sum_subquery(status: str) -> Subquery:
+def _sum_subquery(status: str, **kind: str) -> Subquery:
     return Subquery(
-        JobRecord.objects.filter(project=OuterRef("pk"), status=status)
+        JobRecord.objects.filter(project=OuterRef("pk"), status=status, **kind)
         .values("project")
         .annotate(total=Sum("number"))
         .values("total"),
@@ -92,7 +99,8 @@ def with_follow_up(projects: QuerySet[Project], today: datetime.date) -> QuerySe
             .annotate(last=Max("created_at"))
             .values("last")
         ),
-        verified_jobs=Coalesce(_sum_subquery(JobStatus.VERIFIED), 0),
+        verified_jobs=Coalesce(_sum_subquery(JobStatus.VERIFIED, kind=JobKind.CREATED), 0),
+        kept_jobs=Coalesce(_sum_subquery(JobStatus.VERIFIED, kind=JobKind.KEPT), 0),
         declared_jobs=Coalesce(_sum_subquery(JobStatus.DECLARED), 0),
     )
 

@@ -80,3 +80,17 @@ def test_public_page_sections_follow_the_team_choices(cast):
     ]
     assert [u.text for u in shown[0].context["updates"]] == ["Publique"]
     assert [s.template.rsplit("/", 1)[-1] for s in chosen] == ["updates.html"]
+
+
+def test_the_public_page_says_jobs_created_and_jobs_kept_apart(client, cast):
+    JobRecordFactory(project=cast.project, number=2, status="verified")
+    JobRecordFactory(project=cast.project, number=1, status="verified", kind="kept")
+    cast.project.is_public = True
+    cast.project.save(update_fields=["is_public"])
+
+    response = client.get(cast.project.get_absolute_url())
+    html = " ".join(response.content.decode().split())
+
+    assert response.status_code == 200
+    assert "2 emplois créés, vérifiés par l'accompagnement du territoire." in html
+    assert "Et 1 emploi maintenu grâce au projet, vérifié lui aussi." in html

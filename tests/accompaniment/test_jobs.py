@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accompaniment.domain import jobs
 from accompaniment.domain.errors import Refused
-from accompaniment.enums import Contract, JobStatus
+from accompaniment.enums import Contract, JobKind, JobStatus
 from accompaniment.models import JobRecord
 from accompaniment.queries import job_totals, territory_job_totals
 from tests.accompaniment.conftest import TODAY, space_url
@@ -57,6 +57,8 @@ def test_declared_then_verified_counts_apart(cast):
     assert job_totals(cast.project) == {
         "verified_jobs": 0,
         "verified_fte": Decimal("0"),
+        "kept_jobs": 0,
+        "kept_fte": Decimal("0"),
         "declared_jobs": 3,
         "declared_fte": Decimal("2.5"),
     }
@@ -65,6 +67,18 @@ def test_declared_then_verified_counts_apart(cast):
     totals = job_totals(cast.project)
     assert (totals["verified_jobs"], totals["declared_jobs"]) == (2, 1)
     assert territory_job_totals(cast.territory)["verified_jobs"] == 2
+
+
+def test_jobs_kept_are_counted_apart_from_jobs_created(cast):
+    created = _declare(cast, number=2)
+    kept = _declare(cast, number=1, fte=Decimal("1"), kind=JobKind.KEPT)
+    jobs.verify_job(job=created, by=cast.coach)
+    jobs.verify_job(job=kept, by=cast.coach)
+
+    totals = job_totals(cast.project)
+
+    assert (totals["verified_jobs"], totals["kept_jobs"]) == (2, 1)
+    assert (totals["verified_fte"], totals["kept_fte"]) == (Decimal("1.5"), Decimal("1"))
 
 
 def test_returned_is_corrected_and_declared_again_with_its_history(cast):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from accompaniment.domain import jobs
-from accompaniment.enums import JobStatus
+from accompaniment.enums import JobKind, JobStatus
 from tests.accompaniment.conftest import space_url
 from tests.accompaniment.factories import JobRecordFactory
 
@@ -24,9 +24,9 @@ def _text(response) -> str:
 @pytest.mark.parametrize(
     ("verified", "declared", "expected"),
     [
-        (0, 0, ["0 emploi vérifié", "0 déclaré, en attente de vérification"]),
-        (1, 1, ["1 emploi vérifié", "1 déclaré, en attente de vérification"]),
-        (2, 3, ["2 emplois vérifiés", "3 déclarés, en attente de vérification"]),
+        (0, 0, ["0 emploi créé, vérifié", "0 déclaré, en attente de vérification"]),
+        (1, 1, ["1 emploi créé, vérifié", "1 déclaré, en attente de vérification"]),
+        (2, 3, ["2 emplois créés, vérifiés", "3 déclarés, en attente de vérification"]),
     ],
 )
 @pytest.mark.parametrize("page", ["project_space", "job_list"])
@@ -62,7 +62,7 @@ def test_portfolio_counts_verified_jobs_in_french(
         response = client.get(reverse("portfolio", kwargs={"territory": cast.territory.slug}))
 
     assert response.status_code == 200
-    noun = "emploi vérifié" if verified < 2 else "emplois vérifiés"
+    noun = "emploi créé, vérifié" if verified < 2 else "emplois créés, vérifiés"
     assert f"{verified} {noun}" in _text(response)
 
 
@@ -76,3 +76,22 @@ def test_history_keeps_its_guillemets_and_colon_in_the_translation(client, cast)
     html = response.content.decode()
     assert "\u00ab\u00a0" in html and "\u00a0\u00bb\u00a0:" in html
     assert "statut\u00a0: déclaré → vérifié" in html
+
+
+def test_jobs_kept_are_shown_apart_from_jobs_created(client, cast, django_assert_max_num_queries):
+    JobRecordFactory(project=cast.project, number=2, status=JobStatus.VERIFIED)
+    JobRecordFactory(project=cast.project, number=1, status=JobStatus.VERIFIED, kind=JobKind.KEPT)
+    client.force_login(cast.organiser)
+
+    with django_assert_max_num_queries(30):
+        space = _text(client.get(space_url(cast.project, "project_space")))
+        portfolio = _text(
+            client.get(reverse("portfolio", kwargs={"territory": cast.territory.slug}))
+        )
+
+    assert "2 emplois créés, vérifiés" in space
+    assert "1 emploi maintenu, vérifié" in space
+    assert "2 emplois créés, vérifiés" in portfolio
+    assert "1 emploi maintenu, vérifié" in portfolio
+    assert "2 (+ 1 maintenu)" in portfolio
+    assert "3 emplois" not in space + portfolio
