@@ -14,9 +14,8 @@ from django.utils.translation import ngettext
 from accompaniment.enums import JobKind, JobStatus, MatchStatus
 from accompaniment.models import JobRecord, NeedMatch, ProjectUpdate
 from accompaniment.queries import Health, health_of, with_follow_up
-from projects.enums import ProjectStatus
 from projects.models import Project
-from projects.queries import projects_of_member
+from projects.queries import accompanied_by_territory, projects_of_member
 from territoire.enums import Role
 from territoire.extensions import (
     Card,
@@ -242,12 +241,7 @@ def official_cards(territories: list[Territory]) -> list[Card]:
     )
     verified = {row["project__territory_id"]: row["verified"] for row in jobs}
     awaiting = {row["project__territory_id"]: row["awaiting"] for row in jobs}
-    accompanied = dict(
-        Project.objects.filter(territory_id__in=ids, status=ProjectStatus.ACTIVE)
-        .values("territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("territory_id", "n")
-    )
+    accompanied = accompanied_by_territory(ids)
     cards = []
     for territory in territories:
         waiting, followed = awaiting.get(territory.pk, 0), accompanied.get(territory.pk, 0)

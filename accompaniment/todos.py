@@ -1,7 +1,7 @@
 """What the accompaniment puts on an organiser's to-do card: resource offers to review, jobs
 awaiting verification, plans with no milestone, and a territory with no default milestone."""
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,30 +9,20 @@ from django.utils.translation import ngettext
 from accompaniment.enums import JobStatus
 from accompaniment.models import JobRecord, Milestone, MilestoneTemplate, ResourceOffer
 from projects.models import Project
-from territoire.enums import Role
-from territoire.extensions import SpaceEntry, Todo, provide_space_todos
+from territoire.extensions import SpaceEntry, Todo, organised_territories, provide_space_todos
 from territoire.models import User
-
-
-def _count_by_territory(queryset, territory_field: str) -> dict[int, int]:
-    return dict(
-        queryset.values(territory_field).annotate(n=Count("pk")).values_list(territory_field, "n")
-    )
+from territoire.queries import count_by
 
 
 @provide_space_todos
 def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
     """Resource offers to review, jobs awaiting verification, plans with no milestone, and a
     territory with no default milestone. Four queries."""
-    organised = {
-        e.territory.pk: e.territory
-        for e in entries
-        if user.is_superuser or Role.ORGANISER in e.roles
-    }
+    organised = organised_territories(user, entries)
     if not organised:
         return []
     ids = list(organised)
-    offers = _count_by_territory(
+    offers = count_by(
         ResourceOffer.objects.filter(
             territory_id__in=ids, proposed_publicly=True, is_available=False
         ),
@@ -46,7 +36,7 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
         .annotate(n=Sum("number"))
         .values_list("project__territory_id", "n")
     )
-    empty_plans = _count_by_territory(
+    empty_plans = count_by(
         Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
             Exists(Milestone.objects.filter(project=OuterRef("pk")))
         ),

@@ -36,8 +36,3 @@ def published_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject | N
         for provider in _providers:
             found |= provider(ids)
     return found
-
-
-def public_projects(formed_ids: Iterable[int]) -> dict[int, PublicProject]:
-    """The public pages of the formed projects given, published and visible to everyone."""
-    return {pk: page for pk, page in published_projects(formed_ids).items() if page is not None}

@@ -20,6 +20,7 @@ from territoire.extensions import (
     Figure,
     Link,
     SpaceEntry,
+    organised_territories,
     provide_space_cards,
     provide_table_consoles,
     provide_territory_cards,
@@ -281,7 +282,7 @@ def organiser_cards(territory_ids: list[int], now: datetime.datetime) -> list[Ca
 @provide_space_cards
 def space_cards(user: User, entries: list[SpaceEntry]) -> list[Card]:
     now = timezone.now()
-    organised = [e.territory.pk for e in entries if user.is_superuser or Role.ORGANISER in e.roles]
+    organised = list(organised_territories(user, entries))
     facilitated = [e.territory.pk for e in entries if Role.FACILITATOR in e.roles]
     cards = []
     if facilitated:

@@ -1,14 +1,12 @@
 """The projects' links on a territory's public page and in people's spaces."""
 
-from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import FormedProject
-from projects.enums import ProjectStatus
 from projects.models import Project
-from projects.queries import projects_of_member
+from projects.queries import accompanied_by_territory, projects_of_member
 from territoire.enums import Role
 from territoire.extensions import (
     Card,
@@ -16,6 +14,7 @@ from territoire.extensions import (
     Link,
     SpaceEntry,
     Todo,
+    organised_territories,
     provide_space_links,
     provide_space_territories,
     provide_space_todos,
@@ -23,6 +22,7 @@ from territoire.extensions import (
     provide_territory_links,
 )
 from territoire.models import Territory, User
+from territoire.queries import count_by
 
 # The project space's home (its plan, milestones, updates) belongs to the accompaniment; until
 # it answers, the team page is the space's entry.
@@ -78,18 +78,11 @@ def progress_cards(territories: list[Territory]) -> list[Card]:
     """On the territory page: how many projects were born at the evening's tables (formed
     there, published or not yet), how many are accompanied now. Two queries."""
     ids = [t.pk for t in territories]
-    born = dict(
-        FormedProject.objects.filter(table__event__territory_id__in=ids)
-        .values("table__event__territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("table__event__territory_id", "n")
+    born = count_by(
+        FormedProject.objects.filter(table__event__territory_id__in=ids),
+        "table__event__territory_id",
     )
-    accompanied = dict(
-        Project.objects.filter(territory_id__in=ids, status=ProjectStatus.ACTIVE)
-        .values("territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("territory_id", "n")
-    )
+    accompanied = accompanied_by_territory(ids)
     cards = []
     for territory in territories:
         row = {"born": born.get(territory.pk, 0), "accompanied": accompanied.get(territory.pk, 0)}
@@ -125,20 +118,14 @@ def progress_cards(territories: list[Territory]) -> list[Card]:
 @provide_space_todos
 def publishing_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
     """Projects formed at the tables and not published yet, per organised territory. One query."""
-    organised = {
-        e.territory.pk: e.territory
-        for e in entries
-        if user.is_superuser or Role.ORGANISER in e.roles
-    }
+    organised = organised_territories(user, entries)
     if not organised:
         return []
-    counts = dict(
+    counts = count_by(
         FormedProject.objects.filter(
             table__event__territory_id__in=organised, published_project__isnull=True
-        )
-        .values_list("table__event__territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("table__event__territory_id", "n")
+        ),
+        "table__event__territory_id",
     )
     return [
         Todo(

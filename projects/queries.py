@@ -6,9 +6,10 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from events.models import FormedProject, Idea, TeamMember
-from projects.enums import SHOWCASE_STATUSES
+from projects.enums import SHOWCASE_STATUSES, ProjectStatus
 from projects.models import Project, ProjectMember
 from territoire.models import Territory, User
+from territoire.queries import count_by
 
 
 def is_showcased(project: Project) -> bool:
@@ -116,3 +117,11 @@ def projects_of_member(user: User) -> list[Project]:
         )
         user._member_projects = cached
     return cached
+
+
+def accompanied_by_territory(territory_ids: list[int]) -> dict[int, int]:
+    """How many projects each territory accompanies now (status active). One query."""
+    return count_by(
+        Project.objects.filter(territory_id__in=territory_ids, status=ProjectStatus.ACTIVE),
+        "territory_id",
+    )

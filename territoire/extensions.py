@@ -9,6 +9,7 @@ runs a fixed number of queries whatever the number of territories, events, table
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from territoire.enums import Role
 from territoire.models import Territory, User
 
 
@@ -209,3 +210,12 @@ def territory_cards(territories: list[Territory], slots: Iterable[str]) -> dict[
         if slot in wanted
         for card in provider(territories)
     )
+
+
+def organised_territories(user: User, entries: list[SpaceEntry]) -> dict[int, Territory]:
+    """The territories of a space's entries that ``user`` organises (superusers: all of them)."""
+    return {
+        entry.territory.pk: entry.territory
+        for entry in entries
+        if user.is_superuser or Role.ORGANISER in entry.roles
+    }

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.enums import EventStatus, Phase
-from events.extensions import PublicProject, public_projects
+from events.extensions import PublicProject
 from events.models import (
     FormedProject,
     Participant,
@@ -34,6 +34,7 @@ from events.models import (
     TableFollower,
     TableNewsSent,
 )
+from events.queries_outcome import born_projects_shown
 from territoire.tasks import task_send_email
 from territoire.tokens import is_urlsafe_token
 
@@ -210,14 +211,14 @@ def send_table_news(*, table: Table, occasion: str, template: str, context: dict
 
 
 def _links(projects: Sequence[FormedProject]) -> list[dict]:
-    public = public_projects(p.pk for p in projects)
+    """The projects as the public may see them (``born_projects_shown``), with absolute links."""
     return [
         {
-            "name": p.name,
-            "pitch": p.pitch,
-            "url": settings.SITE_URL + public[p.pk].url if p.pk in public else "",
+            "name": born.name,
+            "pitch": born.formed.pitch,
+            "url": settings.SITE_URL + born.url if born.url else "",
         }
-        for p in projects
+        for born in born_projects_shown(projects)
     ]
 
 
