@@ -12,6 +12,7 @@ from events import admin_outcome  # noqa: F401  (the formed projects and their t
 from events.domain.facilitation import FacilitationRefused
 from events.domain.moderation import hide_idea, unhide_idea
 from events.domain.plenary import renew_screen_link, revoke_screen_link
+from events.domain.registration import fill_free_places
 from events.domain.tables import (
     EDITABLE_FIELDS,
     new_table_code,
@@ -141,7 +142,8 @@ class EventAdmin(TerritoryScopedAdmin):
         )
 
     def save_model(self, request, obj: Event, form, change: bool) -> None:
-        """A status changed in the form goes through the domain: the tables' phones follow."""
+        """A status changed in the form goes through the domain: the tables' phones follow. A
+        capacity raised confirms the waiting list into the new places (each person e-mailed)."""
         if change and "status" in form.changed_data:
             status = obj.status
             obj.status = form.initial["status"]
@@ -149,6 +151,19 @@ class EventAdmin(TerritoryScopedAdmin):
             set_event_status(event=obj, status=status, by=request.user)
         else:
             super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = fill_free_places(event=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d personne de la liste d'attente a une place.",
+                        "%d personnes de la liste d'attente ont une place.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                    messages.SUCCESS,
+                )
 
     def _set_status(self, request, queryset, status) -> None:
         count = 0

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events.enums import EventStatus, Phase
+from events.enums import EventStatus, Phase, RegistrationStatus
 from events.models import Table
-from tests.events.factories import EventFactory, IdeaFactory, TableFactory
+from tests.events.factories import EventFactory, IdeaFactory, RegistrationFactory, TableFactory
 
 HTMX = {"HX-Request": "true"}
 EMPTY_INLINES = {
@@ -204,3 +204,36 @@ def test_finishing_an_event_closes_every_table_and_clears_its_timer(db):
     assert (timed.phase, timed.phase_ends_at, timed.version) == (Phase.CLOSED, None, 1)
     assert (open_table.phase, open_table.version) == (Phase.CLOSED, 1)
     assert (elsewhere.phase, elsewhere.version) == (Phase.IDEATION, 0)
+
+
+def test_a_capacity_raised_in_the_admin_gives_the_waiting_list_its_places(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = EventFactory(territory=cast.territory, capacity=1, status=EventStatus.REGISTRATION_OPEN)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITLISTED)
+    client.force_login(cast.organiser)
+    form = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    data = {
+        name: value
+        for name, value in form.context["adminform"].form.initial.items()
+        if value is not None and name not in {"partners", "starts_at", "ends_at"}
+    }
+    starts_at, ends_at = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    data |= {
+        "starts_at_0": starts_at.strftime("%d/%m/%Y"),
+        "starts_at_1": starts_at.strftime("%H:%M:%S"),
+        "ends_at_0": ends_at.strftime("%d/%m/%Y"),
+        "ends_at_1": ends_at.strftime("%H:%M:%S"),
+        "capacity": 2,
+        "programme-TOTAL_FORMS": 0,
+        "programme-INITIAL_FORMS": 0,
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert [message.to for message in mailoutbox] == [[waiting.email]]
