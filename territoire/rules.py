@@ -114,3 +114,10 @@ rules.add_perm("territoire.view_report", organiser_or_superuser)
 rules.add_perm("territoire.add_report", rules.always_deny)
 rules.add_perm("territoire.change_report", rules.always_deny)
 rules.add_perm("territoire.delete_report", organiser_or_superuser)
+
+# Impact: the territory's organisers, coaches and officials read its impact page and download
+# its private exports (registrations and attendees, with personal data: organisers only).
+reads_territory_impact = reads_territory_reports
+rules.add_perm("territoire.view_impact", reads_territory_impact)
+rules.add_perm("territoire.export_impact", reads_territory_impact)
+rules.add_perm("territoire.export_personal_data", organiser_or_superuser)
