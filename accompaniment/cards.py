@@ -21,6 +21,7 @@ from territoire.extensions import (
     Card,
     Figure,
     Link,
+    Meter,
     SpaceEntry,
     provide_space_cards,
     provide_territory_cards,
@@ -49,8 +50,8 @@ def jobs_figure(territory: Territory, verified: int) -> Figure:
     return Figure(
         f"{verified} / {territory.job_target}",
         ngettext(
-            "emploi créé vérifié, sur l'objectif",
-            "emplois créés vérifiés, sur l'objectif",
+            "emploi créé et vérifié, sur l'objectif",
+            "emplois créés et vérifiés, sur l'objectif",
             verified,
         ),
     )
@@ -64,6 +65,7 @@ def job_progress_cards(territories: list[Territory]) -> list[Card]:
             territory_id=territory.pk,
             title=_("Les emplois"),
             figures=(jobs_figure(territory, verified.get(territory.pk, 0)),),
+            meter=Meter(verified.get(territory.pk, 0), territory.job_target),
             text=_("Comptés quand l'accompagnateur·rice du projet les a vérifiés."),
             slot="progress",
             order=30,

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from events.models import FormedProject
 from projects.models import Project
-from projects.queries import accompanied_by_territory, projects_of_member
+from projects.queries import projects_now_by_territory, projects_of_member
 from territoire.enums import Role
 from territoire.extensions import (
     Card,
@@ -76,17 +76,22 @@ def space_links(user: User, territory: Territory, roles: frozenset[str]) -> list
 @provide_territory_cards("progress")
 def progress_cards(territories: list[Territory]) -> list[Card]:
     """On the territory page: how many projects were born at the evening's tables (formed
-    there, published or not yet), how many are accompanied now. Two queries."""
+    there, published or not yet), how many are accompanied now, how many are alive (accompanied,
+    paused or standing alone). Two queries."""
     ids = [t.pk for t in territories]
     born = count_by(
         FormedProject.objects.filter(table__event__territory_id__in=ids),
         "table__event__territory_id",
     )
-    accompanied = accompanied_by_territory(ids)
+    now = projects_now_by_territory(ids)
     cards = []
     for territory in territories:
-        row = {"born": born.get(territory.pk, 0), "accompanied": accompanied.get(territory.pk, 0)}
-        if not (row["born"] or row["accompanied"]):
+        row = {
+            "born": born.get(territory.pk, 0),
+            "accompanied": now.get(territory.pk, {}).get("accompanied", 0),
+            "alive": now.get(territory.pk, {}).get("alive", 0),
+        }
+        if not any(row.values()):
             continue
         cards.append(
             Card(
@@ -100,6 +105,14 @@ def progress_cards(territories: list[Territory]) -> list[Card]:
                     Figure(
                         str(row["accompanied"]),
                         ngettext("projet accompagné", "projets accompagnés", row["accompanied"]),
+                    ),
+                    Figure(
+                        str(row["alive"]),
+                        ngettext(
+                            "projet en vie (accompagné, en pause ou autonome)",
+                            "projets en vie (accompagnés, en pause ou autonomes)",
+                            row["alive"],
+                        ),
                     ),
                 ),
                 links=(

@@ -1,9 +1,25 @@
 """Reads several callers share: the showcase, a project as each person may see it, teams."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from events.models import FormedProject, Idea, TeamMember
 from projects.enums import SHOWCASE_STATUSES, ProjectStatus
@@ -125,3 +141,60 @@ def accompanied_by_territory(territory_ids: list[int]) -> dict[int, int]:
         Project.objects.filter(territory_id__in=territory_ids, status=ProjectStatus.ACTIVE),
         "territory_id",
     )
+
+
+# A project alive on a day: accompanied, paused, or graduated and standing alone.
+_ALIVE_ON_A_DAY = (ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.GRADUATED)
+
+
+def projects_now_by_territory(territory_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many projects each territory accompanies now (``accompanied``) and has alive now
+    (``alive``: accompanied, paused or standing alone). One query."""
+    rows = (
+        Project.objects.filter(territory_id__in=territory_ids)
+        .order_by()
+        .values("territory_id")
+        .annotate(
+            accompanied=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
+            alive=Count("pk", filter=Q(status__in=_ALIVE_ON_A_DAY)),
+        )
+    )
+    return {
+        row["territory_id"]: {"accompanied": row["accompanied"], "alive": row["alive"]}
+        for row in rows
+    }
+
+
+def _day_after(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the site's time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+def projects_alive_by_territory(territory_days: dict[int, datetime.date]) -> dict[int, int]:
+    """How many projects of each territory (by id) were alive on that territory's day: created
+    by then, and then neither a draft nor stopped, as the project's history recorded its status
+    (a project without history counts with its status of today). Territories without any are
+    left out. One query, whatever the number of territories.
+    """
+    if not territory_days:
+        return {}
+    cutoff = Case(
+        *(When(territory_id=pk, then=Value(_day_after(day))) for pk, day in territory_days.items()),
+        output_field=DateTimeField(),
+    )
+    status_then = Subquery(
+        Project.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=OuterRef("cutoff"))
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    alive = (
+        Project.objects.filter(territory_id__in=list(territory_days))
+        .order_by()
+        .annotate(cutoff=cutoff)
+        .filter(created_at__lt=F("cutoff"))
+        .annotate(status_then=Coalesce(status_then, F("status")))
+        .filter(status_then__in=_ALIVE_ON_A_DAY)
+    )
+    return count_by(alive, "territory_id")

@@ -324,14 +324,23 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
 
     form = UserChangeForm
     list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
-    list_filter = ["is_active", "is_superuser", "memberships__role", "memberships__territory"]
+    list_filter = [
+        "is_active",
+        "is_superuser",
+        "is_network_member",
+        "memberships__role",
+        "memberships__territory",
+    ]
     search_fields = ["email", "full_name"]
     ordering = ["full_name", "email"]
     filter_horizontal = ["groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["full_name"]}),
-        (_("Accès"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (
+            _("Accès"),
+            {"fields": ["is_active", "is_network_member", "is_staff", "is_superuser"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]

@@ -30,6 +30,22 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Meter:
+    """A progress bar under a card's figures: ``value`` out of ``maximum`` (jobs on the target),
+    shown with its percentage in words so it reads without colour."""
+
+    value: int
+    maximum: int
+
+    @property
+    def percent(self) -> int:
+        """Whole percents, at most 100."""
+        if self.maximum <= 0:
+            return 0
+        return min(100, self.value * 100 // self.maximum)
+
+
+@dataclass(frozen=True)
 class Card:
     """One "next step" card. ``action`` is the big button; ``links`` the secondary ones;
     ``items`` a short list (tables, projects, to-dos), each a Link whose description is shown
@@ -48,6 +64,7 @@ class Card:
     empty: str = ""
     slot: str = ""
     kicker: str = ""  # a line above the title (the territory's name on the home page)
+    meter: Meter | None = None  # a progress bar under the figures
 
 
 @dataclass(frozen=True)

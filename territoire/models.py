@@ -51,6 +51,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ),
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    is_network_member = models.BooleanField(
+        _("membre du réseau Start-up de Territoire"),
+        default=False,
+        help_text=_(
+            "Anime la dynamique d'un territoire à l'autre : voit tous les territoires côte à côte "
+            "et leurs pages d'impact."
+        ),
+    )
     date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
 
     objects = UserManager()

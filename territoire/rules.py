@@ -72,7 +72,14 @@ def organises_person(user, target=None) -> bool:
     return target.memberships.filter(territory_id__in=territories).exists()
 
 
+@rules.predicate
+def is_network_member(user) -> bool:
+    """A person of the Start-up de Territoire network, who follows every territory."""
+    return bool(getattr(user, "is_network_member", False))
+
+
 is_superuser = rules.is_superuser
+network_or_superuser = is_superuser | is_network_member
 organiser_or_superuser = is_superuser | organises_target
 
 rules.add_perm("territoire.access_admin", is_superuser | organises_target)
@@ -116,8 +123,12 @@ rules.add_perm("territoire.change_report", rules.always_deny)
 rules.add_perm("territoire.delete_report", organiser_or_superuser)
 
 # Impact: the territory's organisers, coaches and officials read its impact page and download
-# its private exports (registrations and attendees, with personal data: organisers only).
-reads_territory_impact = reads_territory_reports
+# its private exports (registrations and attendees, with personal data: organisers only). The
+# network's people read every territory's impact, never its personal data.
+reads_territory_impact = reads_territory_reports | is_network_member
 rules.add_perm("territoire.view_impact", reads_territory_impact)
 rules.add_perm("territoire.export_impact", reads_territory_impact)
 rules.add_perm("territoire.export_personal_data", organiser_or_superuser)
+
+# The network: every territory side by side (network members and superusers).
+rules.add_perm("territoire.view_network", network_or_superuser)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, public, reports, space
+from territoire.views import health, invitations, network, public, reports, space
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -20,6 +20,7 @@ urlpatterns = [
     path(
         "espace/rapports/<int:pk>/publier/", reports.report_publication, name="report_publication"
     ),
+    path("reseau/", network.network, name="network"),
     path("confidentialite/", public.privacy, name="privacy"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("healthz", health.healthz, name="healthz"),

@@ -247,3 +247,44 @@ def export_kind(key: str) -> ExportKind | None:
 
 def open_datasets() -> list[OpenDataset]:
     return sorted(_datasets.values(), key=lambda dataset: dataset.order)
+
+
+# The network: every territory side by side. Each app gives the figures it owns, for every
+# territory at once, in a bounded number of queries whatever their number.
+
+
+@dataclass(frozen=True)
+class TerritoryProgress:
+    """Where a territory stands, for the network page and the home page. ``jobs_verified``:
+    jobs *created* and verified (the figure set against the target; kept jobs are apart).
+    ``projects_alive_one_year``: projects alive one year after the evening, None until that
+    year has passed."""
+
+    territory_id: int
+    jobs_verified: int = 0
+    projects_born: int = 0
+    projects_accompanied: int = 0
+    projects_alive: int = 0
+    projects_alive_one_year: int | None = None
+
+
+# provider(territories, today) -> {territory id: {TerritoryProgress field: value}}
+ProgressProvider = Callable[[list[Territory], datetime.date], dict[int, dict[str, int | None]]]
+
+_progress: list[ProgressProvider] = []
+
+
+def provide_territory_progress(provider: ProgressProvider) -> ProgressProvider:
+    return _register(_progress, provider)
+
+
+def territory_progress(
+    territories: list[Territory], today: datetime.date
+) -> dict[int, TerritoryProgress]:
+    """Each territory's progress, by territory id (every territory given has one)."""
+    figures: dict[int, dict[str, int | None]] = {t.pk: {} for t in territories}
+    if territories:
+        for provider in _progress:
+            for pk, values in provider(territories, today).items():
+                figures.setdefault(pk, {}).update(values)
+    return {pk: TerritoryProgress(territory_id=pk, **values) for pk, values in figures.items()}

@@ -1,11 +1,36 @@
 """Public pages: the territories and one territory's page."""
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from territoire.extensions import territory_cards, territory_links
+from territoire.extensions import Meter, territory_cards, territory_links
+from territoire.impact.registry import territory_progress
+from territoire.models import Territory
 from territoire.queries import public_territories
+
+# The network in brief on the home page: a handful of lines, the furthest along first.
+NETWORK_LINES = 6
+
+
+def network_in_brief(territories: list[Territory], today: datetime.date) -> list[dict]:
+    """Each territory's jobs against its target and its projects alive, for the home page: the
+    territories furthest along in their cycle first, at most ``NETWORK_LINES``."""
+    started = sorted(
+        (t for t in territories if t.launched_on <= today),
+        key=lambda t: (t.evening_on or datetime.date.max, t.name),
+    )[:NETWORK_LINES]
+    progress = territory_progress(started, today)
+    return [
+        {
+            "territory": territory,
+            "progress": progress[territory.pk],
+            "meter": Meter(progress[territory.pk].jobs_verified, territory.job_target),
+        }
+        for territory in started
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +43,13 @@ def home(request: HttpRequest) -> HttpResponse:
         if card.slot == "evening"
     ]
     return render(
-        request, "territoire/home.html", {"territories": territories, "evenings": evenings}
+        request,
+        "territoire/home.html",
+        {
+            "territories": territories,
+            "evenings": evenings,
+            "network": network_in_brief(territories, timezone.localdate()),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """A signed-in person's space: per territory, what to do next (cards), then the other pages."""
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -47,5 +48,10 @@ def space(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "territoire/space.html",
-        {"territories": list(territories.values()), "pending_invitations": pending},
+        {
+            "territories": list(territories.values()),
+            "pending_invitations": pending,
+            # The rule alone: Django's model backend would query the user's permissions twice.
+            "can_view_network": rules.has_perm("territoire.view_network", request.user),
+        },
     )

@@ -84,8 +84,9 @@ def test_home_evenings_in_bounded_queries(client, db, django_assert_num_queries,
         EventFactory(territory=territory, title=f"Soirée n°{index}")
         EventFactory(territory=territory, starts_at=in_days(-100 - index))
 
-    # territories, domains, the evenings with their registrations counted
-    with django_assert_num_queries(3):
+    # territories, domains, the evenings with their registrations counted; the network in
+    # brief: verified jobs, projects born, projects accompanied and alive
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
 
     assert len(response.context["evenings"]) == item_count
@@ -111,7 +112,7 @@ def test_territory_page_shows_projects_and_created_jobs_verified_against_the_tar
     assert "3</strong> <span>projets nés à la soirée" in html
     assert "3</strong> <span>projets accompagnés" in html
     # created and verified only: kept jobs and declared ones are not set against the target
-    assert "3 / 250</strong> <span>emplois créés vérifiés, sur l&#x27;objectif" in html
+    assert "3 / 250</strong> <span>emplois créés et vérifiés, sur l&#x27;objectif" in html
 
 
 def test_progress_in_the_singular(client, db):
@@ -126,7 +127,7 @@ def test_progress_in_the_singular(client, db):
 
     # (zero takes the singular in French once the catalogue holds these strings)
     assert "1</strong> <span>projet né à la soirée" in html
-    assert "1 / 10</strong> <span>emploi créé vérifié, sur l&#x27;objectif" in html
+    assert "1 / 10</strong> <span>emploi créé et vérifié, sur l&#x27;objectif" in html
 
 
 @pytest.mark.parametrize("item_count", (1, 3))

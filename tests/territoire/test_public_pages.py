@@ -16,8 +16,9 @@ def test_home_lists_territories_in_bounded_queries(
         territory = TerritoryFactory(name=f"Territoire n°{index}", job_target=100 + index)
         territory.domains.add(DomainFactory(), DomainFactory())
 
-    # territories, domains; the evenings' cards
-    with django_assert_num_queries(2 + 1):
+    # territories, domains; the evenings' cards; the network in brief (verified jobs, projects
+    # born, projects accompanied and alive)
+    with django_assert_num_queries(2 + 1 + 3):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
