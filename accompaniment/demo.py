@@ -283,3 +283,7 @@ def load(made) -> None:
             continue
         with transaction.atomic():
             _tell(project, story, made, offers)
+    # The network's territories further along their cycle (it imports this module's milestones).
+    from accompaniment import demo_network
+
+    demo_network.load(made)

@@ -1,4 +1,6 @@
-"""The Lille-metropolis demo, restated from the seed documents (fictional people only).
+"""The Lille-metropolis demo, restated from the seed documents (fictional people only), and the
+network around it: Pays de Figeac in its mobilisation, Lons-le-Saunier in its accompaniment and
+Romans at the end of its cycle (their dates are set from the day the demo is loaded).
 
 ``python manage.py load_demo`` calls ``load()`` here, then the ``demo.load(demo)`` of every later
 app (challenges, events, projects, accompaniment) that has one, so the demo always shows the whole
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from territoire.enums import OrganisationKind, Role
 from territoire.models import Domain, Membership, Organisation, Territory, User
@@ -43,6 +46,14 @@ LILLE_DESCRIPTION = (
     "partenaires travaillent trois thèmes : économie circulaire, jeunesse et bien-être "
     "dans la ville."
 )
+LONS_DESCRIPTION = (
+    "Lons-le-Saunier et le Jura lédonien accompagnent depuis leur soirée de lancement les projets "
+    "nés de leurs défis : circuits courts, santé de proximité, savoirs partagés."
+)
+ROMANS_DESCRIPTION = (
+    "Romans-sur-Isère a mené son cycle jusqu'au bout : vingt-quatre mois d'accompagnement, des "
+    "projets devenus autonomes, d'autres arrêtés en chemin."
+)
 FIGEAC_DESCRIPTION = (
     "Un territoire rural qui lance son propre cycle : agriculture, mobilité et santé au cœur des "
     "défis choisis avec ses habitants."
@@ -57,6 +68,14 @@ LILLE_ORGANISATIONS = [
     ("World Forum for a Responsible Economy", OrganisationKind.NETWORK, ""),
     ("SoBizHub", OrganisationKind.ASSOCIATION, "https://www.sobizhub.org/"),
 ]
+LONS_ORGANISATIONS = [
+    ("Espace Communautaire Lons Agglomération", OrganisationKind.PUBLIC_BODY, ""),
+    ("Fruitière des Coteaux", OrganisationKind.COMPANY, ""),
+]
+ROMANS_ORGANISATIONS = [
+    ("Ville de Romans-sur-Isère", OrganisationKind.PUBLIC_BODY, ""),
+    ("Atelier du Cuir romanais", OrganisationKind.COMPANY, ""),
+]
 FIGEAC_ORGANISATIONS = [
     ("Communauté de communes du Grand-Figeac", OrganisationKind.PUBLIC_BODY, ""),
     ("Coopérative des producteurs du Ségala", OrganisationKind.COMPANY, ""),
@@ -70,6 +89,7 @@ class DemoAccount:
     label: str
     roles: list[tuple[str, str, str | None]] = field(default_factory=list)
     superuser: bool = False
+    network: bool = False  # a member of the Start-up de Territoire network
 
 
 ACCOUNTS = [
@@ -110,6 +130,30 @@ ACCOUNTS = [
         "organiser (other territory)",
         [("pays-de-figeac", Role.ORGANISER, None)],
     ),
+    DemoAccount(
+        "reseau@territoire.demo",
+        "Inès Garnier",
+        "network member",
+        network=True,
+    ),
+    DemoAccount(
+        "organisatrice.lons@territoire.demo",
+        "Margaux Vuillermoz",
+        "organiser, coach (Lons)",
+        [
+            ("lons-le-saunier", Role.ORGANISER, "Espace Communautaire Lons Agglomération"),
+            ("lons-le-saunier", Role.COACH, None),
+        ],
+    ),
+    DemoAccount(
+        "organisateur.romans@territoire.demo",
+        "Bastien Faure",
+        "organiser, coach (Romans)",
+        [
+            ("romans", Role.ORGANISER, "Ville de Romans-sur-Isère"),
+            ("romans", Role.COACH, None),
+        ],
+    ),
 ]
 
 
@@ -121,6 +165,27 @@ class Demo:
     other_territory: Territory
     accounts: dict[str, User]
     organisations: dict[str, Organisation]
+    # The network's territories further along their cycle, by slug: "lons-le-saunier", "romans".
+    network_territories: dict[str, Territory] = field(default_factory=dict)
+
+
+def months_from(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (earlier when negative), the 28th at most."""
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def _cycle(evening_months_ago: int, today: datetime.date) -> dict:
+    """A cycle whose evening was ``evening_months_ago`` months before ``today``: launched three
+    months before its evening, 24 months of accompaniment, the target three years after launch."""
+    evening = months_from(today, -evening_months_ago)
+    launched = months_from(evening, -3)
+    return {
+        "launched_on": launched,
+        "evening_on": evening,
+        "accompaniment_ends_on": months_from(evening, 24),
+        "job_target_deadline": months_from(launched, 36),
+    }
 
 
 def _territory(slug: str, defaults: dict, domain_slugs: list[str]) -> Territory:
@@ -145,7 +210,12 @@ def _account(account: DemoAccount) -> User:
     user = User.objects.filter(email=account.email).first()
     if user is None:
         create = User.objects.create_superuser if account.superuser else User.objects.create_user
-        user = create(email=account.email, password=DEMO_PASSWORD, full_name=account.full_name)
+        user = create(
+            email=account.email,
+            password=DEMO_PASSWORD,
+            full_name=account.full_name,
+            is_network_member=account.network,
+        )
     EmailAddress.objects.get_or_create(
         user=user, email=account.email, defaults={"verified": True, "primary": True}
     )
@@ -182,10 +252,33 @@ def load() -> Demo:
         },
         ["agriculture-alimentation", "mobilite", "sante", "entreprendre"],
     )
-    territories = {t.slug: t for t in (lille, figeac)}
+    today = timezone.localdate()
+    lons = _territory(
+        "lons-le-saunier",
+        {
+            "name": "Lons-le-Saunier",
+            "description": LONS_DESCRIPTION,
+            "job_target": 60,
+            **_cycle(14, today),
+        },
+        ["agriculture-alimentation", "sante", "education-formation", "economie-circulaire"],
+    )
+    romans = _territory(
+        "romans",
+        {
+            "name": "Romans",
+            "description": ROMANS_DESCRIPTION,
+            "job_target": 80,
+            **_cycle(26, today),
+        },
+        ["entreprendre", "economie-circulaire", "mobilite", "agriculture-alimentation"],
+    )
+    territories = {t.slug: t for t in (lille, figeac, lons, romans)}
     organisations = {
         **_organisations(lille, LILLE_ORGANISATIONS),
         **_organisations(figeac, FIGEAC_ORGANISATIONS),
+        **_organisations(lons, LONS_ORGANISATIONS),
+        **_organisations(romans, ROMANS_ORGANISATIONS),
     }
     accounts = {}
     for account in ACCOUNTS:
@@ -198,5 +291,9 @@ def load() -> Demo:
                 defaults={"organisation": organisations.get(organisation_name or "")},
             )
     return Demo(
-        territory=lille, other_territory=figeac, accounts=accounts, organisations=organisations
+        territory=lille,
+        other_territory=figeac,
+        accounts=accounts,
+        organisations=organisations,
+        network_territories={"lons-le-saunier": lons, "romans": romans},
     )

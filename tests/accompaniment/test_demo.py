@@ -33,10 +33,12 @@ def test_demo_shows_projects_at_different_months_and_runs_twice_unchanged(made):
     accompaniment_demo.load(made)
 
     assert _snapshot() == first
-    assert Plan.objects.count() == 3
-    assert len(set(Plan.objects.values_list("starts_on", flat=True))) == 3
-    assert Milestone.objects.filter(done_on__isnull=False).count() == 4
-    assert set(JobRecord.objects.values_list("status", flat=True)) == {
+    # The Lille metropolis' plans (the network's territories: tests/territoire/test_network_demo.py)
+    lille = {"project__territory": made.territory}
+    assert Plan.objects.filter(**lille).count() == 3
+    assert len(set(Plan.objects.filter(**lille).values_list("starts_on", flat=True))) == 3
+    assert Milestone.objects.filter(done_on__isnull=False, **lille).count() == 4
+    assert set(JobRecord.objects.filter(**lille).values_list("status", flat=True)) == {
         "verified",
         "declared",
         "returned",
