@@ -69,6 +69,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "territory_detail": PUBLIC,
     "healthz": PUBLIC,
     "space": SIGNED_IN,
+    # Every territory side by side: network members (no role here: tests/territoire/
+    # test_network.py) and superusers.
+    "network": SUPERUSER_ONLY,
     # The invitation is for someone without an account yet: only they (anonymous) may use it.
     "invitation_accept": answers(403, anonymous=200),
     "set_language": answers(302),

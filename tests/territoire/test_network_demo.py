@@ -1,0 +1,74 @@
+"""The demo's network: four territories at different stages, so that the network page compares
+something, and a network member to open it."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accompaniment.enums import JobStatus
+from accompaniment.models import JobRecord, Milestone, Plan
+from challenges.models import Challenge, SignUp
+from projects.enums import ProjectStatus
+from projects.models import Project
+from territoire.models import Territory, User
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_network_has_four_territories_at_different_stages(demo, client):
+    today = timezone.localdate()
+    territories = {t.slug: t for t in Territory.objects.all()}
+    phases = {slug: t.phase_on(today) for slug, t in territories.items()}
+
+    assert phases == {
+        "metropole-lilloise": "accompaniment",
+        "pays-de-figeac": "mobilisation",
+        "lons-le-saunier": "accompaniment",
+        "romans": "done",
+    }
+    # Pays de Figeac mobilises: challenges and sign-ups, its evening to come, no project yet.
+    figeac = territories["pays-de-figeac"]
+    assert figeac.evening_on > today
+    assert Challenge.objects.filter(territory=figeac).exists()
+    assert SignUp.objects.filter(territory=figeac).count() >= 10
+    assert not Project.objects.filter(territory=figeac).exists()
+    # Lons-le-Saunier accompanies its projects: plans, milestones done, jobs verified and declared.
+    lons = territories["lons-le-saunier"]
+    assert 13 <= (today - lons.evening_on).days // 30 <= 15
+    assert Plan.objects.filter(project__territory=lons).count() == 5
+    assert Milestone.objects.filter(project__territory=lons, done_on__isnull=False).exists()
+    assert {JobStatus.VERIFIED, JobStatus.DECLARED} <= set(
+        JobRecord.objects.filter(project__territory=lons).values_list("status", flat=True)
+    )
+    # Romans is done: projects autonomous or stopped, some stopped within their first year.
+    romans = territories["romans"]
+    assert set(Project.objects.filter(territory=romans).values_list("status", flat=True)) == {
+        ProjectStatus.GRADUATED,
+        ProjectStatus.STOPPED,
+    }
+    assert {t.job_target for t in (lons, romans)} == {60, 80}
+    for territory in (lons, romans):
+        assert territory.job_target_deadline.year - territory.launched_on.year == 3
+
+    member = User.objects.get(email="reseau@territoire.demo")
+    assert member.is_network_member
+    assert "reseau@territoire.demo" in demo
+    client.force_login(member)
+    response = client.get(reverse("network"))
+    rows = {row["standing"].territory.slug: row["standing"] for row in response.context["rows"]}
+    assert set(rows) == set(territories)
+    assert rows["romans"].progress.projects_alive_one_year == 6  # of its 8 projects
+    assert rows["lons-le-saunier"].progress.projects_alive_one_year == 4  # of its 5
+    assert rows["metropole-lilloise"].progress.projects_alive_one_year is None
+    assert rows["romans"].progress.jobs_verified == 66
+    assert rows["lons-le-saunier"].progress.jobs_verified == 13
+    assert rows["lons-le-saunier"].accompaniment_month in (14, 15, 16)
