@@ -289,6 +289,7 @@ def _live(life: Life, territory: Territory, coach: User, today: datetime.date) -
         _dated(project, _moment(min(months_from(evening, month), today)), since=since)
 
 
+@transaction.atomic  # one commit: the demo stays quick on SQLite
 def load(made: Demo) -> None:
     today = timezone.localdate()
     for slug, lives in STORIES.items():
@@ -296,10 +297,8 @@ def load(made: Demo) -> None:
         coach = made.accounts.get(ORGANISERS[slug])
         if territory is None or coach is None:
             continue
-        with transaction.atomic():
-            _templates(territory)
+        _templates(territory)
         existing = set(Project.objects.filter(territory=territory).values_list("slug", flat=True))
         for life in lives:
             if life.slug not in existing:
-                with transaction.atomic():
-                    _live(life, territory, coach, today)
+                _live(life, territory, coach, today)
