@@ -1,12 +1,17 @@
-"""Reads several callers share: the showcase, a project as each person may see it, teams."""
+"""Reads several callers share: the showcase, a project as each person may see it, teams,
+projects alive at a date."""
+
+import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from events.models import FormedProject, Idea, TeamMember
-from projects.enums import SHOWCASE_STATUSES, ProjectStatus
+from projects.enums import ALIVE_STATUSES, SHOWCASE_STATUSES, ProjectStatus
 from projects.models import Project, ProjectMember
 from territoire.models import Territory, User
 from territoire.queries import count_by
@@ -125,3 +130,40 @@ def accompanied_by_territory(territory_ids: list[int]) -> dict[int, int]:
         Project.objects.filter(territory_id__in=territory_ids, status=ProjectStatus.ACTIVE),
         "territory_id",
     )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the site's time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time())
+    ) + datetime.timedelta(days=1)
+
+
+def _status_before(moment: datetime.datetime) -> Subquery:
+    """A project's status as its history recorded it last before ``moment``."""
+    history = Project.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
+    return Subquery(history.order_by("-history_date", "-history_id").values("status")[:1])
+
+
+def projects_alive_on(
+    projects: QuerySet[Project], days: dict[str, datetime.date]
+) -> dict[str, int]:
+    """How many of ``projects`` were alive on each of ``days`` (by key): created by then, and
+    then neither a draft nor stopped (accompanied, paused or graduated), as the project's history
+    recorded its status. A project without history counts with its status of today. One query.
+    """
+    if not days:
+        return {}
+    annotations, counts = {}, {}
+    for key, day in days.items():
+        end = _end_of(day)
+        annotations[f"status_{key}"] = Coalesce(_status_before(end), F("status"))
+        counts[key] = Count(
+            "pk", filter=Q(created_at__lt=end, **{f"status_{key}__in": ALIVE_STATUSES})
+        )
+    return projects.order_by().annotate(**annotations).aggregate(**counts)
+
+
+def projects_alive_at(projects: QuerySet[Project], day: datetime.date) -> int:
+    """How many of ``projects`` were alive on ``day`` (see ``projects_alive_on``). One query."""
+    return projects_alive_on(projects, {"day": day})["day"]
