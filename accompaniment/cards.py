@@ -265,11 +265,15 @@ def official_cards(territories: list[Territory]) -> list[Card]:
                     ),
                 ),
                 action=Link(
-                    _("Voir le portefeuille des projets"),
-                    reverse("portfolio", kwargs={"territory": territory.slug}),
+                    _("Ouvrir la page d'impact"),
+                    reverse("impact", kwargs={"territory": territory.slug}),
                     prominent=True,
                 ),
                 links=(
+                    Link(
+                        _("Voir le portefeuille des projets"),
+                        reverse("portfolio", kwargs={"territory": territory.slug}),
+                    ),
                     Link(
                         _("Rapports"), reverse("territory_reports", kwargs={"slug": territory.slug})
                     ),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, public, reports, space
+from territoire.views import health, impact, invitations, public, reports, space
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -16,6 +16,7 @@ urlpatterns = [
         reports.territory_reports,
         name="territory_reports",
     ),
+    path("espace/territoires/<slug:territory>/impact/", impact.impact, name="impact"),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path(
         "espace/rapports/<int:pk>/publier/", reports.report_publication, name="report_publication"

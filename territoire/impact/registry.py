@@ -186,10 +186,14 @@ class OpenDataset:
 SectionProvider = Callable[[ImpactFilter], Iterable[ImpactSection]]
 FunnelProvider = Callable[[ImpactFilter], Iterable[FunnelStep]]
 ChallengeProvider = Callable[[Territory], list[tuple[int, str]]]
+# provider(filter) -> a short string that changes when figures move without a domain write
+# telling the cache (the night's tables: their version); one cheap query.
+StampProvider = Callable[[ImpactFilter], str]
 
 _sections: list[SectionProvider] = []
 _funnel: list[FunnelProvider] = []
 _challenges: list[ChallengeProvider] = []
+_stamps: list[StampProvider] = []
 _exports: dict[str, ExportKind] = {}
 _datasets: dict[str, OpenDataset] = {}
 
@@ -210,6 +214,10 @@ def provide_funnel_steps(provider: FunnelProvider) -> FunnelProvider:
 
 def provide_impact_challenges(provider: ChallengeProvider) -> ChallengeProvider:
     return _register(_challenges, provider)
+
+
+def provide_impact_stamp(provider: StampProvider) -> StampProvider:
+    return _register(_stamps, provider)
 
 
 def register_export(kind: ExportKind) -> ExportKind:
@@ -234,6 +242,10 @@ def funnel_steps(impact: ImpactFilter) -> list[FunnelStep]:
 
 def impact_challenges(territory: Territory) -> list[tuple[int, str]]:
     return [c for provider in _challenges for c in provider(territory)]
+
+
+def impact_stamps(impact: ImpactFilter) -> list[str]:
+    return [provider(impact) for provider in _stamps]
 
 
 def export_kinds(*, organiser: bool) -> list[ExportKind]:
