@@ -283,6 +283,7 @@ for _model in ("organisation", "membership", "invitation"):
 READS_REPORTS = answers(404, anonymous=LOGIN, organiser=200, coach=200, official=200, superuser=200)
 EXPECTED |= {
     "territory_reports": READS_REPORTS,
+    "impact": READS_REPORTS,  # the same readers: the territory's organisers, coaches, officials
     "report_download": READS_REPORTS,
     # POST only (publish on the evening's page, or take off): a GET is refused.
     "report_publication": answers(405, anonymous=LOGIN),
@@ -407,6 +408,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
     kwargs: dict[str, object] = {}
     if key in {"territory_detail", "territory_reports"}:
         kwargs = {"slug": cast.territory.slug}
+    elif key == "impact":
+        kwargs = {"territory": cast.territory.slug}
     elif key == "invitation_accept":
         kwargs = {"token": objects["invitation"].token}
     elif key == "account_confirm_email":
