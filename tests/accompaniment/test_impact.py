@@ -41,8 +41,9 @@ def jobs(cast):
     """Two projects of two challenges. Hand count of created and verified jobs: 2 (bus) + 4
     (repair café) = 6, of which 4 in 2027; kept and verified: 1; declared: 3 created + 1 kept
     (one corrected after being returned, counted once); returned: 5, counted nowhere."""
-    health, repair = ChallengeFactory(territory=cast.territory), ChallengeFactory(
-        territory=cast.territory
+    health, repair = (
+        ChallengeFactory(territory=cast.territory),
+        ChallengeFactory(territory=cast.territory),
     )
     bus = cast.project
     Project.objects.filter(pk=bus.pk).update(challenge=health, domain=DomainFactory(name="Santé"))
@@ -103,12 +104,8 @@ def test_the_figures_agree_with_the_project_pages_and_the_territory_totals(cast,
 
 
 def test_a_challenge_or_a_period_narrows_the_jobs(cast, jobs):
-    challenge = ImpactFilter(
-        territory=cast.territory, challenge_id=jobs["health"].pk, today=TODAY
-    )
-    period = ImpactFilter(
-        territory=cast.territory, since=datetime.date(2027, 1, 1), today=TODAY
-    )
+    challenge = ImpactFilter(territory=cast.territory, challenge_id=jobs["health"].pk, today=TODAY)
+    period = ImpactFilter(territory=cast.territory, since=datetime.date(2027, 1, 1), today=TODAY)
 
     assert job_figures(challenge)["created_verified"] == 2
     assert job_figures(period)["created_verified"] == 4
@@ -128,9 +125,7 @@ def test_the_projection_carries_the_pace_since_the_evening_to_the_deadline(cast,
 def test_the_headline_before_the_evening_after_the_deadline_and_narrowed(cast):
     before = ImpactFilter(territory=cast.territory, today=datetime.date(2026, 5, 1))
     after = ImpactFilter(territory=cast.territory, today=datetime.date(2029, 7, 1))
-    narrowed = ImpactFilter(
-        territory=cast.territory, since=datetime.date(2027, 1, 1), today=TODAY
-    )
+    narrowed = ImpactFilter(territory=cast.territory, since=datetime.date(2027, 1, 1), today=TODAY)
 
     assert projection(before, 0) is None
     assert headline(before, 0)[0] == "L'objectif : 250 emplois au 4 juin 2029."
@@ -184,8 +179,7 @@ def test_team_health_counts_as_the_portfolio_says(cast, django_assert_num_querie
 
     assert health == {"accompanied": 3, "late": 1, "silent": 1, "on_track": 1}
     portfolio = [
-        health_of(p, now)
-        for p in with_follow_up(Project.objects.filter(status="active"), TODAY)
+        health_of(p, now) for p in with_follow_up(Project.objects.filter(status="active"), TODAY)
     ]
     assert sorted(portfolio) == ["late", "on_track", "silent"]
 

@@ -67,7 +67,7 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, cast):
 def test_a_challenge_narrows_every_figure_and_the_form_keeps_it(
     client, cast, two_challenges, django_assert_max_num_queries
 ):
-    mobility, food = two_challenges
+    _mobility, food = two_challenges
     client.force_login(cast.official)
 
     with django_assert_max_num_queries(30):
