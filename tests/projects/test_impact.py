@@ -92,9 +92,7 @@ def test_no_horizon_before_the_evening_has_six_months(territory):
     assert not [label for label in labels if label.startswith("Vivants")]
 
 
-def test_projects_by_domain_and_by_challenge_with_those_alive(
-    territory, django_assert_num_queries
-):
+def test_projects_by_domain_and_by_challenge_with_those_alive(territory, django_assert_num_queries):
     with django_assert_num_queries(2):
         (section,) = projects_section(ImpactFilter(territory=territory))
 
