@@ -9,6 +9,7 @@ class AccompanimentConfig(AppConfig):
     def ready(self) -> None:
         from accompaniment import (  # noqa: F401  (registers cards, links, sections, starters)
             cards,
+            impact_exports,
             links,
             starters,
             todos,

@@ -7,4 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
-        from projects import announcements, links  # noqa: F401  (register the providers)
+        from projects import (  # noqa: F401  (register the providers)
+            announcements,
+            impact_exports,
+            links,
+        )
