@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, public, reports, space
+from territoire.views import exports, health, invitations, public, reports, space
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -15,6 +15,16 @@ urlpatterns = [
         "espace/territoires/<slug:slug>/rapports/",
         reports.territory_reports,
         name="territory_reports",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/export.xlsx",
+        exports.impact_export_xlsx,
+        name="impact_export_xlsx",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/export/<slug:kind>.csv",
+        exports.impact_export_csv,
+        name="impact_export_csv",
     ),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path(
