@@ -297,11 +297,16 @@ EXPECTED |= {
 }
 
 # The impact page's downloads: those who read the territory's impact (organisers-only kinds
-# are tested in tests/territoire/test_exports.py).
+# are tested in tests/territoire/test_exports.py); its open data is public.
 EXPORTS_IMPACT = READS_REPORTS
 IMPACT_DOWNLOAD_URLS = {
     "impact_export_csv": EXPORTS_IMPACT,
     "impact_export_xlsx": EXPORTS_IMPACT,
+    "open_data": PUBLIC,
+    "open_data_package": PUBLIC,
+    "open_data_readme": PUBLIC,
+    "open_data_csv": PUBLIC,
+    "open_data_json": PUBLIC,
 }
 EXPECTED |= IMPACT_DOWNLOAD_URLS
 
