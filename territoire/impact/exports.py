@@ -84,7 +84,7 @@ def csv_cell(value: object) -> str:
     return neutralised(str(value))
 
 
-class _Echo:
+class EchoBuffer:
     """A pseudo-buffer: csv.writer writes one row, the generator hands it on."""
 
     def write(self, value: str) -> str:
@@ -94,7 +94,7 @@ class _Echo:
 def _csv_lines(kind: ExportKind, impact: ImpactFilter, language: str) -> Iterator[str]:
     # The response is consumed after the view returned: keep the request's language.
     with translation.override(language):
-        writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+        writer = csv.writer(EchoBuffer(), delimiter=CSV_DELIMITER)
         yield CSV_BOM + writer.writerow([neutralised(str(c.title)) for c in kind.columns])
         for row in kind.rows(impact):
             yield writer.writerow([csv_cell(value) for value in row])

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from territoire.impact.exports import neutralised
+from territoire.impact.exports import EchoBuffer, neutralised
 from territoire.impact.registry import OpenDataset, open_datasets
 from territoire.models import Territory
 
@@ -38,11 +38,9 @@ def package_name(territory: Territory) -> str:
 def _plain(value: object) -> object:
     """A value as JSON has it: dates ISO, decimals as numbers, lazy text resolved."""
     if isinstance(value, datetime.datetime):
-        return (
-            timezone.localtime(value).isoformat()
-            if timezone.is_aware(value)
-            else (value.isoformat())
-        )
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -65,14 +63,9 @@ def csv_text(value: object) -> str:
     return neutralised(str(value))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(dataset: OpenDataset, territory: Territory, language: str) -> Iterator[str]:
     with translation.override(language):
-        writer = csv.writer(_Echo())
+        writer = csv.writer(EchoBuffer())
         yield writer.writerow([column.name for column in dataset.columns])
         for row in dataset.rows(territory):
             yield writer.writerow([csv_text(value) for value in row])
