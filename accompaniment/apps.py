@@ -10,6 +10,7 @@ class AccompanimentConfig(AppConfig):
         from accompaniment import (  # noqa: F401  (registers cards, links, sections, starters)
             cards,
             impact,
+            impact_exports,
             links,
             starters,
             todos,

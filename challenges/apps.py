@@ -7,4 +7,4 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Défis et mobilisation")
 
     def ready(self) -> None:
-        from challenges import links  # noqa: F401  (registers the links)
+        from challenges import impact_exports, links  # noqa: F401  (registers the providers)

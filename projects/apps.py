@@ -7,4 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
-        from projects import announcements, impact, links  # noqa: F401  (register the providers)
+        from projects import (  # noqa: F401  (register the providers)
+            announcements,
+            impact,
+            impact_exports,
+            links,
+        )

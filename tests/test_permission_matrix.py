@@ -297,6 +297,20 @@ EXPECTED |= {
     ),
 }
 
+# The impact page's downloads: those who read the territory's impact (organisers-only kinds
+# are tested in tests/territoire/test_exports.py); its open data is public.
+EXPORTS_IMPACT = READS_REPORTS
+IMPACT_DOWNLOAD_URLS = {
+    "impact_export_csv": EXPORTS_IMPACT,
+    "impact_export_xlsx": EXPORTS_IMPACT,
+    "open_data": PUBLIC,
+    "open_data_package": PUBLIC,
+    "open_data_readme": PUBLIC,
+    "open_data_csv": PUBLIC,
+    "open_data_json": PUBLIC,
+}
+EXPECTED |= IMPACT_DOWNLOAD_URLS
+
 # The accompaniment (accompaniment/): its rows live in tests/accompaniment/matrix.py.
 ACCOMPANIMENT_URLS = accompaniment_matrix.expected(answers, LOGIN)
 EXPECTED |= ACCOMPANIMENT_URLS
@@ -450,6 +464,9 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
 
             values["token"] = ticket_token(objects["registration"])
         kwargs = {name: values[name] for name in params}
+    elif key in IMPACT_DOWNLOAD_URLS:
+        values = {"territory": cast.territory.slug, "kind": "projets", "dataset": "projets"}
+        kwargs = {name: values[name] for name in _route_params(key)}
     elif key in {"report_download", "report_publication"}:
         kwargs = {"pk": objects["report"].pk}
     elif key == "media":
