@@ -1,0 +1,186 @@
+"""The evening on the impact page: the "La mobilisation" section (the challenges app's figures
+before the evening, then the evening's, by challenge) and the first two steps of the projects
+funnel. Registered from ``EventsConfig.ready()``."""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from challenges.queries import MobilisationCounts, mobilisation_counts
+from events.queries_impact import EveningCounts, evening_counts, funnel_counts
+from territoire.extensions import Figure
+from territoire.impact.registry import (
+    Bar,
+    BarChart,
+    DataTable,
+    FunnelStep,
+    ImpactFilter,
+    ImpactSection,
+    provide_funnel_steps,
+    provide_impact_sections,
+)
+from territoire.reports.typography import long_date
+
+
+def _n(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _mobilisation_figures(impact: ImpactFilter, counts: MobilisationCounts) -> list[Figure]:
+    n = counts.signups
+    if impact.challenge_id:
+        signups = ngettext(
+            "personne inscrite à la mobilisation ayant choisi ce défi",
+            "personnes inscrites à la mobilisation ayant choisi ce défi",
+            n,
+        )
+    else:
+        signups = ngettext(
+            "personne inscrite à la mobilisation", "personnes inscrites à la mobilisation", n
+        )
+    n = counts.contributions
+    contributions = (
+        ngettext("contribution en ligne sur ce défi", "contributions en ligne sur ce défi", n)
+        if impact.challenge_id
+        else ngettext(
+            "contribution en ligne sur les défis", "contributions en ligne sur les défis", n
+        )
+    )
+    figures = [
+        Figure(_n(counts.signups), signups),
+        Figure(_n(counts.contributions), contributions),
+    ]
+    if counts.training_sessions:
+        n = counts.trained
+        trained = ngettext("animateur·rice formé·e", "animateur·rices formé·es", n)
+        if impact.challenge_id:
+            # Training sessions are for all the territory's facilitators, whatever their table.
+            trained = _("%(label)s (tout le territoire)") % {"label": trained}
+        figures.append(Figure(_n(n), trained))
+    return figures
+
+
+def _evening_figures(counts: EveningCounts) -> list[Figure]:
+    participants, ideas = counts.total("participants"), counts.total("ideas")
+    dots, projects = counts.total("dots"), counts.total("projects")
+    return [
+        Figure(
+            _n(counts.registered),
+            ngettext(
+                "inscription confirmée à la soirée",
+                "inscriptions confirmées à la soirée",
+                counts.registered,
+            ),
+        ),
+        Figure(
+            _n(counts.attendees),
+            ngettext(
+                "personne présente à la soirée", "personnes présentes à la soirée", counts.attendees
+            ),
+        ),
+        Figure(
+            _n(participants),
+            ngettext("participant·e aux tables", "participant·es aux tables", participants),
+        ),
+        Figure(
+            _n(ideas), ngettext("idée proposée aux tables", "idées proposées aux tables", ideas)
+        ),
+        Figure(_n(dots), ngettext("gommette posée", "gommettes posées", dots)),
+        Figure(
+            _n(projects),
+            ngettext("projet formé à la soirée", "projets formés à la soirée", projects),
+        ),
+    ]
+
+
+def _intro(impact: ImpactFilter, counts: EveningCounts) -> str:
+    """What the section covers, and whether the evening has happened yet."""
+    if counts.held:
+        return _(
+            "Les inscriptions et contributions qui ont préparé la soirée de lancement, puis ce "
+            "que ses tables ont produit, défi par défi."
+        )
+    if not counts.events and (impact.since or impact.until):
+        return _("Aucune soirée de lancement dans cette période.")
+    planned = counts.next_on or impact.territory.evening_on
+    if planned and planned >= impact.today:
+        return _(
+            "La soirée de lancement n'a pas encore eu lieu\u00a0: elle est prévue le %(day)s. "
+            "Voici la mobilisation qui la prépare."
+        ) % {"day": long_date(planned)}
+    return _("La soirée de lancement n'a pas encore eu lieu. Voici la mobilisation qui la prépare.")
+
+
+def _chart(counts: EveningCounts) -> BarChart:
+    return BarChart(
+        title=_("Idées et gommettes par défi"),
+        sentence=_(
+            "Pour chaque défi, la barre compte les idées proposées à ses tables (sans les idées "
+            "masquées par les animateur·rices), et la note les gommettes posées sur ces idées."
+        ),
+        bars=tuple(
+            Bar(
+                label=row.title,
+                value=row.ideas,
+                note=ngettext("%(n)s gommette", "%(n)s gommettes", row.dots) % {"n": _n(row.dots)},
+            )
+            for row in counts.by_challenge
+        ),
+        unit=_("idées"),
+    )
+
+
+def _table(counts: EveningCounts) -> DataTable:
+    return DataTable(
+        caption=_(
+            "Les tables de la soirée par défi\u00a0: combien de tables, de participant·es, "
+            "d'idées, de gommettes et de projets formés."
+        ),
+        columns=(
+            _("Défi"),
+            _("Tables"),
+            _("Participant·es"),
+            _("Idées"),
+            _("Gommettes"),
+            _("Projets formés"),
+        ),
+        rows=tuple(
+            (row.title, row.tables, row.participants, row.ideas, row.dots, row.projects)
+            for row in counts.by_challenge
+        ),
+        empty=_("Aucune table de soirée pour l'instant."),
+    )
+
+
+@provide_impact_sections
+def mobilisation_section(impact: ImpactFilter) -> list[ImpactSection]:
+    """ "La mobilisation": from the sign-ups to the projects formed on the night (nine queries)."""
+    before = mobilisation_counts(impact)
+    evening = evening_counts(impact)
+    figures = _mobilisation_figures(impact, before)
+    charts, tables = (), ()
+    if evening.events:
+        figures += _evening_figures(evening)
+        tables = (_table(evening),)
+        if evening.by_challenge:
+            charts = (_chart(evening),)
+    return [
+        ImpactSection(
+            key="mobilisation",
+            title=_("La mobilisation"),
+            order=50,
+            intro=_intro(impact, evening),
+            figures=tuple(figures),
+            charts=charts,
+            tables=tables,
+        )
+    ]
+
+
+@provide_funnel_steps
+def evening_funnel(impact: ImpactFilter) -> list[FunnelStep]:
+    counts = funnel_counts(impact)
+    return [
+        FunnelStep(order=10, label=_("Idées aux tables"), value=counts["ideas"]),
+        FunnelStep(order=20, label=_("Projets formés à la soirée"), value=counts["projects"]),
+    ]
