@@ -126,3 +126,41 @@ def test_a_territory_with_nothing_yet_counts_zero():
 
     assert (counts.signups, counts.contributions, counts.trained) == (0, 0, 0)
     assert SignUp.objects.count() == Contribution.objects.count() == 0
+
+
+def test_the_mobilisation_s_writes_move_the_impact_figures(
+    mobilisation, django_capture_on_commit_callbacks
+):
+    from challenges.domain.contributions import contribute, set_hidden
+    from challenges.domain.signups import confirm_sign_up, confirmation_token
+    from challenges.domain.training import mark_attendance
+    from challenges.enums import ContributionKind
+    from territoire.impact.cache import impact_version
+
+    territory, seniors, _school = mobilisation
+    organiser = UserFactory()
+    signup = SignUpFactory(territory=territory, confirmed_at=None, confirmation_nonce="n" * 32)
+    session = TrainingSessionFactory(territory=territory)
+    writes = [
+        lambda: confirm_sign_up(token=confirmation_token(signup)),
+        lambda: contribute(
+            challenge=seniors,
+            kind=ContributionKind.NEED,
+            text="Des bancs.",
+            author_name="Jo",
+            author_email="jo@example.org",
+        ),
+        lambda: set_hidden(
+            contribution=Contribution.objects.filter(challenge=seniors).first(),
+            hidden=True,
+            by=organiser,
+        ),
+        lambda: mark_attendance(
+            session=session, facilitator=UserFactory(), attended=True, by=organiser
+        ),
+    ]
+    for write in writes:
+        before = impact_version(territory.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        assert impact_version(territory.pk) == before + 1

@@ -371,3 +371,30 @@ def test_queries_are_bounded_whatever_the_number_of_evenings():
 
     assert (_queries(impact), _queries(ImpactFilter(territory, today=TODAY))) == with_one
     assert with_one[1] <= 13
+
+
+def test_the_evening_s_writes_move_the_impact_figures(night, django_capture_on_commit_callbacks):
+    from events.domain.checkin import check_in
+    from events.domain.facilitation import set_phase
+    from events.domain.moderation import unhide_idea
+    from events.domain.registration import cancel, register
+    from events.enums import Phase
+    from events.models import Event, Idea, Registration
+    from territoire.impact.cache import impact_version
+
+    territory, _seniors, _school = night
+    event = Event.objects.get(title="Soirée de juin")
+    table = event.tables.first()
+    chloe = Registration.objects.get(full_name="Chloé")
+    writes = [
+        lambda: check_in(registration=Registration.objects.get(pk=chloe.pk), by=None),
+        lambda: register(event=event, full_name="Félix", email="felix@example.org"),
+        lambda: cancel(registration=Registration.objects.get(full_name="Félix")),
+        lambda: unhide_idea(table=table, idea=Idea.objects.get(hidden_at__isnull=False), by=None),
+        lambda: set_phase(table=Table.objects.get(pk=table.pk), phase=Phase.VOTE, by=None),
+    ]
+    for write in writes:
+        before = impact_version(territory.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        assert impact_version(territory.pk) == before + 1, write
