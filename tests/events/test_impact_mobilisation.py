@@ -17,7 +17,7 @@ from territoire.impact.registry import (
     funnel_steps,
     impact_sections,
 )
-from tests.challenges.factories import ChallengeFactory, SignUpFactory
+from tests.challenges.factories import ChallengeFactory, ContributionFactory, SignUpFactory
 from tests.events.factories import (
     EventFactory,
     FormedProjectFactory,
@@ -132,6 +132,9 @@ def night():
     ideas(old_table, z, 1)
     FormedProjectFactory(table=old_table)
 
+    for text in ("Des visites à domicile.", "Un café numérique."):
+        contribution = ContributionFactory(challenge=seniors, text=text)
+        type(contribution).objects.filter(pk=contribution.pk).update(created_at=at(2026, 6, 3, 12))
     for challenge in (seniors, school):
         signup = SignUpFactory(territory=territory, challenges=[challenge])
         type(signup).objects.filter(pk=signup.pk).update(created_at=at(2026, 6, 2, 12))
@@ -159,7 +162,7 @@ def test_the_section_shows_june_s_evening_hand_counted(night):
     assert "défi par défi" in found.intro
     assert figures(found) == {
         "personnes inscrites à la mobilisation": "2",
-        "contributions en ligne sur les défis": "0",
+        "contributions en ligne sur les défis": "2",
         "inscriptions confirmées à la soirée": "3",
         "personnes présentes à la soirée": "2",
         "participant·es aux tables": "5",
@@ -207,7 +210,7 @@ def test_a_challenge_narrows_the_tables_and_the_people_linked_to_it(night):
 
     assert figures(found) == {
         "personne inscrite à la mobilisation ayant choisi ce défi": "1",
-        "contributions en ligne sur ce défi": "0",
+        "contributions en ligne sur ce défi": "2",
         "inscriptions confirmées à la soirée": "2",  # Anne sat there, Chloé asked for it
         "personne présente à la soirée": "1",
         "participant·es aux tables": "3",
@@ -307,6 +310,7 @@ def test_before_the_evening_the_section_says_when_it_will_be():
     territory = TerritoryFactory(evening_on=datetime.date(2026, 6, 4))
     challenge = ChallengeFactory(territory=territory)
     SignUpFactory(territory=territory, challenges=[challenge])
+    ContributionFactory.create_batch(2, challenge=challenge)
 
     found = section(ImpactFilter(territory, today=datetime.date(2026, 5, 1)))
 
@@ -314,7 +318,7 @@ def test_before_the_evening_the_section_says_when_it_will_be():
     assert "4 juin 2026" in found.intro
     assert figures(found) == {
         "personne inscrite à la mobilisation": "1",
-        "contributions en ligne sur les défis": "0",
+        "contributions en ligne sur les défis": "2",
     }
     assert found.charts == found.tables == ()
 
