@@ -127,3 +127,42 @@ def mobilisation_counts(impact: ImpactFilter) -> MobilisationCounts:
         trained=row.get("n_trained", 0),
         training_sessions=row.get("n_sessions", 0),
     )
+
+
+@dataclass(frozen=True)
+class ChallengeMobilisation:
+    """One challenge's confirmed sign-ups (who chose it) and contributions shown, for a filter."""
+
+    challenge_id: int
+    title: str
+    order: int
+    signups: int
+    contributions: int
+
+
+def mobilisation_by_challenge(impact: ImpactFilter) -> list[ChallengeMobilisation]:
+    """The public challenges (only the filter's one, when there is one), in order, with their
+    sign-ups and contributions narrowed by the period: one query."""
+    challenge = OuterRef("pk")
+    signups = SignUp.challenges.through.objects.filter(
+        period_q("signup__created_at", impact),
+        challenge=challenge,
+        signup__confirmed_at__isnull=False,
+    )
+    contributions = Contribution.objects.filter(
+        period_q("created_at", impact), challenge=challenge, hidden_at__isnull=True
+    )
+
+    def count(queryset: QuerySet) -> Coalesce:
+        counted = queryset.order_by().values("challenge_id").annotate(n=Count("pk"))
+        return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+    challenges = impact.territory.challenges.exclude(status=ChallengeStatus.DRAFT)
+    if impact.challenge_id:
+        challenges = challenges.filter(pk=impact.challenge_id)
+    rows = (
+        challenges.annotate(n_signups=count(signups), n_contributions=count(contributions))
+        .order_by("order", "title")
+        .values_list("pk", "title", "order", "n_signups", "n_contributions")
+    )
+    return [ChallengeMobilisation(*row) for row in rows]

@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from challenges.queries import MobilisationCounts, mobilisation_counts
+from challenges.queries import MobilisationCounts, mobilisation_by_challenge, mobilisation_counts
 from events.queries_impact import EveningCounts, evening_counts, funnel_counts
 from territoire.extensions import Figure
 from territoire.impact.registry import (
@@ -130,38 +130,57 @@ def _chart(counts: EveningCounts) -> BarChart:
     )
 
 
-def _table(counts: EveningCounts) -> DataTable:
-    return DataTable(
-        caption=_(
-            "Les tables de la soirée par défi\u00a0: combien de tables, de participant·es, "
-            "d'idées, de gommettes et de projets formés."
-        ),
-        columns=(
-            _("Défi"),
+def _table(impact: ImpactFilter, counts: EveningCounts) -> DataTable:
+    """The challenges (all the public ones, or the filter's), each with its sign-ups and
+    contributions, then its tables and what they produced once there was an evening."""
+    rows: dict[int, list] = {
+        c.challenge_id: [(c.order, c.title), c.title, c.signups, c.contributions, 0, 0, 0, 0, 0]
+        for c in mobilisation_by_challenge(impact)
+    }
+    for row in counts.by_challenge:
+        figures = [row.tables, row.participants, row.ideas, row.dots, row.projects]
+        known = rows.setdefault(row.challenge_id, [(row.order, row.title), row.title, 0, 0])
+        known[4:] = figures
+    columns = [_("Défi"), _("Personnes inscrites"), _("Contributions")]
+    caption = _(
+        "Les défis\u00a0: combien de personnes inscrites les ont choisis (une personne peut en "
+        "choisir plusieurs) et combien de contributions ils ont reçues"
+    )
+    width = 4
+    if counts.events:
+        columns += [
             _("Tables"),
             _("Participant·es"),
             _("Idées"),
             _("Gommettes"),
             _("Projets formés"),
-        ),
-        rows=tuple(
-            (row.title, row.tables, row.participants, row.ideas, row.dots, row.projects)
-            for row in counts.by_challenge
-        ),
-        empty=_("Aucune table de soirée pour l'instant."),
+        ]
+        caption = _(
+            "%(caption)s, puis le nombre de tables de la soirée, de participant·es, d'idées, "
+            "de gommettes et de projets formés."
+        ) % {"caption": caption}
+        width = 9
+    else:
+        caption = f"{caption}."
+    ordered = sorted(rows.values(), key=lambda row: row[0])
+    return DataTable(
+        caption=caption,
+        columns=tuple(columns),
+        rows=tuple(tuple(row[1:width]) for row in ordered),
+        empty=_("Aucun défi publié pour l'instant."),
     )
 
 
 @provide_impact_sections
 def mobilisation_section(impact: ImpactFilter) -> list[ImpactSection]:
-    """ "La mobilisation": from the sign-ups to the projects formed on the night (nine queries)."""
+    """The "La mobilisation" section: from the sign-ups to the projects formed on the night,
+    in nine queries."""
     before = mobilisation_counts(impact)
     evening = evening_counts(impact)
     figures = _mobilisation_figures(impact, before)
-    charts, tables = (), ()
+    charts = ()
     if evening.events:
         figures += _evening_figures(evening)
-        tables = (_table(evening),)
         if evening.by_challenge:
             charts = (_chart(evening),)
     return [
@@ -172,7 +191,7 @@ def mobilisation_section(impact: ImpactFilter) -> list[ImpactSection]:
             intro=_intro(impact, evening),
             figures=tuple(figures),
             charts=charts,
-            tables=tables,
+            tables=(_table(impact, evening),),
         )
     ]
 

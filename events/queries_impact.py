@@ -31,6 +31,7 @@ class ChallengeRow:
 
     challenge_id: int
     title: str
+    order: int = 0
     tables: int = 0
     participants: int = 0
     ideas: int = 0
@@ -115,6 +116,7 @@ def evening_counts(impact: ImpactFilter) -> EveningCounts:
         .annotate(n=Count("pk"))
     )
     participants = _by_challenge(Participant.objects.filter(table__in=tables), "table__challenge")
+    # Hidden ideas left out; merged ones counted (see the module's docstring).
     ideas = _by_challenge(
         Idea.objects.filter(table__in=tables, hidden_at__isnull=True), "table__challenge"
     )
@@ -127,13 +129,14 @@ def evening_counts(impact: ImpactFilter) -> EveningCounts:
         ChallengeRow(
             challenge_id=pk,
             title=title,
+            order=order,
             tables=n,
             participants=participants.get(pk, 0),
             ideas=ideas.get(pk, 0),
             dots=dots.get(pk, 0),
             projects=projects.get(pk, 0),
         )
-        for pk, title, _order, n in challenges
+        for pk, title, order, n in challenges
     )
     next_at = events["next_at"]
     return EveningCounts(

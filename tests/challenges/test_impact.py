@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Contribution, SignUp
-from challenges.queries import mobilisation_counts
+from challenges.queries import mobilisation_by_challenge, mobilisation_counts
 from territoire.impact.registry import ImpactFilter, impact_challenges
 from tests.challenges.factories import (
     ChallengeFactory,
@@ -164,3 +164,23 @@ def test_the_mobilisation_s_writes_move_the_impact_figures(
         with django_capture_on_commit_callbacks(execute=True):
             write()
         assert impact_version(territory.pk) == before + 1
+
+
+def test_sign_ups_and_contributions_by_challenge(mobilisation):
+
+    territory, seniors, _school = mobilisation
+
+    with CaptureQueriesContext(connection) as queries:
+        june = mobilisation_by_challenge(ImpactFilter(territory, today=TODAY, **JUNE))
+    ever = mobilisation_by_challenge(ImpactFilter(territory, today=TODAY))
+    only_seniors = mobilisation_by_challenge(
+        ImpactFilter(territory, challenge_id=seniors.pk, today=TODAY)
+    )
+
+    def counted(rows):
+        return [(row.title, row.signups, row.contributions) for row in rows]
+
+    assert counted(june) == [("Décrochage scolaire", 2, 1), ("Seniors isolés", 2, 2)]
+    assert counted(ever) == [("Décrochage scolaire", 2, 1), ("Seniors isolés", 3, 3)]
+    assert counted(only_seniors) == [("Seniors isolés", 3, 3)]
+    assert len(queries) == 1

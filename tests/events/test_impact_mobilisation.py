@@ -180,13 +180,18 @@ def test_the_section_shows_june_s_evening_hand_counted(night):
     (table,) = found.tables
     assert table.columns == (
         "Défi",
+        "Personnes inscrites",
+        "Contributions",
         "Tables",
         "Participant·es",
         "Idées",
         "Gommettes",
         "Projets formés",
     )
-    assert table.rows == (("Seniors isolés", 1, 3, 3, 3, 1), ("Décrochage scolaire", 1, 2, 1, 3, 2))
+    assert table.rows == (
+        ("Seniors isolés", 1, 2, 1, 3, 3, 3, 1),
+        ("Décrochage scolaire", 1, 0, 1, 2, 1, 3, 2),
+    )
 
 
 def test_without_a_period_both_evenings_add_up(night):
@@ -198,8 +203,8 @@ def test_without_a_period_both_evenings_add_up(night):
     assert figures(found)["idées proposées aux tables"] == "5"
     assert figures(found)["personnes présentes à la soirée"] == "3"
     assert found.tables[0].rows == (
-        ("Seniors isolés", 2, 4, 4, 3, 2),
-        ("Décrochage scolaire", 1, 2, 1, 3, 2),
+        ("Seniors isolés", 1, 2, 2, 4, 4, 3, 2),
+        ("Décrochage scolaire", 1, 0, 1, 2, 1, 3, 2),
     )
 
 
@@ -218,7 +223,7 @@ def test_a_challenge_narrows_the_tables_and_the_people_linked_to_it(night):
         "gommettes posées": "3",
         "projet formé à la soirée": "1",
     }
-    assert found.tables[0].rows == (("Seniors isolés", 1, 3, 3, 3, 1),)
+    assert found.tables[0].rows == (("Seniors isolés", 1, 2, 1, 3, 3, 3, 1),)
 
 
 def test_the_funnel_starts_with_the_ideas_and_the_projects_formed(night):
@@ -320,7 +325,10 @@ def test_before_the_evening_the_section_says_when_it_will_be():
         "personne inscrite à la mobilisation": "1",
         "contributions en ligne sur les défis": "2",
     }
-    assert found.charts == found.tables == ()
+    assert found.charts == ()
+    (table,) = found.tables
+    assert table.columns == ("Défi", "Personnes inscrites", "Contributions")
+    assert table.rows == ((challenge.title, 1, 2),)
 
 
 def test_an_evening_announced_shows_its_registrations_before_it_happens():
@@ -332,7 +340,7 @@ def test_an_evening_announced_shows_its_registrations_before_it_happens():
 
     assert "3 septembre 2026" in found.intro
     assert figures(found)["inscription confirmée à la soirée"] == "1"
-    assert found.tables[0].rows == ((event.tables.get().challenge.title, 1, 0, 0, 0, 0),)
+    assert found.tables[0].rows == ((event.tables.get().challenge.title, 0, 0, 1, 0, 0, 0, 0),)
 
 
 def test_no_evening_in_the_period_says_so(night):
@@ -374,7 +382,7 @@ def test_queries_are_bounded_whatever_the_number_of_evenings():
         one_more_evening(day)
 
     assert (_queries(impact), _queries(ImpactFilter(territory, today=TODAY))) == with_one
-    assert with_one[1] <= 13
+    assert with_one[1] <= 14  # 9 for the section, 2 for the funnel, 3 for the exports
 
 
 def test_the_evening_s_writes_move_the_impact_figures(night, django_capture_on_commit_callbacks):
