@@ -95,6 +95,16 @@ def _evening_figures(counts: EveningCounts) -> list[Figure]:
 
 def _intro(impact: ImpactFilter, counts: EveningCounts) -> str:
     """What the section covers, and whether the evening has happened yet."""
+    text = _when(impact, counts)
+    if impact.challenge_id:
+        text += " " + _(
+            "Pour un défi, les inscrit·es et présent·es à la soirée sont les personnes qui ont "
+            "demandé l'une de ses tables ou s'y sont assises."
+        )
+    return text
+
+
+def _when(impact: ImpactFilter, counts: EveningCounts) -> str:
     if counts.held:
         return _(
             "Les inscriptions et contributions qui ont préparé la soirée de lancement, puis ce "
@@ -142,11 +152,11 @@ def _table(impact: ImpactFilter, counts: EveningCounts) -> DataTable:
         known = rows.setdefault(row.challenge_id, [(row.order, row.title), row.title, 0, 0])
         known[4:] = figures
     columns = [_("Défi"), _("Personnes inscrites"), _("Contributions")]
+    width = 1 + len(columns)
     caption = _(
         "Les défis\u00a0: combien de personnes inscrites les ont choisis (une personne peut en "
-        "choisir plusieurs) et combien de contributions ils ont reçues"
+        "choisir plusieurs) et combien de contributions ils ont reçues."
     )
-    width = 4
     if counts.events:
         columns += [
             _("Tables"),
@@ -155,13 +165,12 @@ def _table(impact: ImpactFilter, counts: EveningCounts) -> DataTable:
             _("Gommettes"),
             _("Projets formés"),
         ]
+        width = 1 + len(columns)
         caption = _(
-            "%(caption)s, puis le nombre de tables de la soirée, de participant·es, d'idées, "
-            "de gommettes et de projets formés."
-        ) % {"caption": caption}
-        width = 9
-    else:
-        caption = f"{caption}."
+            "Les défis\u00a0: combien de personnes inscrites les ont choisis (une personne peut en "
+            "choisir plusieurs), combien de contributions ils ont reçues, puis le nombre de tables "
+            "de la soirée, de participant·es, d'idées, de gommettes et de projets formés."
+        )
     ordered = sorted(rows.values(), key=lambda row: row[0])
     return DataTable(
         caption=caption,

@@ -213,6 +213,8 @@ def test_a_challenge_narrows_the_tables_and_the_people_linked_to_it(night):
 
     found = section(ImpactFilter(territory, challenge_id=seniors.pk, today=TODAY, **JUNE))
 
+    assert "demandé l'une de ses tables ou s'y sont assises" in found.intro
+
     assert figures(found) == {
         "personne inscrite à la mobilisation ayant choisi ce défi": "1",
         "contributions en ligne sur ce défi": "2",
