@@ -8,3 +8,7 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         from challenges import impact_exports, links  # noqa: F401  (registers the providers)
+        from challenges.queries import impact_challenge_choices
+        from territoire.impact.registry import provide_impact_challenges
+
+        provide_impact_challenges(impact_challenge_choices)
