@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import RegistrationStatus
+from events.impact import evening_funnel, mobilisation_section
 from events.models import Table
 from territoire.impact.registry import (
     ImpactFilter,
@@ -356,8 +357,8 @@ def test_no_evening_in_the_period_says_so(night):
 
 def _queries(impact: ImpactFilter) -> int:
     with CaptureQueriesContext(connection) as queries:
-        section(impact)
-        funnel_steps(impact)
+        mobilisation_section(impact)
+        evening_funnel(impact)
         for key in ("inscriptions", "presences"):
             list(export_kind(key).rows(impact))
     return len(queries)

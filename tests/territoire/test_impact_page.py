@@ -136,3 +136,24 @@ def test_the_organiser_s_space_links_the_impact_page(client, cast):
     client.force_login(cast.organiser)
 
     assert url(cast) in client.get(reverse("space")).content.decode()
+
+
+def test_the_downloads_keep_the_filter_and_personal_data_stay_with_the_organisers(
+    client, cast, two_challenges
+):
+    _mobility, food = two_challenges
+    slug = cast.territory.slug
+    client.force_login(cast.official)
+
+    official = client.get(url(cast, defi=food.pk)).content.decode()
+
+    xlsx = reverse("impact_export_xlsx", kwargs={"territory": slug})
+    jobs = reverse("impact_export_csv", kwargs={"territory": slug, "kind": "emplois"})
+    registrations = reverse("impact_export_csv", kwargs={"territory": slug, "kind": "inscriptions"})
+    assert f"{xlsx}?defi={food.pk}" in official
+    assert f"{jobs}?defi={food.pk}" in official
+    assert registrations not in official
+    assert reverse("open_data", kwargs={"territory": slug}) in official
+
+    client.force_login(cast.organiser)
+    assert registrations in client.get(url(cast)).content.decode()
