@@ -27,18 +27,9 @@ from territoire.impact.registry import (
 
 
 def _projects(impact: ImpactFilter) -> QuerySet[Project]:
-    projects = Project.objects.filter(territory=impact.territory)
-    if impact.challenge_id:
-        projects = projects.filter(challenge_id=impact.challenge_id)
-    return projects
-
-
-def _in_period(queryset: QuerySet, field: str, impact: ImpactFilter) -> QuerySet:
-    if impact.since:
-        queryset = queryset.filter(**{f"{field}__gte": impact.since})
-    if impact.until:
-        queryset = queryset.filter(**{f"{field}__lte": impact.until})
-    return queryset
+    return impact.narrow(
+        Project.objects.filter(territory=impact.territory), challenge="challenge_id"
+    )
 
 
 def team_health(impact: ImpactFilter) -> dict[str, int]:
@@ -74,8 +65,8 @@ def milestone_figures(impact: ImpactFilter) -> dict[str, int]:
     """The milestones due in the period: done on time, done late, open and late, to come.
     One query."""
     today = impact.today
-    milestones = _in_period(
-        Milestone.objects.filter(project__in=_projects(impact)), "due_on", impact
+    milestones = impact.narrow(
+        Milestone.objects.filter(project__in=_projects(impact)), day="due_on"
     )
     return milestones.aggregate(
         total=Count("pk"),
@@ -155,8 +146,8 @@ def need_figures(impact: ImpactFilter) -> list[dict]:
     territory's resources (met after a match not declined), still open. One query."""
     # Met through the territory: a need met after an organiser put it in touch with a resource.
     matched = NeedMatch.objects.filter(need=OuterRef("pk")).exclude(status=MatchStatus.DECLINED)
-    needs = _in_period(
-        Need.objects.filter(project__in=_projects(impact)), "created_at__date", impact
+    needs = impact.narrow(
+        Need.objects.filter(project__in=_projects(impact)), day="created_at__date"
     )
     return list(
         needs.annotate(through_resource=Exists(matched))
@@ -242,8 +233,8 @@ def accompaniment_sections(impact: ImpactFilter) -> list[ImpactSection]:
 @provide_funnel_steps
 def accompanied_step(impact: ImpactFilter) -> list[FunnelStep]:
     """Projects whose accompaniment started (a plan), among those the filter keeps. One query."""
-    plans = _in_period(
-        Plan.objects.filter(project__in=_projects(impact)), "project__created_at__date", impact
+    plans = impact.narrow(
+        Plan.objects.filter(project__in=_projects(impact)), day="project__created_at__date"
     )
     return [
         FunnelStep(order=40, label=_("Projets accompagnés (plan démarré)"), value=plans.count())

@@ -39,13 +39,7 @@ def _of_projects(queryset: QuerySet, impact: ImpactFilter, date_field: str) -> Q
     """Rows of the territory's projects, narrowed to the challenge and to the period (by
     ``date_field``, a date or a datetime lookup path)."""
     queryset = queryset.filter(project__territory=impact.territory)
-    if impact.challenge_id:
-        queryset = queryset.filter(project__challenge_id=impact.challenge_id)
-    if impact.since:
-        queryset = queryset.filter(**{f"{date_field}__gte": impact.since})
-    if impact.until:
-        queryset = queryset.filter(**{f"{date_field}__lte": impact.until})
-    return queryset
+    return impact.narrow(queryset, day=date_field, challenge="project__challenge_id")
 
 
 JOB_COLUMNS = (

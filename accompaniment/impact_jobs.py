@@ -34,13 +34,7 @@ STATUSES = (JobStatus.VERIFIED, JobStatus.DECLARED)
 def job_records(impact: ImpactFilter) -> QuerySet[JobRecord]:
     """The territory's job records the filter keeps: its challenge's projects, its period."""
     records = JobRecord.objects.filter(project__territory=impact.territory)
-    if impact.challenge_id:
-        records = records.filter(project__challenge_id=impact.challenge_id)
-    if impact.since:
-        records = records.filter(occurred_on__gte=impact.since)
-    if impact.until:
-        records = records.filter(occurred_on__lte=impact.until)
-    return records
+    return impact.narrow(records, day="occurred_on", challenge="project__challenge_id")
 
 
 def job_figures(impact: ImpactFilter) -> dict[str, int | Decimal]:

@@ -40,13 +40,7 @@ def published_projects(impact: ImpactFilter) -> QuerySet[Project]:
     projects = Project.objects.filter(territory=impact.territory).exclude(
         status=ProjectStatus.DRAFT
     )
-    if impact.challenge_id:
-        projects = projects.filter(challenge_id=impact.challenge_id)
-    if impact.since:
-        projects = projects.filter(created_at__date__gte=impact.since)
-    if impact.until:
-        projects = projects.filter(created_at__date__lte=impact.until)
-    return projects
+    return impact.narrow(projects, day="created_at__date", challenge="challenge_id")
 
 
 def horizons_reached(impact: ImpactFilter) -> dict[str, datetime.date]:

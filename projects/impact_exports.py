@@ -37,13 +37,7 @@ def page_url(territory_slug: str, slug: str) -> str:
 def filtered_projects(impact: ImpactFilter) -> QuerySet[Project]:
     """The territory's projects, narrowed to the challenge and to those created in the period."""
     projects = Project.objects.filter(territory=impact.territory)
-    if impact.challenge_id:
-        projects = projects.filter(challenge_id=impact.challenge_id)
-    if impact.since:
-        projects = projects.filter(created_at__date__gte=impact.since)
-    if impact.until:
-        projects = projects.filter(created_at__date__lte=impact.until)
-    return projects
+    return impact.narrow(projects, day="created_at__date", challenge="challenge_id")
 
 
 PROJECT_COLUMNS = (

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from territoire.extensions import Figure
@@ -45,6 +46,18 @@ class ImpactFilter:
                 self.today.isoformat(),
             )
         )
+
+    def narrow(self, rows: QuerySet, *, day: str = "", challenge: str = "") -> QuerySet:
+        """``rows`` kept by the filter: the chosen challenge through the lookup ``challenge``
+        ("challenge_id", "project__challenge_id"), the period through the date lookup ``day``
+        ("occurred_on", "created_at__date": days of the site's time zone), both inclusive."""
+        if challenge and self.challenge_id:
+            rows = rows.filter(**{challenge: self.challenge_id})
+        if day and self.since:
+            rows = rows.filter(**{f"{day}__gte": self.since})
+        if day and self.until:
+            rows = rows.filter(**{f"{day}__lte": self.until})
+        return rows
 
     def in_period(self, day: datetime.date | None) -> bool:
         if day is None:
