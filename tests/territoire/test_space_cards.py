@@ -162,7 +162,9 @@ def test_coach_without_projects_is_told_so(client, db):
     html = space(client, coach).content.decode()
 
     assert "Aucun projet ne vous est encore confié." in html
-    assert "Aucun emploi n&#x27;attend votre vérification." in html
+    assert (
+        "Aucun emploi ni aucune valeur d&#x27;indicateur n&#x27;attend votre vérification." in html
+    )
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
