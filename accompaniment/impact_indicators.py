@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
-from accompaniment.queries_indicators import in_period, progress, with_figures
+from accompaniment.queries_indicators import in_period, plain, progress, with_figures
 from territoire.extensions import Figure
 from territoire.impact.registry import (
     Column,
@@ -30,12 +30,8 @@ NO_DOMAIN = gettext_lazy("Sans domaine")
 
 
 def shown(number: Decimal | None) -> object:
-    """A figure as a reader expects it: 300 rather than 300.00, "—" for none."""
-    if number is None:
-        return "—"
-    if number == number.to_integral_value():
-        return int(number)
-    return number.normalize()
+    """A figure as a reader expects it (``plain``), "—" for none."""
+    return "—" if number is None else plain(number)
 
 
 def _indicators(impact: ImpactFilter) -> QuerySet[Indicator]:

@@ -92,6 +92,13 @@ def progress(indicator: Indicator) -> int | None:
     return int((share * 100).quantize(Decimal("1")))
 
 
+def plain(number: Decimal) -> int | Decimal:
+    """300 rather than 300.00, 12.5 rather than 12.50."""
+    if number == number.to_integral_value():
+        return int(number)
+    return number.normalize()
+
+
 def bar_width(percent: int | None) -> int:
     """The progress bar's width: the percentage held between 0 and 100."""
     return max(0, min(100, percent or 0))

@@ -17,7 +17,7 @@ from accompaniment.enums import JobStatus
 from accompaniment.forms import ReturnForm, apply_refusal
 from accompaniment.forms_indicators import IndicatorForm, IndicatorValueForm
 from accompaniment.models import Indicator, IndicatorValue
-from accompaniment.queries_indicators import bar_width, progress, with_figures
+from accompaniment.queries_indicators import bar_width, plain, progress, with_figures
 from accompaniment.views.common import (
     evidence_response,
     flash_outcome,
@@ -138,6 +138,10 @@ def indicator_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> 
     indicator = _indicator(project, pk)
     fields = ("name", "unit", "baseline", "target", "aggregation", "description")
     form = IndicatorForm(initial={name: getattr(indicator, name) for name in fields})
+    form.initial["baseline"], form.initial["target"] = (
+        plain(indicator.baseline),
+        plain(indicator.target),
+    )
     if request.method == "POST":
         form = IndicatorForm(request.POST)
         if form.is_valid():
@@ -176,6 +180,7 @@ def indicator_value_correct(
     project = project_for(request, territory, slug, "accompaniment.declare_indicator_values")
     record = _value(project, pk)
     form = IndicatorValueForm(initial={name: getattr(record, name) for name in VALUE_FIELDS})
+    form.initial["value"] = plain(record.value)
     if request.method == "POST":
         form = IndicatorValueForm(request.POST, request.FILES)
         if form.is_valid():
