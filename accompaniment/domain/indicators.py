@@ -52,9 +52,10 @@ def _number(value: Decimal | None, field: str, label: str) -> Decimal:
 def check_indicator(
     *, project: Project, name: str, unit: str, baseline: Decimal, target: Decimal, pk=None
 ) -> tuple[str, str]:
-    """The name and unit, stripped; Refused (on its field) for a missing name or unit, a name the
-    project already uses, a negative figure, or a target equal to the baseline."""
-    name, unit = (name or "").strip(), (unit or "").strip()
+    """The name and unit, their spaces tidied; Refused (on its field) for a missing name or
+    unit, a name the project already uses, a negative figure, or a target equal to the
+    baseline."""
+    name, unit = " ".join((name or "").split()), " ".join((unit or "").split())
     if not name:
         raise Refused(_("Donnez un intitulé à l'indicateur."), field="name")
     if not unit:

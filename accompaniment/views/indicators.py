@@ -120,7 +120,9 @@ def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpRespo
             "project": project,
             "indicators": indicators,
             "indicator_form": indicator_form if can_define else None,
-            "value_form": value_form if can_declare and indicators else None,
+            "value_form": value_form
+            if can_declare and (indicators or value_form.is_bound)
+            else None,
             "can_define": can_define,
             "can_declare": can_declare,
             "can_verify": request.user.has_perm("accompaniment.verify_indicator_values", project),

@@ -334,3 +334,44 @@ def test_dates_are_kept_as_typed(client, cast):
     )
 
     assert 'value="2026-10-05"' in response.text
+
+
+def test_the_history_page_shows_the_indicators_changes(client, cast):
+    from accompaniment.domain import indicators
+
+    indicator = indicators.define_indicator(
+        project=cast.project,
+        name="Seniors rencontrés",
+        unit="personnes",
+        target=Decimal("300"),
+        by=cast.team_member,
+    )
+    record = indicators.declare_value(
+        indicator=indicator,
+        period_start=datetime.date(2026, 9, 1),
+        period_end=datetime.date(2026, 9, 30),
+        value=Decimal("42"),
+        by=cast.team_member,
+    )
+    indicators.verify_value(record=record, by=cast.coach)
+    client.force_login(cast.official)
+
+    response = client.get(space_url(cast.project, "project_history"))
+
+    latest = response.context["changes"][0]
+    assert (latest.who, latest.kind) == (cast.coach, "indicator_value")
+    assert [(str(n), o, n2) for n, o, n2 in latest.fields] == [("statut", "déclaré", "vérifié")]
+    assert "Indicateur «\xa0Seniors rencontrés\xa0»" in response.text
+
+
+def test_declaring_before_any_indicator_exists_says_so(client, cast):
+    client.force_login(cast.team_member)
+    url = space_url(cast.project, "indicator_list")
+
+    page = client.get(url + "?indicateur=pas-un-nombre")
+    response = client.post(url, {"form": "value", "period_start": "2026-10-01", "value": "3"})
+
+    assert page.status_code == 200
+    assert "Le projet n'a pas encore défini d'indicateur." in page.text
+    assert response.status_code == 200
+    assert "Choisissez l&#x27;indicateur." in response.text
