@@ -365,3 +365,34 @@ def test_a_corrected_value_mails_the_coach_again_and_a_rollback_mails_nobody(
         )
 
     assert [mail.to for mail in mailoutbox] == [[cast.coach.email]]
+
+
+def test_every_write_moves_the_impact_figures(cast, django_capture_on_commit_callbacks):
+    before = impact_version(cast.territory.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator = _define(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicators.edit_indicator(
+            indicator=indicator,
+            name="Seniors rencontrés",
+            unit="personnes",
+            baseline=Decimal("0"),
+            target=Decimal("250"),
+            by=cast.coach,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _declare(indicator, cast.team_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicators.return_value(record=first, reason="La période ?", by=cast.coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicators.correct_value(
+            record=first, value=Decimal("41"), by=cast.team_member, today=TODAY, **SEPTEMBER
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        indicators.verify_value(record=first, by=cast.coach)
+    spare = IndicatorFactory(project=cast.project, name="Ateliers")
+    with django_capture_on_commit_callbacks(execute=True):
+        indicators.delete_indicator(indicator=spare, by=cast.team_member)
+
+    assert impact_version(cast.territory.pk) == before + 7

@@ -284,12 +284,14 @@ def test_the_team_corrects_a_returned_value_on_its_page(
     assert IndicatorValue.objects.count() == 1
 
 
-def test_the_team_edits_then_deletes_an_indicator(client, cast):
+def test_the_team_edits_then_deletes_an_indicator(client, cast, django_assert_max_num_queries):
     indicator = IndicatorFactory(project=cast.project, name="Seniors rencontrés")
     client.force_login(cast.team_member)
     edit = space_url(cast.project, "indicator_edit", pk=indicator.pk)
 
-    assert "Seniors rencontrés" in client.get(edit).text
+    with django_assert_max_num_queries(8):
+        page = client.get(edit)
+    assert "Seniors rencontrés" in page.text and 'value="300"' in page.text
     refused = client.post(edit, NEW_INDICATOR | {"target": "0"})
     client.post(edit, NEW_INDICATOR | {"name": "Seniors accompagnés"})
     indicator.refresh_from_db()
