@@ -15,6 +15,8 @@ class AccompanimentConfig(AppConfig):
             starters,
             todos,
         )
+        from accompaniment.impact_indicators import register_indicators_impact
         from accompaniment.reports import register_portfolio
 
         register_portfolio()
+        register_indicators_impact()
