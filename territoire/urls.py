@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, public, reports, space
+from territoire.views import health, impact_reports, invitations, public, reports, space
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -15,6 +15,11 @@ urlpatterns = [
         "espace/territoires/<slug:slug>/rapports/",
         reports.territory_reports,
         name="territory_reports",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/rapport/",
+        impact_reports.impact_report_request,
+        name="impact_report_request",
     ),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path(
