@@ -7,26 +7,27 @@ as on an A4 page.
 """
 
 import itertools
-import math
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from territoire.impact.registry import BarChart, Chart, LineChart, Number
+from territoire.impact.chart_tables import DataTableDrawing, bar_table, line_table
+from territoire.impact.registry import BarChart, Chart, LineChart
+from territoire.impact.scales import (
+    CHAR_WIDTH,
+    LABEL_GAP,
+    format_number,
+    nice_ticks,
+    shown_label_indexes,
+)
 
 WIDTH = 600
 LINE_HEIGHT = 280
 FONT_SIZE = 13
-# An average character of the chart's font at FONT_SIZE, to keep labels apart.
-CHAR_WIDTH = 7.2
-LABEL_GAP = 12
 # Room around the plot of a line chart: tick values on the left, month names below, the last
 # value of each line on the right.
 LEFT, RIGHT, TOP, BOTTOM = 48, 64, 14, 30
-TICK_COUNT = 5
 # Horizontal bars: the bar's label on its own line above the bar, the value after the bar.
 BAR_LABEL_HEIGHT = 18
 BAR_THICKNESS = 18
@@ -65,66 +66,7 @@ SVG_STYLE = {
     "font": FONT,
 }
 
-CALENDAR_STEPS = (1, 2, 3, 4, 6, 12)
-
 _ids = itertools.count(1)
-
-
-def format_number(value: Number | None) -> str:
-    """A value as a French reader writes it: « 1 234 », « 2,5 »; an em dash for no value."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(int(value))
-    if float(value) == int(value):
-        return number_format(int(value), 0, use_l10n=True, force_grouping=True)
-    rounded = Decimal(str(round(float(value), 2))).normalize()
-    decimals = max(-rounded.as_tuple().exponent, 0)
-    return number_format(rounded, decimals, use_l10n=True, force_grouping=True)
-
-
-def nice_step(span: float, count: int = TICK_COUNT, *, whole: bool = True) -> float:
-    """The round step (1, 2, 2.5 or 5 times a power of ten) cutting ``span`` into about
-    ``count`` intervals; at least 1 when the values are whole numbers."""
-    if span <= 0:
-        return 1
-    raw = span / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    if whole:
-        step = max(step, 1)
-        if step != int(step):  # 2.5 between whole numbers: take 2 or 5 instead
-            step = 2 * magnitude if 2 * magnitude >= raw else 5 * magnitude
-    return step
-
-
-def nice_ticks(values: list[float], count: int = TICK_COUNT) -> list[float]:
-    """Round tick values from 0 (or below, for negative values) up to at least the largest
-    value. A chart of zeros, or of no value at all, gets 0 and 1."""
-    low = min([0.0, *values])
-    high = max([0.0, *values])
-    whole = all(float(v) == int(v) for v in values)
-    step = nice_step(high - low, count, whole=whole)
-    first = math.floor(low / step)
-    last = max(math.ceil(high / step), first + 1)
-    return [_tidy(i * step) for i in range(first, last + 1)]
-
-
-def _tidy(value: float) -> float:
-    """1.2000000000000002 → 1.2: tick values as a person would write them."""
-    return round(value, 9)
-
-
-def shown_label_indexes(labels: list[str], spacing: float) -> list[int]:
-    """Which of the evenly spaced labels to write so that none overlaps the next: every k-th,
-    k the smallest that leaves the widest label room."""
-    if not labels:
-        return []
-    widest = max(len(label) for label in labels) * CHAR_WIDTH + LABEL_GAP
-    needed = max(1, math.ceil(widest / spacing)) if spacing > 0 else len(labels)
-    # Months read best by a quarter, a half or a whole year: steps that divide twelve first.
-    every = next((step for step in CALENDAR_STEPS if step >= needed), 12 * math.ceil(needed / 12))
-    return list(range(0, len(labels), every))
 
 
 @dataclass(frozen=True)
@@ -185,22 +127,6 @@ class LegendItem:
     dash: str
     width: float
     kind: str  # "line" or "box"
-
-
-@dataclass(frozen=True)
-class DataTableDrawing:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]  # the first cell of a row is its header
-    numeric: tuple[bool, ...] = ()  # per column: right-aligned figures
-
-    @property
-    def header_cells(self) -> list[tuple[str, bool]]:
-        return list(zip(self.columns, self.numeric or (False,) * len(self.columns), strict=True))
-
-    @property
-    def body_rows(self) -> list[list[tuple[str, bool]]]:
-        numeric = self.numeric or (False,) * len(self.columns)
-        return [list(zip(row, numeric, strict=True)) for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -282,7 +208,7 @@ def draw_line_chart(chart: LineChart) -> ChartDrawing:
         legend=tuple(
             LegendItem(line.label, line.colour, line.dash, line.width, "line") for line in lines
         ),
-        table=_line_table(chart),
+        table=line_table(chart),
         is_empty=not values,
     )
 
@@ -374,22 +300,6 @@ def _spread_end_labels(lines: list[Line], top: float, bottom: float) -> list[Lin
     ]
 
 
-def _line_table(chart: LineChart) -> DataTableDrawing:
-    columns = (_("Période"), *(str(series.label) for series in chart.series))
-    rows = tuple(
-        (
-            str(label),
-            *(
-                format_number(series.values[i] if i < len(series.values) else None)
-                for series in chart.series
-            ),
-        )
-        for i, label in enumerate(chart.x_labels)
-    )
-    numeric = (False, *(True for _series in chart.series))
-    return DataTableDrawing(columns=columns, rows=rows, numeric=numeric)
-
-
 def draw_bar_chart(chart: BarChart) -> ChartDrawing:
     bars = chart.bars
     values = [float(bar.value) for bar in bars]
@@ -460,7 +370,7 @@ def draw_bar_chart(chart: BarChart) -> ChartDrawing:
         lines=(),
         bars=tuple(rows),
         legend=tuple(legend),
-        table=_bar_table(chart, has_parts),
+        table=bar_table(chart, has_parts),
         is_empty=not bars,
     )
 
@@ -484,24 +394,3 @@ def _bar_value_text(chart: BarChart, bar) -> str:
             f"{text} ({chart.part_label}\u00a0: {part})" if chart.part_label else f"{text} ({part})"
         )
     return text
-
-
-def _bar_table(chart: BarChart, has_parts: bool) -> DataTableDrawing:
-    has_notes = any(bar.note for bar in chart.bars)
-    columns = [_("Libellé"), capfirst(str(chart.unit)) or _("Valeur")]
-    numeric = [False, True]
-    if has_parts:
-        columns.append(capfirst(str(chart.part_label)) or _("Dont"))
-        numeric.append(True)
-    if has_notes:
-        columns.append(_("Précision"))
-        numeric.append(False)
-    rows = []
-    for bar in chart.bars:
-        row = [str(bar.label), format_number(bar.value)]
-        if has_parts:
-            row.append(format_number(bar.part))
-        if has_notes:
-            row.append(str(bar.note))
-        rows.append(tuple(row))
-    return DataTableDrawing(columns=tuple(columns), rows=tuple(rows), numeric=tuple(numeric))

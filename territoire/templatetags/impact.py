@@ -16,8 +16,9 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from territoire.impact.charts import SVG_STYLE, draw, format_number
+from territoire.impact.charts import SVG_STYLE, draw
 from territoire.impact.registry import Chart
+from territoire.impact.scales import format_number
 
 register = template.Library()
 
