@@ -10,9 +10,16 @@ from django.template import Context, Template
 from django.utils import translation
 
 from territoire.impact.charts import draw
-from territoire.impact.registry import Bar, BarChart, LineChart, Series
+from territoire.impact.registry import Bar, BarChart, ImpactFilter, LineChart, Series
 from territoire.impact.scales import CHAR_WIDTH, format_number, nice_ticks, shown_label_indexes
-from tests.territoire.impact_samples import MONTHS, VERIFIED, jobs_chart, needs_chart
+from tests.factories import TerritoryFactory
+from tests.territoire.impact_samples import (
+    MONTHS,
+    VERIFIED,
+    jobs_chart,
+    needs_chart,
+    sample_sections,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -271,3 +278,25 @@ def test_numbers_are_written_the_french_way():
     assert format_number(2.5) == "2,5"
     assert format_number(None) == "—"
     assert re.fullmatch(r"\d", format_number(3.0))
+
+
+def test_a_section_shows_its_headline_figures_charts_and_tables(db):
+    jobs, needs = sample_sections(ImpactFilter(territory=TerritoryFactory()))
+    template = Template('{% include "territoire/impact/_section.html" %}')
+    jobs_html = template.render(Context({"section": jobs}))
+    needs_root = ET.fromstring(template.render(Context({"section": needs})).strip())
+
+    root = ET.fromstring(jobs_html.strip())
+    assert root.get("aria-labelledby") == "impact-emplois-title"
+    assert root.find("h2").text == "Les emplois"
+    assert "180 emplois" in root.find("p[@class='impact-headline']").text
+    figures = ["".join(item.itertext()).split() for item in root.find("ul").iter("li")]
+    assert figures[0] == ["41", "/", "250", "emplois", "créés,", "vérifiés"]
+    assert root.find("figure/details") is not None  # on screen, the data folded
+    tables = needs_root.findall("div[@class='impact-table']")
+    milestones = tables[0].find("div/table")
+    assert milestones.find("caption").text == "Jalons par projet"
+    assert [th.get("scope") for th in milestones.iter("th")] == ["col"] * 3 + ["row"] * 2
+    assert ["".join(td.itertext()) for td in milestones.iter("td")] == ["4", "1", "2", "0"]
+    assert tables[1].find("table") is None
+    assert "Aucun projet n\u2019a encore défini d\u2019indicateur." in "".join(tables[1].itertext())
