@@ -34,6 +34,12 @@ def impact_chart(
 
 
 @register.filter
+def impact_numeric(value: object) -> bool:
+    """Whether a table cell holds a figure (set right-aligned, in tabular digits)."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+@register.filter
 def impact_cell(value: object) -> str:
     """A cell of an impact table as a French reader expects it: « 1 234 », « 2,5 », « oui »,
     « 3 juin 2026 »; an em dash for no value."""
