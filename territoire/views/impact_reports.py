@@ -16,8 +16,12 @@ from django.views.decorators.http import require_POST
 
 from territoire.impact.report import IMPACT_REPORT
 from territoire.models import Territory
+from territoire.ratelimit import allow
 from territoire.reports.kinds import Scope
 from territoire.reports.lifecycle import request_report
+
+# Each request renders a PDF in a worker: a person asks for at most this many an hour.
+REQUESTS_AN_HOUR = 10
 
 DATE_ERROR = gettext_lazy("Saisissez une date valide, par exemple 2026-01-31.")
 
@@ -65,6 +69,15 @@ def impact_report_request(request: HttpRequest, territory: str) -> HttpResponse:
             request, _("Le rapport n'a pas été demandé : %(error)s") % {"error": first_error}
         )
         return redirect(_impact_page(place, request))
+    if not allow("impact-report", str(request.user.pk), limit=REQUESTS_AN_HOUR, window=3600):
+        messages.error(
+            request,
+            _(
+                "Vous avez demandé beaucoup de rapports en peu de temps : ceux déjà demandés "
+                "sont ci-dessous. Réessayez dans une heure."
+            ),
+        )
+        return redirect("territory_reports", slug=place.slug)
     report = request_report(
         kind_code=IMPACT_REPORT,
         scope=Scope(

@@ -264,3 +264,15 @@ def test_the_report_form_posts_the_period_shown(rf, cast):
         request=request,
     )
     assert "<form" not in hidden
+
+
+def test_asking_again_and_again_is_held_back(client, cast, monkeypatch):
+    monkeypatch.setattr("territoire.views.impact_reports.REQUESTS_AN_HOUR", 2)
+    client.force_login(cast.official)
+
+    responses = [client.post(_url(cast), {"depuis": "2026-01-01"}) for _ in range(3)]
+
+    assert Report.objects.count() == 2
+    assert responses[-1].status_code == 302
+    messages = [str(message) for message in get_messages(responses[-1].wsgi_request)]
+    assert any("Réessayez dans une heure" in message for message in messages)
