@@ -17,7 +17,7 @@ CALENDAR_STEPS = (1, 2, 3, 4, 6, 12)
 
 def format_number(value: Number | None) -> str:
     """A value as a French reader writes it: « 1 234 », « 2,5 »; an em dash for no value."""
-    if value is None:
+    if value is None or not math.isfinite(float(value)):
         return "—"
     if isinstance(value, bool):
         return str(int(value))

@@ -276,7 +276,7 @@ def test_labels_are_escaped_never_trusted():
 def test_numbers_are_written_the_french_way():
     assert format_number(1234) == "1\u202f234" or format_number(1234) == "1\u00a0234"
     assert format_number(2.5) == "2,5"
-    assert format_number(None) == "—"
+    assert format_number(None) == format_number(float("nan")) == "—"
     assert re.fullmatch(r"\d", format_number(3.0))
 
 
