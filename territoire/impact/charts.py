@@ -101,7 +101,8 @@ class Line:
     end_y: float | None
     end_label_x: float
     end_label_y: float | None
-    end_label_anchor: str  # "start" in the right margin, "end" above a line that stops early
+    end_label_anchor: str  # "end" above a line that stops early, else "start"
+    end_in_margin: bool  # written in the right margin, beside the others ending there
     end_text: str
 
 
@@ -247,6 +248,9 @@ def _line(chart: LineChart, rank: int, series, x_of, y_of, right: float) -> Line
         None,
     )
     dash, width = STYLES.get(series.style, STYLES["actual"])
+    label_x, label_y, anchor, in_margin = (
+        _end_label(x_of(last[0]), y_of(last[1]), right) if last else (0, None, "start", False)
+    )
     return Line(
         label=str(series.label),
         style=series.style if series.style in STYLES else "actual",
@@ -257,31 +261,30 @@ def _line(chart: LineChart, rank: int, series, x_of, y_of, right: float) -> Line
         dots=tuple(run[0] for run in runs if len(run) == 1),
         end_x=round(x_of(last[0]), 1) if last else None,
         end_y=round(y_of(last[1]), 1) if last else None,
-        **_end_label(x_of(last[0]), y_of(last[1]), right) if last else _NO_END_LABEL,
+        end_label_x=label_x,
+        end_label_y=label_y,
+        end_label_anchor=anchor,
+        end_in_margin=in_margin,
         end_text=format_number(last[1]) if last else "",
     )
 
 
-_NO_END_LABEL = {"end_label_x": 0, "end_label_y": None, "end_label_anchor": "start"}
-
-
-def _end_label(x: float, y: float, right: float) -> dict:
-    """Where a line's last value is written: in the right margin when the line reaches the
-    plot's end, else just above and left of its last point (clear of what carries it on)."""
+def _end_label(x: float, y: float, right: float) -> tuple[float, float, str, bool]:
+    """Where a line's last value is written (x, y, text-anchor, in the right margin): in the
+    margin when the line reaches the plot's end, else above its last point, on the side clear
+    of what carries the line on (right of it near the value axis)."""
     if x >= right - 1:
-        return {"end_label_x": right + 8, "end_label_y": round(y, 1), "end_label_anchor": "start"}
-    return {
-        "end_label_x": round(x - 6, 1),
-        "end_label_y": round(y - FONT_SIZE, 1),
-        "end_label_anchor": "end",
-    }
+        return right + 8, round(y, 1), "start", True
+    if x < LEFT + 40:
+        return round(x + 6, 1), round(y - FONT_SIZE, 1), "start", False
+    return round(x - 6, 1), round(y - FONT_SIZE, 1), "end", False
 
 
 def _spread_end_labels(lines: list[Line], top: float, bottom: float) -> list[Line]:
     """Move the values written in the right margin apart vertically, so that two lines ending
     close stay readable."""
     ending = sorted(
-        (line for line in lines if line.end_y is not None and line.end_label_anchor == "start"),
+        (line for line in lines if line.end_y is not None and line.end_in_margin),
         key=lambda line: line.end_y,
     )
     room = FONT_SIZE + 2

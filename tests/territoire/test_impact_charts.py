@@ -300,3 +300,23 @@ def test_a_section_shows_its_headline_figures_charts_and_tables(db):
     assert ["".join(td.itertext()) for td in milestones.iter("td")] == ["4", "1", "2", "0"]
     assert tables[1].find("table") is None
     assert "Aucun projet n\u2019a encore défini d\u2019indicateur." in "".join(tables[1].itertext())
+
+
+def test_last_values_ending_close_are_written_apart():
+    chart = LineChart(
+        title="Proches",
+        sentence="Deux lignes qui finissent ensemble.",
+        x_labels=MONTHS[:12],
+        series=(
+            Series("Réel", (*range(0, 60, 10), None, None, None, None, None, None)),
+            Series("Cible", tuple(range(0, 120, 10)), "target"),
+            Series("Rythme", tuple(range(1, 121, 10)), "projection"),
+        ),
+    )
+    actual, target, projection = draw(chart).lines
+
+    assert abs(target.end_label_y - projection.end_label_y) >= 13
+    assert target.end_in_margin and projection.end_in_margin
+    # the real line stops in June: its value is written above its last point, not far right
+    assert not actual.end_in_margin
+    assert actual.end_label_x < actual.end_x and actual.end_label_y < actual.end_y
