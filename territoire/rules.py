@@ -121,3 +121,5 @@ reads_territory_impact = reads_territory_reports
 rules.add_perm("territoire.view_impact", reads_territory_impact)
 rules.add_perm("territoire.export_impact", reads_territory_impact)
 rules.add_perm("territoire.export_personal_data", organiser_or_superuser)
+# They may also ask for the impact report (a PDF of the impact page) from the impact page.
+rules.add_perm("territoire.request_impact_report", reads_territory_impact)

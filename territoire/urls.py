@@ -7,6 +7,7 @@ from territoire.views import (
     exports,
     health,
     impact,
+    impact_reports,
     invitations,
     open_data,
     public,
@@ -57,6 +58,11 @@ urlpatterns = [
         "territoires/<slug:territory>/donnees-ouvertes/<slug:dataset>.json",
         open_data.open_data_json,
         name="open_data_json",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/rapport/",
+        impact_reports.impact_report_request,
+        name="impact_report_request",
     ),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path(

@@ -287,6 +287,9 @@ EXPECTED |= {
     "report_download": READS_REPORTS,
     # POST only (publish on the evening's page, or take off): a GET is refused.
     "report_publication": answers(405, anonymous=LOGIN),
+    # POST only (the impact page's button asking for the impact report); who may is tested in
+    # tests/territoire/test_impact_report.py.
+    "impact_report_request": answers(405, anonymous=LOGIN),
     "admin:territoire_report_changelist": ADMIN_PAGE,
     "admin:territoire_report_add": NOBODY_IN_ADMIN,
     "admin:territoire_report_history": ADMIN_OBJECT_OF_A,
@@ -467,6 +470,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
     elif key in IMPACT_DOWNLOAD_URLS:
         values = {"territory": cast.territory.slug, "kind": "projets", "dataset": "projets"}
         kwargs = {name: values[name] for name in _route_params(key)}
+    elif key == "impact_report_request":
+        kwargs = {"territory": cast.territory.slug}
     elif key in {"report_download", "report_publication"}:
         kwargs = {"pk": objects["report"].pk}
     elif key == "media":

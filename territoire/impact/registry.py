@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from territoire.extensions import Figure
@@ -29,7 +30,7 @@ class ImpactFilter:
     since: datetime.date | None = None
     until: datetime.date | None = None
     challenge_id: int | None = None
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
     def is_narrowed(self) -> bool:

@@ -23,19 +23,14 @@ from territoire.impact.registry import (
 TIMEOUT = 24 * 3600
 
 
-def funnel_section(impact: ImpactFilter) -> ImpactSection:
+def funnel_section(impact: ImpactFilter) -> ImpactSection | None:
+    """The projects funnel the apps' steps make, as one section; None without any step."""
     steps = funnel_steps(impact)
-    first, last = (steps[0], steps[-1]) if steps else (None, None)
-    sentence = _("Le parcours des idées de la soirée aux projets qui vivent.")
-    if first and last:
-        sentence = _(
-            "Du premier pas au dernier : %(first)s (%(first_n)s) jusqu'à %(last)s (%(last_n)s)."
-        ) % {
-            "first": str(first.label).lower(),
-            "first_n": first.value,
-            "last": str(last.label).lower(),
-            "last_n": last.value,
-        }
+    if not steps:
+        return None
+    sentence = _("Chaque étape, des idées de la soirée aux projets qui vivent : %(steps)s.") % {
+        "steps": "\u202f; ".join(f"{str(step.label).lower()}\u00a0: {step.value}" for step in steps)
+    }
     return ImpactSection(
         key="funnel",
         title=_("Des idées aux projets"),
@@ -53,15 +48,14 @@ def funnel_section(impact: ImpactFilter) -> ImpactSection:
                 columns=(_("Étape"), _("Nombre"), _("Précision")),
                 rows=tuple((step.label, step.value, step.note) for step in steps),
             ),
-        )
-        if steps
-        else (),
+        ),
     )
 
 
 def build_sections(impact: ImpactFilter) -> list[ImpactSection]:
     """Every section, in its order, computed now."""
-    sections = [*impact_sections(impact), funnel_section(impact)]
+    funnel = funnel_section(impact)
+    sections = [*impact_sections(impact), *([funnel] if funnel else [])]
     return sorted(sections, key=lambda section: section.order)
 
 

@@ -37,7 +37,6 @@ def impact(request: HttpRequest, territory: str) -> HttpResponse:
             "sections": cached_sections(chosen),
             "query": querystring(chosen),
             "export_kinds": export_kinds(organiser=organiser) if may_export else [],
-            "may_request_report": request.user.has_perm("territoire.request_impact_report", place),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
