@@ -1,15 +1,24 @@
 """The accompaniment in the admin, scoped to the organiser's territories.
 
 Organisers define their territory's default milestones and record the local actors' resource
-offers here. Plans, milestones, job records and matches are changed from the project space
-(through the domain, so that the rules and the history hold); the admin shows them read-only,
-with their history.
+offers here. Plans, milestones, job records, indicators and their values, and matches are
+changed from the project space (through the domain, so that the rules and the history hold); the
+admin shows them read-only, with their history.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accompaniment.models import JobRecord, Milestone, MilestoneTemplate, NeedMatch, ResourceOffer
+from accompaniment.models import (
+    Indicator,
+    IndicatorValue,
+    JobRecord,
+    Milestone,
+    MilestoneTemplate,
+    NeedMatch,
+    ResourceOffer,
+)
 from territoire.admin import TerritoryScopedAdmin
 
 
@@ -86,3 +95,27 @@ class JobRecordAdmin(ReadOnlyAdmin, TerritoryScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["project__name"]
     ordering = ["-occurred_on"]
     list_select_related = ["project"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdmin, TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_lookup = "project__territory"
+    list_display = ["name", "project", "unit", "baseline", "target", "aggregation"]
+    list_filter = ["aggregation"]
+    search_fields = ["name", "project__name"]
+    ordering = ["project__name", "order"]
+    list_select_related = ["project"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin, TerritoryScopedAdmin, SimpleHistoryAdmin):
+    territory_lookup = "indicator__project__territory"
+    list_display = ["indicator", "project_name", "period_start", "period_end", "value", "status"]
+    list_filter = ["status"]
+    search_fields = ["indicator__name", "indicator__project__name"]
+    ordering = ["-period_end"]
+    list_select_related = ["indicator__project"]
+
+    @admin.display(description=_("projet"), ordering="indicator__project__name")
+    def project_name(self, obj: IndicatorValue) -> str:
+        return obj.indicator.project.name

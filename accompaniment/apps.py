@@ -9,11 +9,15 @@ class AccompanimentConfig(AppConfig):
     def ready(self) -> None:
         from accompaniment import (  # noqa: F401  (registers cards, links, sections, starters)
             cards,
+            impact,
+            impact_exports,
             links,
             network,
             starters,
             todos,
         )
+        from accompaniment.impact_indicators import register_indicators_impact
         from accompaniment.reports import register_portfolio
 
         register_portfolio()
+        register_indicators_impact()

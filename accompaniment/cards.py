@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accompaniment.enums import JobKind, JobStatus, MatchStatus
-from accompaniment.models import JobRecord, NeedMatch, ProjectUpdate
+from accompaniment.models import IndicatorValue, JobRecord, NeedMatch, ProjectUpdate
 from accompaniment.queries import Health, health_of, with_follow_up
 from projects.models import Project
 from projects.queries import accompanied_by_territory, projects_of_member
@@ -93,17 +93,68 @@ def _health_text(project: Project, health: str) -> str:
             ngettext("%(n)s emploi à vérifier", "%(n)s emplois à vérifier", project.declared_jobs)
             % {"n": project.declared_jobs}
         )
+    if getattr(project, "declared_values", 0):
+        parts.append(
+            ngettext(
+                "%(n)s valeur d'indicateur à vérifier",
+                "%(n)s valeurs d'indicateurs à vérifier",
+                project.declared_values,
+            )
+            % {"n": project.declared_values}
+        )
     return ", ".join(parts) or _("à jour")
 
 
+def _declared_values() -> Subquery:
+    """The indicator values a project's team declared, awaiting verification."""
+    return Subquery(
+        IndicatorValue.objects.filter(indicator__project=OuterRef("pk"), status=JobStatus.DECLARED)
+        .values("indicator__project")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _to_verify(project: Project) -> list[Link]:
+    """What of the project awaits the coach: its jobs, its indicators' values."""
+    links = []
+    if project.declared_jobs:
+        links.append(
+            Link(
+                ngettext(
+                    "%(project)s : %(n)s emploi déclaré",
+                    "%(project)s : %(n)s emplois déclarés",
+                    project.declared_jobs,
+                )
+                % {"project": project.name, "n": project.declared_jobs},
+                _space_url(project, "job_list"),
+            )
+        )
+    if project.declared_values:
+        links.append(
+            Link(
+                ngettext(
+                    "%(project)s : %(n)s valeur d'indicateur déclarée",
+                    "%(project)s : %(n)s valeurs d'indicateurs déclarées",
+                    project.declared_values,
+                )
+                % {"project": project.name, "n": project.declared_values},
+                _space_url(project, "indicator_list"),
+            )
+        )
+    return links
+
+
 def coach_cards(user: User, territory_ids: list[int], now: datetime.datetime) -> list[Card]:
-    """The projects she coaches (late or silent first), and the jobs awaiting her. One query."""
+    """The projects she coaches (late or silent first), and the jobs and indicator values
+    awaiting her. One query."""
     projects = with_follow_up(
         Project.objects.filter(coach=user, territory_id__in=territory_ids)
         .select_related("territory")
         .order_by("name"),
         now.date(),
-    )
+    ).annotate(declared_values=Coalesce(_declared_values(), 0))
     by_territory: dict[int, list[tuple[Project, str]]] = {}
     for project in projects:
         by_territory.setdefault(project.territory_id, []).append((project, health_of(project, now)))
@@ -112,24 +163,13 @@ def coach_cards(user: User, territory_ids: list[int], now: datetime.datetime) ->
         rows = by_territory.get(territory_id, [])
         urgent = [(p, h) for p, h in rows if h != Health.ON_TRACK]
         rows.sort(key=lambda row: row[1] == Health.ON_TRACK)
-        to_verify = [p for p, _h in rows if p.declared_jobs]
+        to_verify = tuple(link for p, _h in rows for link in _to_verify(p))
         cards.append(
             Card(
                 territory_id=territory_id,
-                title=_("Emplois à vérifier"),
-                items=tuple(
-                    Link(
-                        ngettext(
-                            "%(project)s : %(n)s emploi déclaré",
-                            "%(project)s : %(n)s emplois déclarés",
-                            p.declared_jobs,
-                        )
-                        % {"project": p.name, "n": p.declared_jobs},
-                        _space_url(p, "job_list"),
-                    )
-                    for p in to_verify
-                ),
-                empty=_("Aucun emploi n'attend votre vérification."),
+                title=_("Emplois et indicateurs à vérifier"),
+                items=to_verify,
+                empty=_("Aucun emploi ni aucune valeur d'indicateur n'attend votre vérification."),
                 tone="todo" if to_verify else "",
                 order=12,
             )
@@ -267,11 +307,15 @@ def official_cards(territories: list[Territory]) -> list[Card]:
                     ),
                 ),
                 action=Link(
-                    _("Voir le portefeuille des projets"),
-                    reverse("portfolio", kwargs={"territory": territory.slug}),
+                    _("Ouvrir la page d'impact"),
+                    reverse("impact", kwargs={"territory": territory.slug}),
                     prominent=True,
                 ),
                 links=(
+                    Link(
+                        _("Voir le portefeuille des projets"),
+                        reverse("portfolio", kwargs={"territory": territory.slug}),
+                    ),
                     Link(
                         _("Rapports"), reverse("territory_reports", kwargs={"slug": territory.slug})
                     ),

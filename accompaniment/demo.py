@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accompaniment.domain import jobs, plans
+from accompaniment.domain import indicators, jobs, plans
 from accompaniment.domain.needs import state_need
-from accompaniment.enums import Contract, JobKind, NeedKind
+from accompaniment.enums import Aggregation, Contract, JobKind, NeedKind
 from accompaniment.models import (
     MeetingNote,
     MilestoneTemplate,
@@ -88,6 +88,9 @@ class Story:
     jobs: list[tuple[int, int, str, str, str, str]] = field(default_factory=list)
     needs: list[tuple[str, str, str | None]] = field(default_factory=list)  # kind, text, offer
     meetings: list[tuple[int, str, str]] = field(default_factory=list)
+    # Indicators beyond jobs: (name, unit, baseline, target, aggregation, description,
+    # [(month of the plan, value, outcome, evidence)]); outcome: verified, declared or returned.
+    indicators: list[tuple] = field(default_factory=list)
 
 
 STORIES = [
@@ -119,6 +122,33 @@ STORIES = [
             (40, "Point d'étape : étude des besoins presque finie.", "Chercher un bus d'occasion."),
             (150, "Le prototype fonctionne ; préparer la structure juridique.", "Statuts SCIC."),
         ],
+        indicators=[
+            (
+                "Seniors rencontrés",
+                "personnes",
+                "0",
+                "300",
+                Aggregation.SUM,
+                "Personnes de plus de 70 ans venues au bus au moins une fois dans le mois.",
+                [
+                    (2, "42", "verified", "Étude des besoins : trois résidences."),
+                    (4, "17", "verified", "Première tournée à l'Alma."),
+                    (5, "58", "declared", "Feuilles d'émargement des tournées."),
+                ],
+            ),
+            (
+                "Seniors autonomes en visio",
+                "personnes",
+                "0",
+                "60",
+                Aggregation.LATEST,
+                "Seniors qui appellent leurs proches en visio sans aide, à la fin du mois.",
+                [
+                    (4, "6", "verified", "Bilan de l'animatrice."),
+                    (5, "11", "declared", "Bilan de l'animatrice."),
+                ],
+            ),
+        ],
     ),
     Story(
         slug="orientation-partagee",
@@ -139,6 +169,20 @@ STORIES = [
             ),
             (NeedKind.MENTORING, "Un regard sur le modèle économique.", None),
         ],
+        indicators=[
+            (
+                "Jeunes maintenus en formation",
+                "jeunes",
+                "0",
+                "40",
+                Aggregation.LATEST,
+                "Élèves suivis qui n'ont pas décroché, à la fin du mois.",
+                [
+                    (1, "8", "verified", "Listes des deux lycées."),
+                    (2, "14", "returned", "Listes des lycées."),
+                ],
+            ),
+        ],
     ),
     Story(
         slug="six-mois-pour-rebondir",
@@ -151,6 +195,17 @@ STORIES = [
             (NeedKind.NETWORK, "Rencontrer les associations d'insertion du quartier.", None),
         ],
         meetings=[(20, "Premier rendez-vous : le bailleur est partant.", "Convention à signer.")],
+        indicators=[
+            (
+                "Personnes relogées",
+                "personnes",
+                "0",
+                "12",
+                Aggregation.SUM,
+                "Personnes entrées dans un logement meublé pour six mois.",
+                [(1, "2", "verified", "Baux signés."), (2, "1", "declared", "Bail signé.")],
+            ),
+        ],
     ),
 ]
 
@@ -255,12 +310,63 @@ def _tell(project: Project, story: Story, made, offers: dict[str, ResourceOffer]
                 matched_by=organiser,
                 note="Le garage est libre dès novembre : appelez le service patrimoine.",
             )
+    _indicators(project, story, made, starts_on)
     for day, text, next_steps in story.meetings:
         met_on = starts_on + datetime.timedelta(days=day)
         if met_on <= today:
             MeetingNote.objects.create(
                 project=project, met_on=met_on, text=text, next_steps=next_steps, author=coach
             )
+
+
+def _indicators(project: Project, story: Story, made, starts_on: datetime.date) -> None:
+    """The story's indicators and their values, month by month, through the domain: written by
+    the team and verified by the coach when they hold those roles on the project, else by an
+    organiser."""
+    organiser = made.accounts.get("organiser")
+
+    def who(role: str, perm: str):
+        person = made.accounts.get(role)
+        if person is not None and person.has_perm(perm, project):
+            return person
+        return organiser
+
+    team = who("project team member", "accompaniment.declare_indicator_values")
+    coach = who("coach", "accompaniment.verify_indicator_values")
+    today = timezone.localdate()
+    for name, unit, baseline, target, aggregation, description, values in story.indicators:
+        indicator = indicators.define_indicator(
+            project=project,
+            name=name,
+            unit=unit,
+            baseline=Decimal(baseline),
+            target=Decimal(target),
+            aggregation=aggregation,
+            description=description,
+            by=team,
+        )
+        for month, value, outcome, evidence in values:
+            period_start = plans.add_months(starts_on, month - 1)
+            if period_start > today:
+                continue
+            period_end = plans.add_months(starts_on, month) - datetime.timedelta(days=1)
+            record = indicators.declare_value(
+                indicator=indicator,
+                period_start=period_start,
+                period_end=min(period_end, today),
+                value=Decimal(value),
+                evidence_note=evidence,
+                by=team,
+                today=today,
+            )
+            if outcome == "verified":
+                indicators.verify_value(record=record, by=coach)
+            elif outcome == "returned":
+                indicators.return_value(
+                    record=record,
+                    reason="Précisez les établissements : le chiffre a presque doublé.",
+                    by=coach,
+                )
 
 
 def load(made) -> None:

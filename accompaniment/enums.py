@@ -51,3 +51,10 @@ class ReminderKind(models.TextChoices):
     MILESTONE_OVERDUE = "milestone_overdue", _("jalon en retard")
     MILESTONE_OVERDUE_COACH = "milestone_overdue_coach", _("jalon en retard depuis 14 jours")
     NO_UPDATE = "no_update", _("pas de nouvelles depuis 30 jours")
+
+
+class Aggregation(models.TextChoices):
+    """How an indicator's values per period make its total."""
+
+    SUM = "sum", _("les valeurs des périodes s'additionnent")
+    LATEST = "latest", _("la dernière valeur vérifiée fait foi")

@@ -384,3 +384,7 @@ class ReminderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.project_id}"
+
+
+# A project's indicators beyond jobs live in their own module (this one stays readable).
+from accompaniment.models_indicators import Indicator, IndicatorValue  # noqa: E402, F401

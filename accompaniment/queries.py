@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from accompaniment.domain.plans import plan_month
 from accompaniment.enums import JobKind, JobStatus
-from accompaniment.models import JobRecord, Milestone, ProjectUpdate
+from accompaniment.models import Indicator, IndicatorValue, JobRecord, Milestone, ProjectUpdate
 from projects.models import Project, ProjectMember
 from territoire.models import Territory
 
@@ -194,8 +194,8 @@ def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list
 
 
 def project_history(project: Project, limit: int = 200) -> list[Change]:
-    """Who changed what, when: the project, its team, its milestones and job records, newest
-    first. Four queries."""
+    """Who changed what, when: the project, its team, its milestones, job records, indicators
+    and their values, newest first. Six queries."""
     changes = _changes(
         Project.history.filter(id=project.pk),
         "project",
@@ -219,6 +219,19 @@ def project_history(project: Project, limit: int = 200) -> list[Change]:
         "job",
         lambda r: f"{r.number} x {r.get_contract_display()} ({r.occurred_on:%d/%m/%Y})",
         ["occurred_on", "number", "contract", "fte", "kind", "status", "return_reason"],
+    )
+    indicators = Indicator.history.filter(project_id=project.pk)
+    changes += _changes(
+        indicators,
+        "indicator",
+        lambda r: r.name,
+        ["name", "unit", "baseline", "target", "aggregation", "description"],
+    )
+    changes += _changes(
+        IndicatorValue.history.filter(indicator_id__in=indicators.values("id")),
+        "indicator_value",
+        lambda r: f"{r.value.normalize():f} ({r.period_start:%d/%m/%Y} au {r.period_end:%d/%m/%Y})",
+        ["period_start", "period_end", "value", "status", "return_reason", "evidence_note"],
     )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]

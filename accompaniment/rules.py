@@ -40,6 +40,10 @@ rules.add_perm("accompaniment.change_project_space", can_change_project)
 # Job records: the team declares, the coach (or an organiser) verifies or sends back.
 rules.add_perm("accompaniment.declare_jobs", can_change_project)
 rules.add_perm("accompaniment.verify_jobs", supervises_project)
+# Indicators beyond jobs: the same rule as jobs (officials read, never write).
+rules.add_perm("accompaniment.define_indicators", can_change_project)
+rules.add_perm("accompaniment.declare_indicator_values", can_change_project)
+rules.add_perm("accompaniment.verify_indicator_values", supervises_project)
 # Meeting notes (see the module's docstring).
 rules.add_perm("accompaniment.write_meeting_notes", supervises_project)
 rules.add_perm(
@@ -65,6 +69,8 @@ for _model in (
     "jobrecord",
     "need",
     "meetingnote",
+    "indicator",
+    "indicatorvalue",
 ):
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"accompaniment.{_action}_{_model}", organiser_or_superuser)

@@ -1,5 +1,6 @@
-"""What the accompaniment puts on an organiser's to-do card: resource offers to review, jobs
-awaiting verification, plans with no milestone, and a territory with no default milestone."""
+"""What the accompaniment puts on an organiser's to-do card: resource offers to review, jobs and
+indicator values awaiting verification, plans with no milestone, and a territory with no default
+milestone."""
 
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils.translation import ngettext
 
 from accompaniment.enums import JobStatus
 from accompaniment.models import JobRecord, Milestone, MilestoneTemplate, ResourceOffer
+from accompaniment.queries_indicators import declared_values_by_territory
 from projects.models import Project
 from territoire.extensions import SpaceEntry, Todo, organised_territories, provide_space_todos
 from territoire.models import User
@@ -16,8 +18,8 @@ from territoire.queries import count_by
 
 @provide_space_todos
 def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
-    """Resource offers to review, jobs awaiting verification, plans with no milestone, and a
-    territory with no default milestone. Four queries."""
+    """Resource offers to review, jobs and indicator values awaiting verification, plans with no
+    milestone, and a territory with no default milestone. Five queries."""
     organised = organised_territories(user, entries)
     if not organised:
         return []
@@ -36,6 +38,7 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
         .annotate(n=Sum("number"))
         .values_list("project__territory_id", "n")
     )
+    values = declared_values_by_territory(ids)
     empty_plans = count_by(
         Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
             Exists(Milestone.objects.filter(project=OuterRef("pk")))
@@ -72,6 +75,17 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
                 n_jobs,
                 portfolio,
                 order=30,
+            ),
+            Todo(
+                pk,
+                ngettext(
+                    "valeur d'indicateur déclarée en attente de vérification",
+                    "valeurs d'indicateurs déclarées en attente de vérification",
+                    values.get(pk, 0),
+                ),
+                values.get(pk, 0),
+                portfolio,
+                order=35,
             ),
             Todo(
                 pk,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accompaniment.views import (
+    indicators,
     jobs,
     milestones,
     needs,
@@ -45,6 +46,37 @@ urlpatterns = [
     path(f"{PROJECT}emplois/<int:pk>/verifier/", jobs.job_verify, name="job_verify"),
     path(f"{PROJECT}emplois/<int:pk>/renvoyer/", jobs.job_return, name="job_return"),
     path(f"{PROJECT}emplois/<int:pk>/preuve/", jobs.job_evidence, name="job_evidence"),
+    path(f"{PROJECT}indicateurs/", indicators.indicator_list, name="indicator_list"),
+    path(
+        f"{PROJECT}indicateurs/<int:pk>/modifier/",
+        indicators.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        f"{PROJECT}indicateurs/<int:pk>/supprimer/",
+        indicators.indicator_delete,
+        name="indicator_delete",
+    ),
+    path(
+        f"{PROJECT}indicateurs/valeurs/<int:pk>/corriger/",
+        indicators.indicator_value_correct,
+        name="indicator_value_correct",
+    ),
+    path(
+        f"{PROJECT}indicateurs/valeurs/<int:pk>/verifier/",
+        indicators.indicator_value_verify,
+        name="indicator_value_verify",
+    ),
+    path(
+        f"{PROJECT}indicateurs/valeurs/<int:pk>/renvoyer/",
+        indicators.indicator_value_return,
+        name="indicator_value_return",
+    ),
+    path(
+        f"{PROJECT}indicateurs/valeurs/<int:pk>/preuve/",
+        indicators.indicator_value_evidence,
+        name="indicator_value_evidence",
+    ),
     path(f"{PROJECT}besoins/", needs.need_list, name="need_list"),
     path(f"{PROJECT}besoins/<int:pk>/clore/", needs.need_close, name="need_close"),
     # A territory's follow-up

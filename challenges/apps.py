@@ -7,4 +7,8 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Défis et mobilisation")
 
     def ready(self) -> None:
-        from challenges import links  # noqa: F401  (registers the links)
+        from challenges import impact_exports, links  # noqa: F401  (registers the providers)
+        from challenges.queries import impact_challenge_choices
+        from territoire.impact.registry import provide_impact_challenges
+
+        provide_impact_challenges(impact_challenge_choices)

@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Soirée de lancement")
 
     def ready(self) -> None:
-        from events import links, signals  # noqa: F401  (the cards; the receivers)
+        from events import exports, impact, links, signals  # noqa: F401  (registrations)
         from events.reports import SYNTHESIS
         from territoire.reports.kinds import register_report_kind
 

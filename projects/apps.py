@@ -7,4 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
-        from projects import announcements, links, network  # noqa: F401  (register the providers)
+        from projects import (  # noqa: F401  (register the providers)
+            announcements,
+            impact,
+            impact_exports,
+            links,
+            network,
+        )

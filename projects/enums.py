@@ -21,4 +21,7 @@ class MemberRole(models.TextChoices):
 # Statuses a public showcase lists (a draft is never public).
 SHOWCASE_STATUSES = (ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.GRADUATED)
 
-__all__ = ["SHOWCASE_STATUSES", "MemberRole", "ProjectStatus", "_"]
+# Statuses of a project still alive: accompanied, paused, or graduated and standing alone.
+ALIVE_STATUSES = (ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.GRADUATED)
+
+__all__ = ["ALIVE_STATUSES", "SHOWCASE_STATUSES", "MemberRole", "ProjectStatus", "_"]

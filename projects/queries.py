@@ -1,4 +1,5 @@
-"""Reads several callers share: the showcase, a project as each person may see it, teams."""
+"""Reads several callers share: the showcase, a project as each person may see it, teams,
+projects alive at a date."""
 
 import datetime
 
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import FormedProject, Idea, TeamMember
-from projects.enums import SHOWCASE_STATUSES, ProjectStatus
+from projects.enums import ALIVE_STATUSES, SHOWCASE_STATUSES, ProjectStatus
 from projects.models import Project, ProjectMember
 from territoire.models import Territory, User
 from territoire.queries import count_by
@@ -143,8 +144,41 @@ def accompanied_by_territory(territory_ids: list[int]) -> dict[int, int]:
     )
 
 
-# A project alive on a day: accompanied, paused, or graduated and standing alone.
-_ALIVE_ON_A_DAY = (ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.GRADUATED)
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the site's time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time())
+    ) + datetime.timedelta(days=1)
+
+
+def _status_before(moment: datetime.datetime) -> Subquery:
+    """A project's status as its history recorded it last before ``moment``."""
+    history = Project.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
+    return Subquery(history.order_by("-history_date", "-history_id").values("status")[:1])
+
+
+def projects_alive_on(
+    projects: QuerySet[Project], days: dict[str, datetime.date]
+) -> dict[str, int]:
+    """How many of ``projects`` were alive on each of ``days`` (by key): created by then, and
+    then neither a draft nor stopped (accompanied, paused or graduated), as the project's history
+    recorded its status. A project without history counts with its status of today. One query.
+    """
+    if not days:
+        return {}
+    annotations, counts = {}, {}
+    for key, day in days.items():
+        end = _end_of(day)
+        annotations[f"status_{key}"] = Coalesce(_status_before(end), F("status"))
+        counts[key] = Count(
+            "pk", filter=Q(created_at__lt=end, **{f"status_{key}__in": ALIVE_STATUSES})
+        )
+    return projects.order_by().annotate(**annotations).aggregate(**counts)
+
+
+def projects_alive_at(projects: QuerySet[Project], day: datetime.date) -> int:
+    """How many of ``projects`` were alive on ``day`` (see ``projects_alive_on``). One query."""
+    return projects_alive_on(projects, {"day": day})["day"]
 
 
 def projects_now_by_territory(territory_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -156,7 +190,7 @@ def projects_now_by_territory(territory_ids: list[int]) -> dict[int, dict[str, i
         .values("territory_id")
         .annotate(
             accompanied=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
-            alive=Count("pk", filter=Q(status__in=_ALIVE_ON_A_DAY)),
+            alive=Count("pk", filter=Q(status__in=ALIVE_STATUSES)),
         )
     )
     return {
@@ -165,23 +199,17 @@ def projects_now_by_territory(territory_ids: list[int]) -> dict[int, dict[str, i
     }
 
 
-def _day_after(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the site's time zone."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    )
-
-
 def projects_alive_by_territory(territory_days: dict[int, datetime.date]) -> dict[int, int]:
-    """How many projects of each territory (by id) were alive on that territory's day: created
-    by then, and then neither a draft nor stopped, as the project's history recorded its status
-    (a project without history counts with its status of today). Territories without any are
-    left out. One query, whatever the number of territories.
+    """How many projects of each territory (by id) were alive on that territory's day, as
+    ``projects_alive_on`` counts them (created by then, then neither a draft nor stopped as the
+    project's history recorded its status), for many territories with a day each: the network
+    page's "alive one year after the evening". Territories without any are left out. One query,
+    whatever the number of territories.
     """
     if not territory_days:
         return {}
     cutoff = Case(
-        *(When(territory_id=pk, then=Value(_day_after(day))) for pk, day in territory_days.items()),
+        *(When(territory_id=pk, then=Value(_end_of(day))) for pk, day in territory_days.items()),
         output_field=DateTimeField(),
     )
     status_then = Subquery(
@@ -195,6 +223,6 @@ def projects_alive_by_territory(territory_days: dict[int, datetime.date]) -> dic
         .annotate(cutoff=cutoff)
         .filter(created_at__lt=F("cutoff"))
         .annotate(status_then=Coalesce(status_then, F("status")))
-        .filter(status_then__in=_ALIVE_ON_A_DAY)
+        .filter(status_then__in=ALIVE_STATUSES)
     )
     return count_by(alive, "territory_id")

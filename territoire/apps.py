@@ -10,7 +10,11 @@ class TerritoireConfig(AppConfig):
 
     def ready(self) -> None:
         from territoire import checks  # noqa: F401  (registers the system checks)
+        from territoire.impact import links as impact_links  # noqa: F401  (the space link)
+        from territoire.impact.report import register_impact_report
         from territoire.reports import links  # noqa: F401  (registers the reports' space link)
+
+        register_impact_report()
 
 
 class TerritoireAdminConfig(admin_apps.AdminConfig):

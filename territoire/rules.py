@@ -129,6 +129,9 @@ reads_territory_impact = reads_territory_reports | is_network_member
 rules.add_perm("territoire.view_impact", reads_territory_impact)
 rules.add_perm("territoire.export_impact", reads_territory_impact)
 rules.add_perm("territoire.export_personal_data", organiser_or_superuser)
+# They may also ask for the impact report (a PDF of the impact page) from the impact page: the
+# territory's own people, who download its reports (network members read, they do not ask).
+rules.add_perm("territoire.request_impact_report", reads_territory_reports)
 
 # The network: every territory side by side (network members and superusers).
 rules.add_perm("territoire.view_network", network_or_superuser)

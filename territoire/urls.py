@@ -3,7 +3,18 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from territoire.views import health, invitations, network, public, reports, space
+from territoire.views import (
+    exports,
+    health,
+    impact,
+    impact_reports,
+    invitations,
+    network,
+    open_data,
+    public,
+    reports,
+    space,
+)
 
 urlpatterns = [
     # The night's phones first: a poll or a vote resolves without walking the other patterns.
@@ -15,6 +26,44 @@ urlpatterns = [
         "espace/territoires/<slug:slug>/rapports/",
         reports.territory_reports,
         name="territory_reports",
+    ),
+    path("espace/territoires/<slug:territory>/impact/", impact.impact, name="impact"),
+    path(
+        "espace/territoires/<slug:territory>/impact/export.xlsx",
+        exports.impact_export_xlsx,
+        name="impact_export_xlsx",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/export/<slug:kind>.csv",
+        exports.impact_export_csv,
+        name="impact_export_csv",
+    ),
+    path("territoires/<slug:territory>/donnees-ouvertes/", open_data.open_data, name="open_data"),
+    # Before the datasets' pattern: "datapackage" is no dataset.
+    path(
+        "territoires/<slug:territory>/donnees-ouvertes/datapackage.json",
+        open_data.open_data_package,
+        name="open_data_package",
+    ),
+    path(
+        "territoires/<slug:territory>/donnees-ouvertes/LISEZMOI.md",
+        open_data.open_data_readme,
+        name="open_data_readme",
+    ),
+    path(
+        "territoires/<slug:territory>/donnees-ouvertes/<slug:dataset>.csv",
+        open_data.open_data_csv,
+        name="open_data_csv",
+    ),
+    path(
+        "territoires/<slug:territory>/donnees-ouvertes/<slug:dataset>.json",
+        open_data.open_data_json,
+        name="open_data_json",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/impact/rapport/",
+        impact_reports.impact_report_request,
+        name="impact_report_request",
     ),
     path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
     path(

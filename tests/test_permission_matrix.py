@@ -286,9 +286,13 @@ for _model in ("organisation", "membership", "invitation"):
 READS_REPORTS = answers(404, anonymous=LOGIN, organiser=200, coach=200, official=200, superuser=200)
 EXPECTED |= {
     "territory_reports": READS_REPORTS,
+    "impact": READS_REPORTS,  # the same readers: the territory's organisers, coaches, officials
     "report_download": READS_REPORTS,
     # POST only (publish on the evening's page, or take off): a GET is refused.
     "report_publication": answers(405, anonymous=LOGIN),
+    # POST only (the impact page's button asking for the impact report); who may is tested in
+    # tests/territoire/test_impact_report.py.
+    "impact_report_request": answers(405, anonymous=LOGIN),
     "admin:territoire_report_changelist": ADMIN_PAGE,
     "admin:territoire_report_add": NOBODY_IN_ADMIN,
     "admin:territoire_report_history": ADMIN_OBJECT_OF_A,
@@ -298,6 +302,20 @@ EXPECTED |= {
         403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
     ),
 }
+
+# The impact page's downloads: those who read the territory's impact (organisers-only kinds
+# are tested in tests/territoire/test_exports.py); its open data is public.
+EXPORTS_IMPACT = READS_REPORTS
+IMPACT_DOWNLOAD_URLS = {
+    "impact_export_csv": EXPORTS_IMPACT,
+    "impact_export_xlsx": EXPORTS_IMPACT,
+    "open_data": PUBLIC,
+    "open_data_package": PUBLIC,
+    "open_data_readme": PUBLIC,
+    "open_data_csv": PUBLIC,
+    "open_data_json": PUBLIC,
+}
+EXPECTED |= IMPACT_DOWNLOAD_URLS
 
 # The accompaniment (accompaniment/): its rows live in tests/accompaniment/matrix.py.
 ACCOMPANIMENT_URLS = accompaniment_matrix.expected(answers, LOGIN)
@@ -410,6 +428,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
     kwargs: dict[str, object] = {}
     if key in {"territory_detail", "territory_reports"}:
         kwargs = {"slug": cast.territory.slug}
+    elif key == "impact":
+        kwargs = {"territory": cast.territory.slug}
     elif key == "invitation_accept":
         kwargs = {"token": objects["invitation"].token}
     elif key == "account_confirm_email":
@@ -450,6 +470,11 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
 
             values["token"] = ticket_token(objects["registration"])
         kwargs = {name: values[name] for name in params}
+    elif key in IMPACT_DOWNLOAD_URLS:
+        values = {"territory": cast.territory.slug, "kind": "projets", "dataset": "projets"}
+        kwargs = {name: values[name] for name in _route_params(key)}
+    elif key == "impact_report_request":
+        kwargs = {"territory": cast.territory.slug}
     elif key in {"report_download", "report_publication"}:
         kwargs = {"pk": objects["report"].pk}
     elif key == "media":

@@ -20,6 +20,7 @@ from accompaniment.models import JobRecord
 from projects.models import Project
 from territoire.domain.languages import languages_of
 from territoire.enums import Role
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.tasks import task_send_email
 
@@ -78,6 +79,7 @@ def declare_job(
         job.evidence_file = evidence_file
     job._history_user = by
     job.save()
+    impact_changed(project.territory_id)
     send_verification_request(job=job)
     return job
 
@@ -146,6 +148,7 @@ def verify_job(*, job: JobRecord, by: User) -> JobRecord:
         current.return_reason = ""
         current._history_user = by
         current.save(update_fields=["status", "verified_by", "verified_at", "return_reason"])
+        impact_changed(current.project.territory_id)
     return current
 
 
@@ -164,6 +167,7 @@ def return_job(*, job: JobRecord, reason: str, by: User) -> JobRecord:
         current.return_reason = reason
         current._history_user = by
         current.save(update_fields=["status", "return_reason"])
+        impact_changed(current.project.territory_id)
     return current
 
 
@@ -204,5 +208,6 @@ def correct_job(
         current.declared_by = by
         current._history_user = by
         current.save(update_fields=[*fields, "declared_by"])
+        impact_changed(current.project.territory_id)
         send_verification_request(job=current)
     return current

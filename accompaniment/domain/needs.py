@@ -12,6 +12,7 @@ from accompaniment.enums import NeedKind, NeedStatus
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from projects.models import Project
 from territoire.enums import Role
+from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Organisation, Territory, User
 from territoire.tasks import task_send_email
 
@@ -25,7 +26,9 @@ def state_need(*, project: Project, kind: str, description: str, by: User | None
         raise Refused(_("Choisissez le type de besoin."), field="kind")
     if not description.strip():
         raise Refused(_("Décrivez ce dont le projet a besoin."), field="description")
-    return Need.objects.create(project=project, kind=kind, description=description.strip())
+    need = Need.objects.create(project=project, kind=kind, description=description.strip())
+    impact_changed(project.territory_id)
+    return need
 
 
 def close_need(*, need: Need, status: str, by: User | None) -> Need:
@@ -39,6 +42,7 @@ def close_need(*, need: Need, status: str, by: User | None) -> Need:
     if not updated:
         raise Refused(_("Ce besoin est déjà clos."))
     need.status = status
+    impact_changed(need.project.territory_id)
     return need
 
 
@@ -163,6 +167,7 @@ def match_need(*, need: Need, offer: ResourceOffer, by: User | None, note: str =
     except IntegrityError:
         raise Refused(_("Ce besoin et cette ressource sont déjà mis en relation.")) from None
     transaction.on_commit(lambda: send_match_emails(match=match))
+    impact_changed(project.territory_id)
     return match
 
 

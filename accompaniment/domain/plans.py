@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accompaniment.domain.errors import Refused, StaleEdit
 from accompaniment.models import Milestone, MilestoneTemplate, Plan
 from projects.models import Project
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 PLAN_LENGTHS = (18, 24)
@@ -73,6 +74,7 @@ def start_plan(*, project: Project, months: int, starts_on: datetime.date, by: U
             milestone._history_user = by
             milestone.save()
     project.plan = plan
+    impact_changed(project.territory_id)
     return plan
 
 
@@ -104,6 +106,7 @@ def add_milestone(
     milestone = Milestone(project=project, title=title, description=description, due_on=due_on)
     milestone._history_user = by
     milestone.save()
+    impact_changed(project.territory_id)
     return milestone
 
 
@@ -132,6 +135,7 @@ def _guarded_save(milestone: Milestone, revision: int, by: User | None, changes:
         milestone.revision = revision + 1
         milestone._history_user = by
         milestone.save(update_fields=[*changes, "revision", "updated_at"])
+        impact_changed(milestone.project.territory_id)
     return milestone
 
 
@@ -204,4 +208,6 @@ def delete_milestone(*, milestone: Milestone, by: User | None) -> None:
     if milestone.done_on is not None:
         raise Refused(_("Un jalon atteint ne se supprime pas : rouvrez-le d'abord."))
     milestone._history_user = by
+    territory_id = milestone.project.territory_id
     milestone.delete()
+    impact_changed(territory_id)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accompaniment.domain.errors import Refused
 from accompaniment.models import ProjectUpdate
 from projects.models import Project, ProjectFollower
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.tasks import task_send_email
 
@@ -48,6 +49,7 @@ def post_update(
         ) from None
     if is_public:
         transaction.on_commit(lambda: send_public_news(update=update))
+    impact_changed(project.territory_id)
     return update
 
 

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
+from territoire.impact.cache import impact_changed
 from territoire.models import Territory, User
 from territoire.text import clean_rich_text
 
@@ -12,7 +13,8 @@ from territoire.text import clean_rich_text
 def set_status(*, challenges: list[Challenge], status: str) -> int:
     """Move challenges to ``status`` (draft, open, closed). Returns how many changed.
 
-    Side effects: ``status`` of each challenge saved.
+    Side effects: ``status`` of each challenge saved; the impact figures of their
+    territories moved (the impact page's choice of challenges).
     """
     changed = 0
     for challenge in challenges:
@@ -20,6 +22,7 @@ def set_status(*, challenges: list[Challenge], status: str) -> int:
             challenge.status = status
             challenge.save(update_fields=["status", "updated_at"])
             changed += 1
+            impact_changed(challenge.territory_id)
     return changed
 
 

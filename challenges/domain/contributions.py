@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, Contribution, SignUp
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 
@@ -23,12 +24,13 @@ def contribute(
     """Leave a contribution on an open challenge. Linked to the author's sign-up if any.
 
     Raises ContributionRefused when the challenge is not open.
-    Side effects: one Contribution row.
+    Side effects: one Contribution row; the territory's impact figures moved.
     """
     if not challenge.is_open:
         raise ContributionRefused(_("Ce défi ne reçoit plus de contributions."))
     email = author_email.strip().lower()
     signup = SignUp.objects.filter(territory_id=challenge.territory_id, email__iexact=email).first()
+    impact_changed(challenge.territory_id)
     return Contribution.objects.create(
         challenge=challenge,
         kind=kind,
@@ -43,8 +45,9 @@ def contribute(
 def set_hidden(*, contribution: Contribution, hidden: bool, by: User) -> None:
     """Hide a contribution from the public (or show it again).
 
-    Side effects: ``hidden_at`` and ``hidden_by`` saved.
+    Side effects: ``hidden_at`` and ``hidden_by`` saved; the territory's impact figures moved.
     """
     contribution.hidden_at = timezone.now() if hidden else None
     contribution.hidden_by = by if hidden else None
     contribution.save(update_fields=["hidden_at", "hidden_by"])
+    impact_changed(contribution.challenge.territory_id)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, SignUp
 from territoire.enums import Role
+from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
@@ -40,7 +41,8 @@ def sign_up(
     """Record someone's sign-up, or update theirs when the address already signed up.
 
     Only open challenges of ``territory`` are kept. A confirmed sign-up stays confirmed.
-    Side effects: one SignUp row created or updated; a confirmation e-mail task queued.
+    Side effects: one SignUp row created or updated; a confirmation e-mail task queued; the
+    territory's impact figures moved (a confirmed sign-up's challenges may change).
     """
     email = email.strip().lower()
     chosen = [
@@ -63,6 +65,7 @@ def sign_up(
         signup.confirmation_nonce = secrets.token_hex(16)
         signup.save()
         signup.challenges.set(chosen)
+        impact_changed(territory.pk)
         from challenges.tasks import task_send_signup_confirmation
 
         task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk)
@@ -103,7 +106,8 @@ def confirm_sign_up(*, token: str) -> SignUp:
     """Confirm the sign-up a link was made for. Each link works once, for seven days.
 
     Raises ConfirmationRefused with a message for the person.
-    Side effects: ``confirmed_at`` set (kept when already set); the link's nonce is spent.
+    Side effects: ``confirmed_at`` set (kept when already set); the link's nonce is spent;
+    the territory's impact figures moved.
     """
     try:
         signup_id, nonce = signing.loads(
@@ -124,6 +128,7 @@ def confirm_sign_up(*, token: str) -> SignUp:
         signup.confirmed_at = signup.confirmed_at or timezone.now()
         signup.confirmation_nonce = ""
         signup.save(update_fields=["confirmed_at", "confirmation_nonce", "updated_at"])
+        impact_changed(signup.territory_id)
     return signup
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import TrainingAttendance, TrainingSession
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 
@@ -53,11 +54,13 @@ def mark_attendance(
 ) -> TrainingAttendance:
     """Note, after the session, whether ``facilitator`` came.
 
-    Side effects: one TrainingAttendance row created or updated.
+    Side effects: one TrainingAttendance row created or updated; the territory's impact
+    figures moved.
     """
     attendance, _created = TrainingAttendance.objects.update_or_create(
         session=session,
         facilitator=facilitator,
         defaults={"attended": attended, "attendance_marked_by": by},
     )
+    impact_changed(session.territory_id)
     return attendance

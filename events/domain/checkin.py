@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.domain.impact import evening_changed
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN, save_new_registration
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
@@ -33,7 +34,8 @@ def check_in(*, registration: Registration, by: User | None) -> Registration:
 
     Idempotent: a second check-in changes nothing and raises AlreadyCheckedIn, which carries
     the registration with its first arrival time. Raises CheckInRefused for a cancelled one.
-    Side effects: ``checked_in_at``, ``checked_in_by`` set, status confirmed (one UPDATE).
+    Side effects: ``checked_in_at``, ``checked_in_by`` set, status confirmed (one UPDATE);
+    the territory's impact figures moved.
     """
     now = timezone.now()
     updated = (
@@ -45,6 +47,7 @@ def check_in(*, registration: Registration, by: User | None) -> Registration:
         registration.checked_in_at = now
         registration.checked_in_by = by
         registration.status = RegistrationStatus.CONFIRMED
+        evening_changed(registration)
         return registration
     current = Registration.objects.get(pk=registration.pk)
     if current.checked_in_at is not None:

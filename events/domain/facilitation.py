@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.domain.board import bump, forget_versions
+from events.domain.impact import evening_changed
 from events.domain.teams import TeamRefused, build_team
 from events.enums import Phase
 from events.models import (
@@ -146,7 +147,8 @@ def set_phase(*, table: Table, phase: str, minutes: int | None = None, by: User 
 
     Raises FacilitationRefused for an unknown phase or a duration out of 1 to 240 minutes.
     Side effects: the table's phase, ``phase_started_at`` (now) and ``phase_ends_at`` (now +
-    minutes, else cleared); board bumped.
+    minutes, else cleared); board bumped; the territory's impact figures moved (the night's
+    ideas, dots and seats reach them so: events/domain/impact.py).
     """
     started_at, ends_at = _phase_times(phase, minutes)
     with transaction.atomic():
@@ -154,6 +156,7 @@ def set_phase(*, table: Table, phase: str, minutes: int | None = None, by: User 
             phase=phase, phase_started_at=started_at, phase_ends_at=ends_at
         )
         bump(table.pk)
+        evening_changed(table)
     table.phase, table.phase_started_at, table.phase_ends_at = phase, started_at, ends_at
     return table
 
@@ -167,7 +170,7 @@ def set_phase_for_event(
     Raises FacilitationRefused for an unknown phase or a duration out of 1 to 240 minutes.
     Side effects: one UPDATE of all the event's tables (phase, timer, version + 1); their cached
     versions forgotten once committed. ``last_activity_at`` is left alone: an order from the
-    control room is not a sign of life from the table.
+    control room is not a sign of life from the table. The territory's impact figures moved.
     """
     started_at, ends_at = _phase_times(phase, minutes)
     with transaction.atomic():
@@ -179,6 +182,7 @@ def set_phase_for_event(
             version=F("version") + 1,
         )
         forget_versions(table_ids)
+        evening_changed(event)
     return moved
 
 
@@ -200,7 +204,7 @@ def form_project(
     or participant of another table, a member without a name or with a bad e-mail, no member,
     a lead who cannot be reached.
     Side effects: one FormedProject row, its ideas, its TeamMember rows (one per person, one
-    lead); the table's ``project_count`` and board bumped.
+    lead); the table's ``project_count`` and board bumped; the territory's impact figures moved.
     """
     name = " ".join(name.split())
     pitch = pitch.strip()
@@ -236,6 +240,7 @@ def form_project(
                 member.project = project
             TeamMember.objects.bulk_create(team)
             bump(table.pk, project_count=1)
+            evening_changed(table)
     except IntegrityError:
         raise FacilitationRefused(duplicate) from None
     return project

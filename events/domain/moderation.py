@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from events.domain.board import bump
 from events.domain.facilitation import FacilitationRefused
+from events.domain.impact import evening_changed
 from events.models import Idea, Participant, Table, Vote
 from territoire.models import User
 
@@ -34,7 +35,8 @@ def hide_idea(*, table: Table, idea: Idea, by: User | None) -> int:
     Raises FacilitationRefused for an idea of another table.
     Side effects: ``hidden_at``/``hidden_by`` of the ideas; their Vote rows deleted, each dot
     returned to its voter (``dots_left``), the ideas' and the table's counters lowered, the
-    table's ``idea_count`` too; board bumped; the voters' cached dots forgotten.
+    table's ``idea_count`` too; board bumped; the voters' cached dots forgotten; the
+    territory's impact figures moved.
     """
     if idea.table_id != table.pk:
         raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
@@ -69,6 +71,7 @@ def hide_idea(*, table: Table, idea: Idea, by: User | None) -> int:
                     dots_left=F("dots_left") + count
                 )
         bump(table.pk, idea_count=-len(hidden), vote_count=-returned)
+        evening_changed(table)
     idea.hidden_at, idea.hidden_by = now, by
     return returned
 
@@ -79,7 +82,7 @@ def unhide_idea(*, table: Table, idea: Idea, by: User | None) -> Idea:
 
     Raises FacilitationRefused for an idea of another table.
     Side effects: ``hidden_at``/``hidden_by`` cleared; the table's ``idea_count`` raised; board
-    bumped.
+    bumped; the territory's impact figures moved.
     """
     if idea.table_id != table.pk:
         raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
@@ -89,5 +92,6 @@ def unhide_idea(*, table: Table, idea: Idea, by: User | None) -> Idea:
         )
         if shown:
             bump(table.pk, idea_count=shown)
+            evening_changed(table)
     idea.hidden_at, idea.hidden_by = None, None
     return idea

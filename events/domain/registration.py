@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
+from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
 
@@ -138,7 +139,7 @@ def register(
     Raises RegistrationRefused when the event does not take registrations.
     Side effects: the event row locked for the transaction; one Registration created or updated;
     waitlisted registrations confirmed if places were free (and each e-mailed); the confirmation
-    e-mail task queued.
+    e-mail task queued; the territory's impact figures moved.
     """
     email = email.strip().lower()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -192,6 +193,7 @@ def register(
             if other.pk != registration.pk:
                 _queue_email(other.pk, EmailKind.PROMOTED)
         _queue_email(registration.pk, EmailKind.CONFIRMATION)
+        evening_changed(event)
     return registration
 
 
@@ -200,7 +202,8 @@ def cancel(*, registration: Registration) -> Registration:
 
     Raises RegistrationRefused once the evening is over.
     Side effects: status cancelled and ``cancelled_at`` set; when a confirmed place frees up,
-    the oldest waitlisted registration is confirmed and e-mailed.
+    the oldest waitlisted registration is confirmed and e-mailed; the territory's impact
+    figures moved.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
@@ -216,19 +219,23 @@ def cancel(*, registration: Registration) -> Registration:
         if was_confirmed:
             for promoted in _fill_free_places(event)[0]:
                 _queue_email(promoted.pk, EmailKind.PROMOTED)
+        evening_changed(event)
     return registration
 
 
 def fill_free_places(*, event: Event) -> list[Registration]:
     """Confirm waitlisted people into places that are free (after the capacity was raised).
 
-    Side effects: the event row locked; registrations confirmed, oldest first, each e-mailed.
+    Side effects: the event row locked; registrations confirmed, oldest first, each e-mailed;
+    the territory's impact figures moved when someone was.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         promoted, _free = _fill_free_places(event)
         for registration in promoted:
             _queue_email(registration.pk, EmailKind.PROMOTED)
+        if promoted:
+            evening_changed(event)
     return promoted
 
 

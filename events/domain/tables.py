@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.domain.board import bump, forget_versions
 from events.domain.facilitation import set_phase_for_event
+from events.domain.impact import evening_changed
 from events.enums import EventStatus, Phase
 from events.models import Event, Table
 from events.queries_participant import forget_table_code
@@ -45,7 +46,8 @@ def update_table(*, table: Table, changes: dict[str, object], by: User | None) -
     without a timer (a timer is set from the console or the control room); a new code makes
     the former one unknown at once (the phones' cache of codes forgets it once committed).
     Raises ValueError for a field that is not editable here.
-    Side effects: the table's row; board bumped; the former code forgotten.
+    Side effects: the table's row; board bumped; the former code forgotten; the territory's
+    impact figures moved.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -61,6 +63,7 @@ def update_table(*, table: Table, changes: dict[str, object], by: User | None) -
         if fields:
             table.save(update_fields=fields)
         bump(table.pk)
+        evening_changed(table)
         if table.code != former_code:
             transaction.on_commit(lambda: forget_table_code(former_code))
     table.refresh_from_db(fields=["version", "last_activity_at"])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from projects.domain.publishing import ProjectRefused, announce_when_public
 from projects.models import Project
+from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 # What the team edits on its public page (the status and the coach stay with the organisers).
@@ -85,6 +86,7 @@ def update_project_page(
             # The UPDATE bypassed save(): write the history row it would have written.
             fresh._history_user = by
             Project.history.bulk_history_create([fresh], update=True, default_user=by)
+            impact_changed(fresh.territory_id)
             if fields.get("is_public") and not project.is_public:
                 announce_when_public(fresh)
     except (StaleEdit, IntegrityError) as error:

@@ -10,6 +10,7 @@ from projects.domain.team import send_member_invitation
 from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
 from projects.tasks import task_announce_publication
+from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Organisation, Territory, User
 
 SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
@@ -57,6 +58,7 @@ def _new_project(*, by: User | None, **fields) -> Project:
     project.slug = project.slug or unique_slug(territory=project.territory, name=project.name)
     project._history_user = by
     project.save()
+    impact_changed(project.territory_id)
     return project
 
 
@@ -234,5 +236,6 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
         project.revision += 1
         project._history_user = by
         project.save(update_fields=["status", "revision", "updated_at"])
+        impact_changed(project.territory_id)
         announce_when_public(project)
     return project

@@ -1,6 +1,12 @@
 """The impact figures' cache: one version number per territory, moved by every write that
 changes a figure (through ``impact_changed``, called by the owning app's domain functions,
-whether a view, the admin, a task or a command made the write)."""
+whether a view, the admin, a task or a command made the write).
+
+A version that is missing (never set, or evicted) starts again from the clock in
+microseconds, never from a number an earlier version may have used: figures cached under an
+old version are never read again."""
+
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -8,17 +14,25 @@ from django.db import transaction
 VERSION_KEY = "impact:version:{}"
 
 
+def _fresh() -> int:
+    return time.time_ns() // 1000
+
+
 def impact_version(territory_id: int) -> int:
-    return cache.get(VERSION_KEY.format(territory_id), 0)
+    key = VERSION_KEY.format(territory_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _fresh(), timeout=None)
+        version = cache.get(key)
+    return version
 
 
 def _bump(territory_id: int) -> None:
     key = VERSION_KEY.format(territory_id)
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # missing: a new start is a new version
+        cache.set(key, _fresh(), timeout=None)
 
 
 def impact_changed(territory_id: int) -> None:

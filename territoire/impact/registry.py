@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from territoire.extensions import Figure
@@ -28,7 +30,7 @@ class ImpactFilter:
     since: datetime.date | None = None
     until: datetime.date | None = None
     challenge_id: int | None = None
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
     def is_narrowed(self) -> bool:
@@ -45,6 +47,18 @@ class ImpactFilter:
                 self.today.isoformat(),
             )
         )
+
+    def narrow(self, rows: QuerySet, *, day: str = "", challenge: str = "") -> QuerySet:
+        """``rows`` kept by the filter: the chosen challenge through the lookup ``challenge``
+        ("challenge_id", "project__challenge_id"), the period through the date lookup ``day``
+        ("occurred_on", "created_at__date": days of the site's time zone), both inclusive."""
+        if challenge and self.challenge_id:
+            rows = rows.filter(**{challenge: self.challenge_id})
+        if day and self.since:
+            rows = rows.filter(**{f"{day}__gte": self.since})
+        if day and self.until:
+            rows = rows.filter(**{f"{day}__lte": self.until})
+        return rows
 
     def in_period(self, day: datetime.date | None) -> bool:
         if day is None:
@@ -186,10 +200,14 @@ class OpenDataset:
 SectionProvider = Callable[[ImpactFilter], Iterable[ImpactSection]]
 FunnelProvider = Callable[[ImpactFilter], Iterable[FunnelStep]]
 ChallengeProvider = Callable[[Territory], list[tuple[int, str]]]
+# provider(filter) -> a short string that changes when figures move without a domain write
+# telling the cache (the night's tables: their version); one cheap query.
+StampProvider = Callable[[ImpactFilter], str]
 
 _sections: list[SectionProvider] = []
 _funnel: list[FunnelProvider] = []
 _challenges: list[ChallengeProvider] = []
+_stamps: list[StampProvider] = []
 _exports: dict[str, ExportKind] = {}
 _datasets: dict[str, OpenDataset] = {}
 
@@ -210,6 +228,10 @@ def provide_funnel_steps(provider: FunnelProvider) -> FunnelProvider:
 
 def provide_impact_challenges(provider: ChallengeProvider) -> ChallengeProvider:
     return _register(_challenges, provider)
+
+
+def provide_impact_stamp(provider: StampProvider) -> StampProvider:
+    return _register(_stamps, provider)
 
 
 def register_export(kind: ExportKind) -> ExportKind:
@@ -234,6 +256,10 @@ def funnel_steps(impact: ImpactFilter) -> list[FunnelStep]:
 
 def impact_challenges(territory: Territory) -> list[tuple[int, str]]:
     return [c for provider in _challenges for c in provider(territory)]
+
+
+def impact_stamps(impact: ImpactFilter) -> list[str]:
+    return [provider(impact) for provider in _stamps]
 
 
 def export_kinds(*, organiser: bool) -> list[ExportKind]:

@@ -5,19 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from territoire.impact.network import standings
 from territoire.models import Territory
-
-
-def impact_url(territory: Territory) -> str:
-    """The territory's impact page, when the site has one."""
-    try:
-        return reverse("impact", kwargs={"territory": territory.slug})
-    except NoReverseMatch:
-        return ""
 
 
 @login_required
@@ -27,7 +19,10 @@ def network(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     territories = list(Territory.objects.order_by("name"))
     rows = [
-        {"standing": standing, "impact_url": impact_url(standing.territory)}
+        {
+            "standing": standing,
+            "impact_url": reverse("impact", kwargs={"territory": standing.territory.slug}),
+        }
         for standing in standings(territories, today)
     ]
     return render(request, "territoire/network.html", {"rows": rows, "today": today})

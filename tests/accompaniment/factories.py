@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import factory
 
-from accompaniment.enums import Contract, JobKind, JobStatus, NeedKind, ReminderKind
+from accompaniment.enums import Aggregation, Contract, JobKind, JobStatus, NeedKind, ReminderKind
 from accompaniment.models import (
+    Indicator,
+    IndicatorValue,
     JobRecord,
     MeetingNote,
     Milestone,
@@ -160,3 +162,31 @@ class ReminderItemFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     milestone = None
     occasion = datetime.date(2026, 10, 1)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """ "Seniors rencontrés", 0 → 300 personnes, the periods' values added up."""
+
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Seniors rencontrés {n}")
+    unit = "personnes"
+    baseline = Decimal("0")
+    target = Decimal("300")
+    aggregation = Aggregation.SUM
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """40 over September 2026, declared (not yet verified)."""
+
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_start = datetime.date(2026, 9, 1)
+    period_end = datetime.date(2026, 9, 30)
+    value = Decimal("40")
+    status = JobStatus.DECLARED
+    declared_by = None

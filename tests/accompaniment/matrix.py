@@ -4,6 +4,8 @@ objects the URLs need, and their parameters. Kept here so the shared matrix only
 from django.urls import get_resolver, reverse
 
 from tests.accompaniment.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
     JobRecordFactory,
     MilestoneFactory,
     MilestoneTemplateFactory,
@@ -13,7 +15,7 @@ from tests.accompaniment.factories import (
     ResourceOfferFactory,
 )
 
-READ_ONLY_MODELS = ("needmatch", "milestone", "jobrecord")
+READ_ONLY_MODELS = ("needmatch", "milestone", "jobrecord", "indicator", "indicatorvalue")
 EDITABLE_MODELS = ("milestonetemplate", "resourceoffer")
 
 
@@ -62,6 +64,14 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         "need_match": post_only,
         "milestone_evidence": no_file,
         "job_evidence": no_file,
+        # Indicators beyond jobs: as jobs (officials read, never write).
+        "indicator_list": read,
+        "indicator_edit": change,
+        "indicator_delete": post_only,
+        "indicator_value_correct": change,
+        "indicator_value_verify": post_only,
+        "indicator_value_return": post_only,
+        "indicator_value_evidence": no_file,
         # A territory's follow-up.
         "portfolio": answers(
             403, anonymous=login, organiser=200, coach=200, official=200, superuser=200
@@ -72,7 +82,7 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         # A local actor, without an account, proposes a resource.
         "resource_offer_public": answers(200),
     }
-    for model in ("milestone", "jobrecord"):
+    for model in ("milestone", "jobrecord", "indicator", "indicatorvalue"):
         # django-simple-history's pages answer 403 (not the admin's redirect) to another
         # territory's organiser.
         history = object_of_a | {"other_organiser": 403}
@@ -90,6 +100,7 @@ def objects(cast) -> dict[str, object]:
     need = NeedFactory(project=cast.project)
     milestone = MilestoneFactory(project=cast.project, title="Prototype")
     job = JobRecordFactory(project=cast.project)
+    indicator = IndicatorFactory(project=cast.project)
     return {
         "milestonetemplate": MilestoneTemplateFactory(territory=cast.territory),
         "resourceoffer": ResourceOfferFactory(territory=cast.territory),
@@ -97,6 +108,8 @@ def objects(cast) -> dict[str, object]:
         "needmatch": NeedMatchFactory(need=need),
         "milestone": milestone,
         "jobrecord": job,
+        "indicator": indicator,
+        "indicatorvalue": IndicatorValueFactory(indicator=indicator),
         "reminderpreference": ReminderPreferenceFactory(user=cast.team_member),
     }
 
@@ -125,8 +138,14 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
                 "job": "jobrecord",
                 "need": "need",
                 "resource": "resourceoffer",
+                "indicator": "indicator",
             }
-            values["pk"] = objects[target[key.split("_")[0]]].pk
+            model = (
+                "indicatorvalue"
+                if key.startswith("indicator_value_")
+                else target[key.split("_")[0]]
+            )
+            values["pk"] = objects[model].pk
         return reverse(key, kwargs={name: values[name] for name in params})
     if key.startswith("admin:") and key.rsplit("_", 1)[-1] in {"change", "delete", "history"}:
         model = key.split("_")[-2]

@@ -44,3 +44,20 @@ def test_demo_shows_projects_at_different_months_and_runs_twice_unchanged(made):
         "returned",
     }
     assert NeedMatch.objects.count() == 1
+
+
+def test_demo_projects_measure_their_impact_beyond_jobs(made):
+    from accompaniment.models import Indicator, IndicatorValue
+
+    accompaniment_demo.load(made)
+
+    assert set(Indicator.objects.values_list("name", flat=True)) >= {
+        "Seniors rencontrés",
+        "Jeunes maintenus en formation",
+        "Personnes relogées",
+    }
+    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {
+        "verified",
+        "declared",
+        "returned",
+    }

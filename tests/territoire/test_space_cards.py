@@ -85,8 +85,8 @@ def test_organiser_space_shows_the_night_screens_and_the_to_dos(
     client.force_login(cast.organiser)
 
     # session, user, memberships, roles, invitations, team projects; evenings; to-dos: formed
-    # projects, offers, jobs, empty plans, default milestones
-    with django_assert_num_queries(6 + 1 + 5):
+    # projects, offers, jobs, indicator values, empty plans, default milestones
+    with django_assert_num_queries(6 + 1 + 6):
         response = client.get(reverse("space"))
 
     html = response.content.decode()
@@ -162,7 +162,9 @@ def test_coach_without_projects_is_told_so(client, db):
     html = space(client, coach).content.decode()
 
     assert "Aucun projet ne vous est encore confié." in html
-    assert "Aucun emploi n&#x27;attend votre vérification." in html
+    assert (
+        "Aucun emploi ni aucune valeur d&#x27;indicateur n&#x27;attend votre vérification." in html
+    )
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
