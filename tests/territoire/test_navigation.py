@@ -17,7 +17,7 @@ from tests.events.factories import EventFactory, TableFactory
 MAX_CLICKS = 3
 # Pages that are not navigation: the admin (its own world), files, the sign-out.
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/", "/i18n/")
-SKIPPED_SUFFIXES = (".ics", ".svg", ".pdf", ".csv", "/telecharger/")
+SKIPPED_SUFFIXES = (".ics", ".svg", ".pdf", ".csv", ".xlsx", ".json", ".md", "/telecharger/")
 
 
 class _Links(HTMLParser):
@@ -164,4 +164,9 @@ def test_official_reaches_the_figures(client, cast, night):
         reached,
         reverse("portfolio", args=[cast.territory.slug]),
         reverse("territory_reports", args=[cast.territory.slug]),
+        reverse("impact", args=[cast.territory.slug]),
     )
+
+
+def test_anyone_reaches_a_territory_s_open_data(client, cast, night):
+    assert_reaches(crawl(client), reverse("open_data", args=[cast.territory.slug]))
