@@ -115,6 +115,9 @@ def test_network_member_reads_every_impact_but_no_personal_data(network_member, 
         assert network_member.has_perm("territoire.view_impact", territory)
         assert network_member.has_perm("territoire.export_impact", territory)
         assert not network_member.has_perm("territoire.export_personal_data", territory)
+        # The territory's own people ask for its impact report (and download its reports).
+        assert not network_member.has_perm("territoire.request_impact_report", territory)
+        assert not network_member.has_perm("territoire.view_reports", territory)
     assert network_member.has_perm("territoire.view_network")
     assert not network_member.has_perm("territoire.change_territory", cast.territory)
 
