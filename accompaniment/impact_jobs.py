@@ -191,9 +191,12 @@ def headline(impact: ImpactFilter, verified: int) -> tuple[str, str]:
             "",
         )
     expected = round(_path(target, start, deadline, impact.today))
-    on_path = _(
+    on_path = ngettext(
         "Le chemin régulier vers l'objectif en attendait %(expected)s à ce jour ; "
-        "%(n)s sont créés et vérifiés."
+        "%(n)s est créé et vérifié.",
+        "Le chemin régulier vers l'objectif en attendait %(expected)s à ce jour ; "
+        "%(n)s sont créés et vérifiés.",
+        verified,
     ) % {"expected": expected, "n": verified}
     pace = projection(impact, verified)
     if pace is None:

@@ -121,6 +121,11 @@ def _when(impact: ImpactFilter, counts: EveningCounts) -> str:
             "La soirée de lancement n'a pas encore eu lieu\u00a0: elle est prévue le %(day)s. "
             "Voici la mobilisation qui la prépare."
         ) % {"day": long_date(planned)}
+    if planned:  # the day has passed, and no evening was run on the platform
+        return _(
+            "Aucune soirée de lancement n'a été tenue sur la plateforme (elle était prévue le "
+            "%(day)s). Voici la mobilisation qui l'a préparée."
+        ) % {"day": long_date(planned)}
     return _("La soirée de lancement n'a pas encore eu lieu. Voici la mobilisation qui la prépare.")
 
 

@@ -5,7 +5,7 @@ the app's ready(); a fixed number of queries whatever the number of projects."""
 import calendar
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -84,7 +84,7 @@ def _bars(projects: QuerySet[Project], field: str, none_label: str) -> tuple[Bar
     rows = (
         projects.values(field)
         .annotate(total=Count("pk"), alive=Count("pk", filter=Q(status__in=ALIVE_STATUSES)))
-        .order_by("-total", field)
+        .order_by("-total", F(field).asc(nulls_last=True))
     )
     return tuple(Bar(row[field] or none_label, row["total"], row["alive"]) for row in rows)
 

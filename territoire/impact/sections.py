@@ -10,7 +10,6 @@ from territoire.impact.cache import impact_version
 from territoire.impact.registry import (
     Bar,
     BarChart,
-    DataTable,
     ImpactFilter,
     ImpactSection,
     funnel_steps,
@@ -40,13 +39,6 @@ def funnel_section(impact: ImpactFilter) -> ImpactSection | None:
                 title=_("L'entonnoir des projets"),
                 sentence=sentence,
                 bars=tuple(Bar(step.label, step.value, note=step.note) for step in steps),
-            ),
-        ),
-        tables=(
-            DataTable(
-                caption=_("L'entonnoir des projets, étape par étape"),
-                columns=(_("Étape"), _("Nombre"), _("Précision")),
-                rows=tuple((step.label, step.value, step.note) for step in steps),
             ),
         ),
     )
