@@ -134,7 +134,9 @@ def trajectory_chart(impact: ImpactFilter) -> LineChart:
                 if month < today_month
                 else current
                 if month == today_month
-                else round(pace * (_month_end(month) - start).days / (deadline - start).days)
+                else round(
+                    pace * (min(_month_end(month), deadline) - start).days / (deadline - start).days
+                )
                 if month <= deadline
                 else None
                 for month in months
