@@ -9,14 +9,18 @@ beside the same server's trivial view, cold (the figures computed) and warm (fro
    (CaptureQueriesContext, test client signed in as its official); then the 99 other
    territories (3,000 projects, 150,000 milestones, 20,000 job records in all) and the
    queries counted again: they must be equal (bounded queries whatever the data).
-2. In-process too, where the warm page's time goes: the whole request (test client), the
-   sections from the cache (Redis GET and unpickling), the template alone, the sections built.
+2. In-process too, where the time goes: the whole warm request (test client), its queries'
+   round trips, the sections from the cache (Redis GET and unpickling), the template alone,
+   the sections built (the cold part) and each provider of them; beside the reference and the
+   official's space ``/espace/`` (a plain signed-in page) through the same test client.
 3. gunicorn on 127.0.0.1 (2 sync workers, production settings); one request at a time, signed
-   in as the territory's official (a session made with the test client's ``force_login``):
-   the reference ``GET /i18n/setlang/`` (Django's ``set_language``, a 302, no database),
-   then the impact page warm, cold (``impact_changed`` moves the territory's cache version
-   before each request, so every request computes the figures), narrowed by a challenge and
-   by a period, cold and warm. Median and p95 latency, and the ratio to the reference.
+   in as the territory's official (a session made with the test client's ``force_login``), in
+   rounds (each case once a round, so a load that comes and goes weighs on all alike): the
+   impact page cold (``impact_changed`` moves the territory's cache version before each
+   request, so every request computes the figures), whole and narrowed by a challenge and by a
+   period; then warm (cached) rounds of the reference ``GET /i18n/setlang/`` (Django's
+   ``set_language``, a 302, no database: the night's reference), the three impact pages, and
+   ``/espace/``. Median and p95 latency, and the ratio to the reference.
 
 Exit status: 0 when the checks pass (bounded queries, every page a 200; the 3x target missed
 is printed, not fatal), 1 when a check fails, 2 when the setup fails. The database is dropped
@@ -239,35 +243,53 @@ def measure(target: dict, port: int, warm_n: int, cold_n: int) -> dict:
             conn.close()
         return response.status, (time.perf_counter() - started) * 1000
 
-    def series(path: str, n: int, *, cold: bool = False) -> dict:
-        times, statuses = [], {}
-        for _i in range(n):
-            if cold:
-                impact_changed(target["territory_id"])  # autocommit: the version moves now
-            status, ms = get(path)
-            times.append(ms)
-            statuses[status] = statuses.get(status, 0) + 1
-        times.sort()
-        return {
-            "n": n,
-            "p50": round(statistics.median(times), 2),
-            "p95": round(times[min(n - 1, max(0, round(0.95 * n) - 1))], 2),
-            "statuses": statuses,
-        }
+    times: dict[str, list[float]] = {}
+    statuses: dict[str, dict[int, int]] = {}
+
+    def record(label: str, path: str, *, cold: bool = False) -> None:
+        if cold:
+            impact_changed(target["territory_id"])  # autocommit: the version moves now
+        status, ms = get(path)
+        times.setdefault(label, []).append(ms)
+        counts = statuses.setdefault(label, {})
+        counts[status] = counts.get(status, 0) + 1
 
     for _i in range(20):  # both workers load their code and templates, open their connections
         get(REFERENCE)
         get(target["url"])
-    results = {"reference": series(REFERENCE, warm_n)}
-    for case, query in target["cases"].items():
-        label = case or "whole"
-        path = target["url"] + query
-        results[f"{label} cold"] = series(path, cold_n, cold=True)
+    pages = {case or "whole": target["url"] + query for case, query in target["cases"].items()}
+    # Rounds, each case once a round: a load that comes and goes weighs on every case alike.
+    busy_before = machine_busy()
+    started = time.perf_counter()
+    for _i in range(cold_n):
+        for label, path in pages.items():
+            record(f"{label} cold", path, cold=True)
+    for path in pages.values():
         get(path)  # cached again
-        results[f"{label} warm"] = series(path, warm_n)
-    results["space"] = series(SPACE, warm_n)
-    results["reference again"] = series(REFERENCE, warm_n)
-    return results
+    for _i in range(warm_n):
+        record("reference", REFERENCE)
+        for label, path in pages.items():
+            record(f"{label} warm", path)
+        record("space", SPACE)
+    busy = (machine_busy() - busy_before) / (time.perf_counter() - started)
+    results = {}
+    for label, values in times.items():
+        values.sort()
+        n = len(values)
+        results[label] = {
+            "n": n,
+            "p50": round(statistics.median(values), 2),
+            "p95": round(values[min(n - 1, max(0, round(0.95 * n) - 1))], 2),
+            "statuses": statuses[label],
+        }
+    return {"cases": results, "machine_cores_busy": round(busy, 2)}
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has used so far (all but idle and iowait)."""
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def django_main(argv: list[str]) -> int:
@@ -355,7 +377,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def report(sizes: dict, target: dict, before: dict, after: dict, served: dict, busy: float) -> bool:
+def report(
+    sizes: dict, target: dict, before: dict, after: dict, measures: dict, busy: float
+) -> bool:
+    served = measures["cases"]
     ref = served["reference"]["p50"]
     log()
     log(f"machine: {machine()}; gunicorn 2 sync workers, PostgreSQL and Redis on 127.0.0.1")
@@ -368,7 +393,11 @@ def report(sizes: dict, target: dict, before: dict, after: dict, served: dict, b
         f"{before['sizes']['projects']} projects, {before['sizes']['milestones']:,} milestones, "
         f"{before['sizes']['jobs']} job records, its evening 14 months ago"
     )
-    log(f"other processes used {busy:.2f} cores before the measures")
+    log(
+        f"other processes used {busy:.2f} cores before the measures; during the requests the "
+        f"whole machine used {measures['machine_cores_busy']:.2f} of its cores (the bench, one "
+        "request at a time, about 1 of them)"
+    )
     if target.get("challenges_added_by_bench"):
         log(
             "NOTE: no app offers the impact filter's challenges on this branch (the narrowed "
@@ -377,7 +406,7 @@ def report(sizes: dict, target: dict, before: dict, after: dict, served: dict, b
         )
     log()
     log(
-        f"  {'case (one request at a time)':<34} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"  {'case (one request at a time)':<36} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'vs ref':>7} {'queries':>8}  statuses"
     )
     queries = after["queries"]
@@ -390,14 +419,13 @@ def report(sizes: dict, target: dict, before: dict, after: dict, served: dict, b
         "period warm": "narrowed by a period, warm",
         "period cold": "narrowed by a period, cold",
         "space": f"for information: {SPACE} signed in",
-        "reference again": "reference again (at the end)",
     }
     for name, label in labels.items():
         result = served[name]
-        q = queries.get(name.replace(" again", ""), "")
+        q = queries.get(name, "")
         statuses = " ".join(f"{k}x{v}" for k, v in result["statuses"].items())
         log(
-            f"  {label:<34} {result['n']:>8} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+            f"  {label:<36} {result['n']:>8} {result['p50']:>8.1f} {result['p95']:>8.1f} "
             f"{result['p50'] / ref:>6.1f}x {q:>8}  {statuses}"
         )
     log()
