@@ -75,3 +75,12 @@ bench-reminders: install
 .PHONY: bench-reports
 bench-reports: install
 	$(BIN)/python -m bench.reports $(BENCH_ARGS)
+
+## A territory's impact page (issue 13) at 100 territories, 3,000 projects, 150,000 milestones and
+## 20,000 job records, served by gunicorn: cold and warm, narrowed by a challenge and a period,
+## latency beside the same server's trivial view, queries at 1 territory and at 100
+## (bench/README.md). Needs PostgreSQL (127.0.0.1:5432, user postgres, trust) and Redis
+## (127.0.0.1:6379); uses the database territoire_bench_dashboard (dropped after) and Redis DB 15.
+.PHONY: bench-dashboard
+bench-dashboard: install
+	$(BIN)/python -m bench.dashboard $(BENCH_ARGS)

@@ -792,11 +792,17 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    env: dict, port: int, worker_class: str, threads: int, log_path: Path, workers: int = 2
+    env: dict,
+    port: int,
+    worker_class: str,
+    threads: int,
+    log_path: Path,
+    workers: int = 2,
+    app: str = "territoire.wsgi:application",
 ):
     cmd = [
         str(Path(PYTHON).with_name("gunicorn")),
-        "territoire.wsgi:application",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
