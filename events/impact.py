@@ -118,7 +118,7 @@ def _when(impact: ImpactFilter, counts: EveningCounts) -> str:
     planned = counts.next_on or impact.territory.evening_on
     if planned and planned >= impact.today:
         return _(
-            "La soirée de lancement n'a pas encore eu lieu\u00a0: elle est prévue le %(day)s. "
+            "La soirée de lancement n'a pas encore eu lieu : elle est prévue le %(day)s. "
             "Voici la mobilisation qui la prépare."
         ) % {"day": long_date(planned)}
     if planned:  # the day has passed, and no evening was run on the platform
@@ -162,7 +162,7 @@ def _table(impact: ImpactFilter, counts: EveningCounts) -> DataTable:
     columns = [_("Défi"), _("Personnes inscrites"), _("Contributions")]
     width = 1 + len(columns)
     caption = _(
-        "Les défis\u00a0: combien de personnes inscrites les ont choisis (une personne peut en "
+        "Les défis : combien de personnes inscrites les ont choisis (une personne peut en "
         "choisir plusieurs) et combien de contributions ils ont reçues."
     )
     if counts.events:
@@ -175,7 +175,7 @@ def _table(impact: ImpactFilter, counts: EveningCounts) -> DataTable:
         ]
         width = 1 + len(columns)
         caption = _(
-            "Les défis\u00a0: combien de personnes inscrites les ont choisis (une personne peut en "
+            "Les défis : combien de personnes inscrites les ont choisis (une personne peut en "
             "choisir plusieurs), combien de contributions ils ont reçues, puis le nombre de tables "
             "de la soirée, de participant·es, d'idées, de gommettes et de projets formés."
         )

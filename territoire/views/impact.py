@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from territoire.impact.filters import filter_from_request, querystring
 from territoire.impact.registry import export_kinds
-from territoire.impact.sections import cached_sections
+from territoire.impact.sections import cached_sections_html
 from territoire.models import Territory
 
 
@@ -34,7 +34,7 @@ def impact(request: HttpRequest, territory: str) -> HttpResponse:
             "territory": place,
             "impact": chosen,
             "form": form,
-            "sections": cached_sections(chosen),
+            "sections_html": cached_sections_html(chosen),
             "query": querystring(chosen),
             "export_kinds": export_kinds(organiser=organiser) if may_export else [],
         },

@@ -63,7 +63,7 @@ def test_portfolio_counts_verified_jobs_in_french(
 
     assert response.status_code == 200
     noun = "emploi créé, vérifié" if verified < 2 else "emplois créés, vérifiés"
-    assert f"{verified} {noun}" in _text(response)
+    assert f"{verified} / 250 {noun}, sur l'objectif" in _text(response)
 
 
 def test_history_keeps_its_guillemets_and_colon_in_the_translation(client, cast):
@@ -91,7 +91,7 @@ def test_jobs_kept_are_shown_apart_from_jobs_created(client, cast, django_assert
 
     assert "2 emplois créés, vérifiés" in space
     assert "1 emploi maintenu, vérifié" in space
-    assert "2 emplois créés, vérifiés" in portfolio
+    assert "2 / 250 emplois créés, vérifiés" in portfolio
     assert "1 emploi maintenu, vérifié" in portfolio
     assert "2 (+ 1 maintenu)" in portfolio
     assert "3 emplois" not in space + portfolio

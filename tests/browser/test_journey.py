@@ -71,7 +71,7 @@ def test_visitor_finds_territory_then_signs_in_by_code(
 
     # Home: the territory is listed; nothing loaded from elsewhere, nothing logged as an error.
     page.goto("/")  # base_url: the live server
-    territory_link = page.get_by_role("link", name=territory.name)
+    territory_link = page.get_by_role("heading", name=territory.name).get_by_role("link")
     expect(territory_link).to_be_visible()
     shot(page, "1-home")
     log.assert_clean("home")
