@@ -228,3 +228,33 @@ def test_verifying_a_job_moves_the_cached_figures(cast, jobs, django_capture_on_
         verify_job(job=job, by=cast.coach)
 
     assert impact_version(cast.territory.pk) == before + 1
+
+
+@pytest.mark.parametrize("narrowing", ["whole", "challenge", "period"])
+def test_the_figures_agree_with_the_jobs_export_to_the_unit(cast, jobs, narrowing):
+    from territoire.impact.registry import export_kind
+
+    impact = {
+        "whole": ImpactFilter(territory=cast.territory, today=TODAY),
+        "challenge": ImpactFilter(
+            territory=cast.territory, challenge_id=jobs["repair"].pk, today=TODAY
+        ),
+        "period": ImpactFilter(
+            territory=cast.territory, since=datetime.date(2027, 1, 1), today=TODAY
+        ),
+    }[narrowing]
+    figures = job_figures(impact)
+
+    rows = list(export_kind("emplois").rows(impact))
+
+    def total(kind: str, status: str) -> int:
+        return sum(row[3] for row in rows if row[6] == kind and row[7] == status)
+
+    assert total("créé", "vérifié") == figures["created_verified"]
+    assert total("maintenu", "vérifié") == figures["kept_verified"]
+    assert total("créé", "déclaré") == figures["created_declared"]
+    assert total("maintenu", "déclaré") == figures["kept_declared"]
+    assert (
+        sum(row[5] for row in rows if row[6] == "créé" and row[7] == "vérifié")
+        == (figures["created_verified_fte"])
+    )
