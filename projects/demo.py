@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from events.models import FormedProject
 from projects.domain.page import update_project_page
@@ -23,6 +24,10 @@ from territoire.models import Domain
 
 EVENT_SLUG = "soiree-velodrome-roubaix"
 TEAM_JOINED_AT = datetime.datetime(2026, 6, 20, 10, tzinfo=datetime.UTC)
+# When the demo's projects were published: the week after the Roubaix evening, the project that
+# joined later two months on (the funnel counts projects alive 6 months after the evening).
+PUBLISHED_AT = datetime.datetime(2026, 6, 11, 10, tzinfo=datetime.UTC)
+JOINED_LATER_AT = datetime.datetime(2026, 8, 27, 10, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,14 @@ def _publish(made: Demo, spec: Published) -> Project | None:
     return project
 
 
+def _published_on(project: Project, moment: datetime.datetime) -> None:
+    """Date the project's creation and its history so far when it happened (never later than
+    now): the domain saved them now, the demo tells the past."""
+    moment = min(moment, timezone.now())
+    Project.objects.filter(pk=project.pk).update(created_at=moment)
+    Project.history.filter(id=project.pk).update(history_date=moment)
+
+
 def _team_member(made: Demo, project: Project) -> None:
     """The demo's "project team member" account, an accepted member of Numéribus."""
     user = made.accounts["project team member"]
@@ -166,7 +179,9 @@ def load(made: Demo) -> None:
     existing = set(Project.objects.filter(territory=territory).values_list("slug", flat=True))
     for spec in PUBLISHED:
         if spec.slug not in existing:
-            _publish(made, spec)
+            published = _publish(made, spec)
+            if published is not None:
+                _published_on(published, PUBLISHED_AT)
     numeribus = Project.objects.filter(territory=territory, slug="numeribus").first()
     if numeribus is not None:
         _team_member(made, numeribus)
@@ -188,3 +203,4 @@ def load(made: Demo) -> None:
             revision=project.revision,
             is_public=True,
         )
+        _published_on(project, JOINED_LATER_AT)
