@@ -107,10 +107,11 @@ def trajectory_chart(impact: ImpactFilter) -> LineChart:
     first = min([start, *monthly]) if monthly else start
     if impact.since:
         first = impact.since
+    # The whole cycle to the deadline; a narrowed chart stops at today (or the period's end).
     last = max(deadline, impact.today)
-    if impact.until:
-        last = impact.until
-    months = _months(first, last)
+    if impact.is_narrowed:
+        last = min(impact.until or impact.today, impact.today)
+    months = _months(first, max(first, last))  # a period in the future: its first month
     today_month = impact.today.replace(day=1)
     before = sum(total for month, total in monthly.items() if month < months[0])
     actual, running = [], before
@@ -166,18 +167,26 @@ def headline(impact: ImpactFilter, verified: int) -> tuple[str, str]:
     target, deadline = territory.job_target, territory.job_target_deadline
     on = formats.date_format(deadline, "j F Y")
     if impact.is_narrowed:
-        return (
+        said = (
             ngettext(
-                "%(n)s emploi créé et vérifié pour ce choix.",
-                "%(n)s emplois créés et vérifiés pour ce choix.",
+                "%(n)s emploi créé et vérifié pour ce défi.",
+                "%(n)s emplois créés et vérifiés pour ce défi.",
                 verified,
             )
-            % {"n": verified},
-            _(
-                "L'objectif de %(target)s emplois et le rythme portent sur tout le territoire : "
-                "retirez les filtres pour les voir."
+            if impact.challenge_id
+            else ngettext(
+                "%(n)s emploi créé et vérifié sur la période.",
+                "%(n)s emplois créés et vérifiés sur la période.",
+                verified,
             )
-            % {"target": target},
+        )
+        return (
+            said % {"n": verified},
+            _(
+                "L'objectif de %(target)s emplois au %(deadline)s et le rythme pour l'atteindre "
+                "portent sur tout le territoire et toute la démarche : ils se lisent sans filtre."
+            )
+            % {"target": target, "deadline": on},
         )
     start = _start_of(impact)
     if impact.today < start:

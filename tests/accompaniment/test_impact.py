@@ -133,7 +133,8 @@ def test_the_headline_before_the_evening_after_the_deadline_and_narrowed(cast):
     assert headline(ImpactFilter(territory=cast.territory, today=TODAY), 0)[0].startswith(
         "Aucun emploi créé n'est encore vérifié"
     )
-    assert "retirez les filtres" in headline(narrowed, 4)[1]
+    assert headline(narrowed, 4)[0] == "4 emplois créés et vérifiés sur la période."
+    assert "ils se lisent sans filtre" in headline(narrowed, 4)[1]
 
 
 def test_the_trajectory_is_cumulative_against_the_straight_path(cast, jobs):
@@ -159,6 +160,16 @@ def test_narrowed_figures_leave_out_the_path_and_the_pace(cast, jobs):
 
     assert [series.style for series in chart.series] == ["actual"]
     assert chart.series[0].values[12] == 4
+    assert len(chart.x_labels) == 13  # June 2026 to today, June 2027
+
+
+def test_a_period_to_come_draws_its_first_month_without_failing(cast, jobs):
+    chart = trajectory_chart(
+        ImpactFilter(territory=cast.territory, since=datetime.date(2028, 1, 1), today=TODAY)
+    )
+
+    assert chart.x_labels == ("janvier 2028",)
+    assert chart.series[0].values == (None,)
 
 
 def test_team_health_counts_as_the_portfolio_says(cast, django_assert_num_queries):

@@ -76,7 +76,8 @@ def test_a_challenge_narrows_every_figure_and_the_form_keeps_it(
     page = response.content.decode()
     assert response.status_code == 200
     assert "5 / 250" in page
-    assert "retirez les filtres" in page
+    assert "5 emplois créés et vérifiés pour ce défi." in page
+    assert "ils se lisent sans filtre" in page
     assert f'<option value="{food.pk}" selected>Alimentation</option>' in page
     assert "Tout le territoire, toute la période" in page
 
