@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from territoire.audit import record
 from territoire.domain.invitations import invite
 from territoire.domain.territories import start_territory_with
 from territoire.extensions import territory_starters
@@ -247,6 +248,15 @@ class MembershipAdmin(TerritoryScopedAdmin):
     autocomplete_fields = ["user", "territory", "organisation"]
     list_select_related = ["user", "territory", "organisation"]
 
+    def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        action = "membership.change" if change else "membership.add"
+        record(request.user, action, obj, role=obj.role, person=obj.user)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        record(request.user, "membership.delete", obj, role=obj.role, person=obj.user)
+        super().delete_model(request, obj)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(TerritoryScopedAdmin):
@@ -360,5 +370,6 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
 admin.site.unregister(Group)
 
 
-# The reports' admin lives beside the report machinery; importing it registers it.
+# The audit log's and the reports' admins live beside their machinery; importing registers them.
+from territoire import audit_admin as _audit_admin  # noqa: E402, F401
 from territoire.reports import admin as _reports_admin  # noqa: E402, F401

@@ -337,5 +337,7 @@ class Invitation(models.Model):
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
 
 
-# The reports' model lives beside the report machinery; importing it here registers it.
+# The audit log, the sent e-mails' records and the reports' model live beside their machinery;
+# importing them here registers them.
+from territoire.ledger import AuditEntry, SentEmail  # noqa: E402, F401
 from territoire.reports.models import Report  # noqa: E402, F401

@@ -135,3 +135,8 @@ rules.add_perm("territoire.request_impact_report", reads_territory_reports)
 
 # The network: every territory side by side (network members and superusers).
 rules.add_perm("territoire.view_network", network_or_superuser)
+
+# The audit log: the territory's organisers read it (in the admin); nobody writes it there.
+rules.add_perm("territoire.view_auditentry", organiser_or_superuser)
+for _action in ("add", "change", "delete"):
+    rules.add_perm(f"territoire.{_action}_auditentry", rules.always_deny)

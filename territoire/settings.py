@@ -227,7 +227,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The audit log's rows older than AUDIT_LOG_RETENTION_MONTHS, and old sent-e-mail records.
+    "purge-audit-log": {
+        "task": "territoire.purge_audit_log",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Evenings past ATTENDEE_RETENTION_MONTHS: attendees who joined no project anonymised, once.
+    "anonymise-past-evenings": {
+        "task": "events.anonymise_past_evenings",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+# How long the audit log of organisers', facilitators' and coaches' actions is kept (months).
+AUDIT_LOG_RETENTION_MONTHS = envint("AUDIT_LOG_RETENTION_MONTHS", 24)
+# How long a sent e-mail's deduplication record is kept (days): far beyond any redelivery.
+SENT_EMAIL_RETENTION_DAYS = envint("SENT_EMAIL_RETENTION_DAYS", 30)
+# An evening's attendees who joined no project are anonymised this many months after it.
+ATTENDEE_RETENTION_MONTHS = envint("ATTENDEE_RETENTION_MONTHS", 12)
 # Threads sending the reminders' digests (PostgreSQL only), each with its own database and mail
 # connections: they hide the mail server's latency (accompaniment/domain/reminders.py).
 REMINDER_SEND_WORKERS = envint("REMINDER_SEND_WORKERS", 4)

@@ -1,26 +1,76 @@
 """Celery entry points of the core, thin."""
 
+import hashlib
 import logging
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 
 logger = logging.getLogger(__name__)
 
 
+def email_key(*, task_id: str, to: list[str], subject: str) -> str:
+    """The deduplication key of one e-mail of one task: a redelivered message keeps its id."""
+    raw = "\x1f".join([task_id, ",".join(sorted(a.lower() for a in to)), subject])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 @shared_task(
+    bind=True,
     name="territoire.send_email",
     autoretry_for=(OSError,),
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=6,
 )
-def task_send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
-    """Send one already-rendered e-mail; retried with back-off when the mail server is away."""
+def task_send_email(
+    self,
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    dedup_key: str = "",
+) -> int:
+    """Send one already-rendered e-mail, once; retried with back-off when the mail server is away.
+
+    Exactly once, in practice: the task is acknowledged late (a worker that dies mid-task has
+    its message delivered again), so the e-mail is recorded (SentEmail, keyed by ``dedup_key``
+    or by the task id + recipients + subject) in the same transaction that sends it. A
+    redelivered task finds the record and sends nothing; a second copy running at the same time
+    waits on the record's unique key, then finds it. If sending fails, the transaction rolls
+    back and the retry sends.
+
+    The window left: the mail server has accepted the message (its reply to DATA) but the
+    COMMIT has not reached the database when the worker dies — the QUIT round-trip to the mail
+    server plus one COMMIT, a few milliseconds (docs/production.md, "E-mail"). Then the record
+    rolls back and the redelivery sends a second copy.
+    """
+    key = dedup_key or email_key(task_id=self.request.id or "", to=to, subject=subject)
+    from territoire.ledger import SentEmail
+
+    if SentEmail.objects.filter(key=key).exists():
+        logger.info("e-mail %s already sent, not sent again", key)
+        return 0
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html:
         message.attach_alternative(html, "text/html")
-    return message.send()
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key, task_id=(self.request.id or "")[:255])
+            return message.send()
+    except IntegrityError:
+        logger.info("e-mail %s sent by another delivery of its task", key)
+        return 0
+
+
+@shared_task(name="territoire.purge_audit_log")
+def task_purge_audit_log() -> int:
+    """Delete the audit log's rows past their retention (territoire/audit.py)."""
+    from territoire.audit import purge_audit_log
+
+    return purge_audit_log()
 
 
 @shared_task(name="territoire.ping")
