@@ -13,6 +13,7 @@ from projects.domain.team import send_member_invitation
 from projects.forms import HTTP_ONLY
 from projects.models import Project, ProjectFollower, ProjectMember
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
+from territoire.audit import record
 
 
 class ProjectMemberInline(RulesInlineMixin, admin.TabularInline):
@@ -132,6 +133,16 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         else:
             obj.slug = obj.slug or unique_slug(territory=obj.territory, name=obj.name)
         super().save_model(request, obj, form, change)  # with the history row's user
+        for field in ("status", "coach"):
+            if change and field in form.changed_data:
+                before = form.initial.get(field)
+                record(
+                    request.user,
+                    f"project.{field}",
+                    obj,
+                    before=before,
+                    after=form.cleaned_data[field],
+                )
 
 
 @admin.register(ProjectFollower)

@@ -18,6 +18,7 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import Contract, JobKind, JobStatus
 from accompaniment.models import JobRecord
 from projects.models import Project
+from territoire.audit import record
 from territoire.domain.languages import languages_of
 from territoire.enums import Role
 from territoire.impact.cache import impact_changed
@@ -148,6 +149,7 @@ def verify_job(*, job: JobRecord, by: User) -> JobRecord:
         current.return_reason = ""
         current._history_user = by
         current.save(update_fields=["status", "verified_by", "verified_at", "return_reason"])
+        record(by, "job.verify", current, project=current.project)
         impact_changed(current.project.territory_id)
     return current
 
@@ -167,6 +169,7 @@ def return_job(*, job: JobRecord, reason: str, by: User) -> JobRecord:
         current.return_reason = reason
         current._history_user = by
         current.save(update_fields=["status", "return_reason"])
+        record(by, "job.return", current, project=current.project, reason=reason[:300])
         impact_changed(current.project.territory_id)
     return current
 

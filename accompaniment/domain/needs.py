@@ -11,6 +11,7 @@ from accompaniment.domain.errors import Refused
 from accompaniment.enums import NeedKind, NeedStatus
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from projects.models import Project
+from territoire.audit import record
 from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Organisation, Territory, User
@@ -144,6 +145,7 @@ def accept_offer(*, offer: ResourceOffer, by: User | None) -> ResourceOffer:
     if not updated:
         raise Refused(_("Cette ressource est déjà disponible."))
     offer.is_available = True
+    record(by, "offer.accept", offer)
     return offer
 
 
@@ -164,6 +166,7 @@ def match_need(*, need: Need, offer: ResourceOffer, by: User | None, note: str =
     try:
         with transaction.atomic():
             match = NeedMatch.objects.create(need=need, offer=offer, note=note, matched_by=by)
+            record(by, "need.match", need, offer=offer, territory_id=project.territory_id)
     except IntegrityError:
         raise Refused(_("Ce besoin et cette ressource sont déjà mis en relation.")) from None
     transaction.on_commit(lambda: send_match_emails(match=match))

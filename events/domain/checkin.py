@@ -14,6 +14,7 @@ from events.domain.impact import evening_changed
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN, save_new_registration
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
+from territoire.audit import record
 from territoire.models import User
 
 
@@ -47,6 +48,14 @@ def check_in(*, registration: Registration, by: User | None) -> Registration:
         registration.checked_in_at = now
         registration.checked_in_by = by
         registration.status = RegistrationStatus.CONFIRMED
+        # Named by its number only: the log outlives the attendee's anonymisation.
+        record(
+            by,
+            "registration.check_in",
+            registration,
+            description=_("Inscription n° %(pk)s") % {"pk": registration.pk},
+            walk_in=registration.is_walk_in,
+        )
         evening_changed(registration)
         return registration
     current = Registration.objects.get(pk=registration.pk)

@@ -28,6 +28,7 @@ from events.models import (
     TeamMember,
     Theme,
 )
+from territoire.audit import record
 from territoire.models import User
 
 # A phase timer longer than the evening itself is a typo.
@@ -44,6 +45,10 @@ class FacilitationRefused(Exception):
 def _check_on_table(table: Table, ideas: Iterable[Idea]) -> None:
     if any(idea.table_id != table.pk for idea in ideas):
         raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
+
+
+def _territory_of(table: Table) -> int:
+    return table.event.territory_id
 
 
 def merge_ideas(*, table: Table, idea: Idea, into: Idea, by: User | None) -> Idea:
@@ -77,6 +82,7 @@ def merge_ideas(*, table: Table, idea: Idea, into: Idea, by: User | None) -> Ide
             )
         Idea.objects.filter(merged_into=idea).update(merged_into=into)
         Idea.objects.filter(pk=idea.pk).update(merged_into=into)
+        record(by, "idea.merge", idea, into=into, territory_id=_territory_of(table))
         bump(table.pk)
     idea.merged_into = into
     return idea
@@ -90,6 +96,7 @@ def unmerge_idea(*, table: Table, idea: Idea, by: User | None) -> Idea:
     _check_on_table(table, (idea,))
     with transaction.atomic():
         Idea.objects.filter(pk=idea.pk).update(merged_into=None)
+        record(by, "idea.unmerge", idea, territory_id=_territory_of(table))
         bump(table.pk)
     idea.merged_into = None
     return idea

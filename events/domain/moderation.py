@@ -19,6 +19,7 @@ from events.domain.board import bump
 from events.domain.facilitation import FacilitationRefused
 from events.domain.impact import evening_changed
 from events.models import Idea, Participant, Table, Vote
+from territoire.audit import record
 from territoire.models import User
 
 
@@ -71,6 +72,7 @@ def hide_idea(*, table: Table, idea: Idea, by: User | None) -> int:
                     dots_left=F("dots_left") + count
                 )
         bump(table.pk, idea_count=-len(hidden), vote_count=-returned)
+        record(by, "idea.hide", idea, ideas=len(hidden), dots_returned=returned)
         evening_changed(table)
     idea.hidden_at, idea.hidden_by = now, by
     return returned
@@ -92,6 +94,7 @@ def unhide_idea(*, table: Table, idea: Idea, by: User | None) -> Idea:
         )
         if shown:
             bump(table.pk, idea_count=shown)
+            record(by, "idea.unhide", idea, ideas=shown)
             evening_changed(table)
     idea.hidden_at, idea.hidden_by = None, None
     return idea

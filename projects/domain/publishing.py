@@ -10,6 +10,7 @@ from projects.domain.team import send_member_invitation
 from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
 from projects.tasks import task_announce_publication
+from territoire.audit import record
 from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Organisation, Territory, User
 
@@ -119,6 +120,7 @@ def publish_formed_project(
             )
             project.ideas.set(formed_project.ideas.all())
             _team_from_table(project, formed_project, by=by)
+            record(by, "project.publish", project, formed_project=formed_project, coach=coach)
             announce_when_public(project)
     except IntegrityError:
         existing = Project.objects.filter(formed_project=formed_project).first()
@@ -232,10 +234,12 @@ def set_project_status(*, project: Project, by: User | None, status: str) -> Pro
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status == status:
             return project
+        before = project.status
         project.status = status
         project.revision += 1
         project._history_user = by
         project.save(update_fields=["status", "revision", "updated_at"])
+        record(by, "project.status", project, before=before, after=status)
         impact_changed(project.territory_id)
         announce_when_public(project)
     return project

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from territoire.audit import record
 from territoire.models import Invitation, Membership, Organisation, Territory, User
 from territoire.queries import forget_roles
 from territoire.tasks import task_send_email
@@ -62,6 +63,7 @@ def invite(
         invitation.created_at = now
         invitation.expires_at = _expiry(now)
         invitation.save()
+        record(invited_by, "invitation.send", invitation, role=role)
         send_invitation(invitation=invitation)
     return invitation
 

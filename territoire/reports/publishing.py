@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from territoire.audit import record
 from territoire.enums import ReportStatus
 from territoire.models import User
 from territoire.reports.kinds import get_report_kind
@@ -38,13 +39,16 @@ def publish_report(*, report: Report, by: User | None) -> Report:
         ).exclude(pk=report.pk).update(published_at=None)
         report.published_at = timezone.now()
         report.save(update_fields=["published_at"])
+        record(by, "report.publish", report)
     return report
 
 
 def unpublish_report(*, report: Report, by: User | None) -> Report:
     """Take ``report`` off the public pages. Side effects: ``published_at`` cleared."""
-    report.published_at = None
-    report.save(update_fields=["published_at"])
+    with transaction.atomic():
+        report.published_at = None
+        report.save(update_fields=["published_at"])
+        record(by, "report.unpublish", report)
     return report
 
 
