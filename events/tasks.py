@@ -43,3 +43,11 @@ def task_send_due_table_news() -> int:
     sent = send_due_table_news()
     logger.info("sent %d table news", sent)
     return sent
+
+
+@shared_task(name="events.anonymise_past_evenings")
+def task_anonymise_past_evenings() -> list[int]:
+    """Anonymise the attendees of evenings past their retention (events/domain/retention.py)."""
+    from events.domain.retention import anonymise_past_evenings
+
+    return anonymise_past_evenings()

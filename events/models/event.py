@@ -78,6 +78,11 @@ class Event(models.Model):
         editable=False,
     )
     plenary_version = models.PositiveIntegerField(default=0, editable=False)
+    # When its attendees who joined no project were anonymised (events/domain/retention.py):
+    # set once, so the retention task never runs twice on the same evening.
+    attendees_anonymised_at = models.DateTimeField(
+        _("participant·es anonymisé·es le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
