@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges.domain.signups import confirmation_token
+from territoire.audit import record
 from territoire.enums import ReportStatus, Role
 from territoire.models import Membership
 from territoire.reports.models import Report
@@ -301,6 +302,16 @@ EXPECTED |= {
     "admin:territoire_report_<object>": answers(
         403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
     ),
+    # The audit log: read-only for everybody, superusers included; an organiser reads only
+    # their territories' entries (tests/territoire/test_audit_log.py).
+    "admin:territoire_auditentry_changelist": ADMIN_PAGE,
+    "admin:territoire_auditentry_add": NOBODY_IN_ADMIN,
+    "admin:territoire_auditentry_history": ADMIN_OBJECT_OF_A,
+    "admin:territoire_auditentry_delete": NOBODY_IN_ADMIN,
+    "admin:territoire_auditentry_change": ADMIN_OBJECT_OF_A,
+    "admin:territoire_auditentry_<object>": answers(
+        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+    ),
 }
 
 # The impact page's downloads: those who read the territory's impact (organisers-only kinds
@@ -394,6 +405,7 @@ def _objects(cast) -> dict[str, object]:
     report.save()
     return {
         "report": report,
+        "auditentry": record(cast.organiser, "report.publish", report),
         "event": event,
         "table": table,
         "idea": idea,
