@@ -1,15 +1,19 @@
 """An e-mail is sent once even when its task is delivered twice (a worker died after sending)."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
+from django.db import connection, connections
 from django.utils import timezone
 
 from territoire.audit import purge_audit_log
 from territoire.ledger import SentEmail
 from territoire.tasks import task_send_email
+from tests.conftest import require_service
 
 MESSAGE = {"subject": "Votre invitation", "body": "Bonjour", "to": ["awa@example.org"]}
 
@@ -66,3 +70,36 @@ def test_old_records_are_purged(db, settings):
     purge_audit_log()
 
     assert list(SentEmail.objects.values_list("key", flat=True)) == ["recent"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_at_once_send_one_email(monkeypatch):
+    """The broker hands the same message to two workers (a visibility timeout passed): the
+    second waits on the first's record, then sends nothing."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL needed (set DATABASE_URL) for two deliveries at once")
+    sent = []
+    barrier = threading.Barrier(2, timeout=10)
+
+    def slow_send(self, *args, **kwargs):
+        time.sleep(0.3)  # the mail server taking its time, the record not yet committed
+        sent.append(self.to)
+        return 1
+
+    def deliver() -> None:
+        try:
+            barrier.wait()
+            task_send_email.apply(kwargs=MESSAGE, task_id="tache-1")
+        finally:
+            connections.close_all()
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", slow_send)
+    workers = [threading.Thread(target=deliver) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert len(sent) == 1
+    assert SentEmail.objects.count() == 1
