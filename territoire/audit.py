@@ -10,10 +10,41 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from territoire.enums import Role
 from territoire.ledger import AuditEntry, SentEmail
 from territoire.queries import roles_by_territory
 from territoire.rules import territory_id_of
+
+# What the admin shows for each action (unknown actions show as recorded).
+ACTION_LABELS = {
+    "report.publish": _("rapport publié"),
+    "report.unpublish": _("rapport retiré de la publication"),
+    "project.publish": _("projet publié"),
+    "project.status": _("statut du projet changé"),
+    "project.coach": _("coach du projet changé"),
+    "job.verify": _("emplois vérifiés"),
+    "job.return": _("emplois renvoyés à l'équipe"),
+    "idea.hide": _("idée masquée"),
+    "idea.unhide": _("idée réaffichée"),
+    "idea.merge": _("idées regroupées"),
+    "idea.unmerge": _("idée sortie de son groupe"),
+    "registration.check_in": _("arrivée enregistrée"),
+    "invitation.send": _("invitation envoyée"),
+    "membership.add": _("rôle donné"),
+    "membership.change": _("rôle changé"),
+    "membership.delete": _("rôle retiré"),
+    "offer.accept": _("ressource acceptée"),
+    "need.match": _("besoin mis en relation"),
+    "event.anonymise_attendees": _("participant·es de la soirée anonymisé·es"),
+}
+
+
+def role_label(role: str) -> str:
+    """The roles of an entry, in words."""
+    labels = dict(Role.choices) | {"superuser": _("administration technique")}
+    return ", ".join(str(labels.get(part, part)) for part in role.split(", ") if part)
 
 
 def _role_of(by: Any, territory_id: int | None) -> str:

@@ -293,6 +293,9 @@ EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+# Seconds before a silent mail server is given up (the task then retries): a send holds its
+# deduplication record's transaction open (territoire/tasks.py, task_send_email).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Territoire <noreply@territoire.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

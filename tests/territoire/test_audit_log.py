@@ -193,7 +193,12 @@ def test_organisers_read_only_their_territories_entries(
 
     assert page.status_code == 200
     assert "Entrée de A" in page.content.decode()
+    assert "rapport publié" in page.content.decode()
+    assert "organisateur·rice" in page.content.decode()
     assert "Entrée de B" not in page.content.decode()
+    own = client.get(reverse("admin:territoire_auditentry_change", args=[entries["a"].pk]))
+    assert own.status_code == 200
+    assert "Entrée de A" in own.content.decode()
     other = client.get(reverse("admin:territoire_auditentry_change", args=[entries["b"].pk]))
     assert other.status_code == 302  # the admin's "does not exist"
 
