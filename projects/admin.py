@@ -133,16 +133,12 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         else:
             obj.slug = obj.slug or unique_slug(territory=obj.territory, name=obj.name)
         super().save_model(request, obj, form, change)  # with the history row's user
+        # The audit log: the status and the coach (by id) before and after.
         for field in ("status", "coach"):
             if change and field in form.changed_data:
+                after = getattr(obj, Project._meta.get_field(field).attname)
                 before = form.initial.get(field)
-                record(
-                    request.user,
-                    f"project.{field}",
-                    obj,
-                    before=before,
-                    after=form.cleaned_data[field],
-                )
+                record(request.user, f"project.{field}", obj, before=before, after=after)
 
 
 @admin.register(ProjectFollower)

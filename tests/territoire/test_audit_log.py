@@ -19,6 +19,7 @@ from territoire.enums import Role
 from territoire.ledger import AuditEntry
 from territoire.reports.publishing import publish_report, unpublish_report
 from tests.accompaniment.factories import JobRecordFactory, NeedFactory, ResourceOfferFactory
+from tests.conftest import member
 from tests.events.factories import (
     EventFactory,
     FormedProjectFactory,
@@ -237,3 +238,40 @@ def test_entries_past_the_retention_are_purged(cast, settings):
     assert purge_audit_log(now=now) == 1
     assert purge_audit_log(now=now) == 0
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_changing_a_projects_status_and_coach_in_the_admin(client, cast):
+    new_coach = member(cast.territory, Role.COACH, email="coach2@example.org")
+    client.force_login(cast.organiser)
+    project = cast.project
+    data = {
+        "territory": cast.territory.pk,
+        "name": project.name,
+        "pitch": project.pitch,
+        "status": "paused",
+        "coach": new_coach.pk,
+        "is_public": "on",
+        "show_team": "on",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "1",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-id": project.members.get().pk,
+        "members-0-project": project.pk,
+        "members-0-full_name": "Awa Équipe",
+        "members-0-email": "equipe@example.org",
+        "members-0-role": "member",
+    }
+
+    response = client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 302
+    entries = {e.action: e for e in AuditEntry.objects.filter(target_id=project.pk)}
+    assert set(entries) == {"project.status", "project.coach"}
+    assert (
+        entries["project.status"].details["before"],
+        entries["project.status"].details["after"],
+    ) == ("active", "paused")
+    assert entries["project.coach"].details["before"] == cast.coach.pk
+    assert entries["project.coach"].details["after"] == new_coach.pk
+    assert entries["project.coach"].actor == cast.organiser
