@@ -213,6 +213,24 @@ class TerritoryAdmin(TerritoryScopedAdmin):
             % {"label": starter.label, "count": added},
         )
 
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # The audit log: roles given, changed or taken away from the territory's page (the
+        # removed ones recorded while they still have their id).
+        removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        for membership in removed:
+            self._record_role(request, "membership.delete", membership)
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects:
+            self._record_role(request, "membership.add", membership)
+        for membership, _fields in formset.changed_objects:
+            self._record_role(request, "membership.change", membership)
+
+    @staticmethod
+    def _record_role(request, action: str, membership: Membership) -> None:
+        record(request.user, action, membership, role=membership.role, person=membership.user)
+
     def get_readonly_fields(self, request, obj=None):
         # Only the platform's superusers rename a territory's address.
         return [] if request.user.is_superuser else ["slug"]

@@ -275,3 +275,42 @@ def test_changing_a_projects_status_and_coach_in_the_admin(client, cast):
     assert entries["project.coach"].details["before"] == cast.coach.pk
     assert entries["project.coach"].details["after"] == new_coach.pk
     assert entries["project.coach"].actor == cast.organiser
+
+
+def _posted(form) -> dict[str, object]:
+    """What the browser posts back for an unchanged form."""
+    data: dict[str, object] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = list(value)
+        elif isinstance(value, bool):
+            if value:
+                data[form.add_prefix(name)] = "on"
+        else:
+            data[form.add_prefix(name)] = field.prepare_value(value)
+    return data
+
+
+def test_changing_a_role_on_the_territorys_page(client, cast):
+    client.force_login(cast.organiser)
+    url = reverse("admin:territoire_territory_change", args=[cast.territory.pk])
+    page = client.get(url)
+    data = _posted(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.forms:
+            data |= _posted(form)
+            if form.instance.user_id == cast.facilitator.pk:
+                data[form.add_prefix("role")] = Role.COACH
+                changed = form.instance
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    written = assert_entry("membership.change", cast.organiser, changed, cast.territory)
+    assert written.details["role"] == Role.COACH
