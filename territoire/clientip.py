@@ -13,10 +13,20 @@ from django.http import HttpRequest
 
 
 def _valid(address: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(address.strip()))
-    except ValueError:
-        return None
+    """The address, normalised, without a port some proxies add ("1.2.3.4:5678", "[::1]:80");
+    None when it is not an IP address."""
+    address = address.strip()
+    candidates = [address]
+    if address.startswith("[") and "]" in address:
+        candidates.append(address[1 : address.index("]")])
+    elif address.count(":") == 1:
+        candidates.append(address.partition(":")[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def client_address(request: HttpRequest) -> str:

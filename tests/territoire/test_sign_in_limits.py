@@ -103,6 +103,8 @@ def test_without_a_trusted_proxy_the_header_is_ignored(settings):
         (1, "pas-une-adresse", "10.0.0.1"),
         (1, "", "10.0.0.1"),
         (1, " 2001:db8::1 ", "2001:db8::1"),
+        (1, f"{ATTACKER}:51234", ATTACKER),
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
     ],
 )
 def test_the_client_is_read_through_the_trusted_proxies(settings, proxies, forwarded_for, expected):
