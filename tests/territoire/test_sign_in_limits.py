@@ -112,3 +112,16 @@ def test_the_client_is_read_through_the_trusted_proxies(settings, proxies, forwa
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
 
     assert client_address(request) == expected
+
+
+def test_too_many_sign_in_attempts_get_a_french_page(client, cast, behind_the_proxy):
+    for attempt in range(30):
+        _sign_in(client, f"inconnu{attempt}@example.org", "faux", forwarded_for=ATTACKER)
+
+    response = _sign_in(client, cast.coach.email, PASSWORD, forwarded_for=ATTACKER)
+    elsewhere = _sign_in(client, cast.coach.email, PASSWORD, forwarded_for=COACH_AT_HOME)
+
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert "Attendez une minute" in response.content.decode()
+    assert elsewhere.status_code == 302
