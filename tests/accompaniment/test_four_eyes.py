@@ -294,3 +294,24 @@ def test_the_organisers_to_do_leaves_out_what_she_declared(client, cast):
     assert todos["emploi déclaré en attente de vérification"] == 1
     # Nothing left for her: the to-do is not listed at all.
     assert not any("valeur" in label for label in todos)
+
+
+# The setting.
+
+
+def test_organisers_find_the_setting_in_the_territory_admin(
+    client, cast, django_assert_max_num_queries
+):
+    cast.organiser.is_staff = True
+    cast.organiser.save(update_fields=["is_staff"])
+    client.force_login(cast.organiser)
+
+    with django_assert_max_num_queries(30):
+        response = client.get(
+            reverse("admin:territoire_territory_change", args=[cast.territory.pk])
+        )
+
+    assert response.status_code == 200
+    assert 'name="allow_self_verification"' in response.text
+    assert "autoriser la vérification par la personne qui déclare" in response.text.lower()
+    assert cast.territory.allow_self_verification is False
