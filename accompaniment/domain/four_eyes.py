@@ -66,7 +66,5 @@ def check_four_eyes(record: Model, by: User | None, territory: Territory) -> str
                 "projet ou un organisateur) doit les vérifier ou les renvoyer."
             )
         )
-    return _(
-        "Vérifié par la personne qui a déclaré : vérification par une seule personne autorisée "
-        "sur ce territoire."
-    )
+    reason = _("Par la personne qui a déclaré : vérification par une seule personne autorisée")
+    return reason[:100]  # the history's change reason holds 100 characters, in any language
