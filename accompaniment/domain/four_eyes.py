@@ -15,15 +15,13 @@ from accompaniment.domain.errors import Refused
 from territoire.models import Territory, User
 
 
-def wrote(model: type[Model], user: User | None, *, prefix: str = "") -> Q:
+def wrote(model: type[Model], user: User | None) -> Q:
     """Rows of ``model`` (JobRecord, IndicatorValue) that ``user`` declared or corrected, as a
-    condition usable in a filter, an exclude or an annotation (no extra query).
-
-    ``prefix`` reaches the record from another model (``"job_records__"``…)."""
+    condition usable in a filter, an exclude or an annotation (no extra query)."""
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
-    history = model.history.model.objects.filter(id=OuterRef(f"{prefix}pk"), declared_by=user)
-    return Q(**{f"{prefix}declared_by": user}) | Q(Exists(history))
+    history = model.history.model.objects.filter(id=OuterRef("pk"), declared_by=user)
+    return Q(declared_by=user) | Q(Exists(history))
 
 
 def written_by(model: type[Model], user: User | None) -> ExpressionWrapper:

@@ -262,7 +262,7 @@ def send_value_verification_request(*, record: IndicatorValue) -> int:
     url = settings.SITE_URL + reverse(
         "indicator_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
     )
-    people = verifiers(project)
+    people = verifiers(project, declarant=record.declared_by)
     languages = languages_of([person.pk for person in people])
     for person in people:
         with translation.override(languages[person.pk]):

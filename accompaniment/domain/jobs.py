@@ -85,10 +85,15 @@ def declare_job(
     return job
 
 
-def verifiers(project: Project) -> list[User]:
+def verifiers(project: Project, *, declarant: User | None = None) -> list[User]:
     """Who verifies the project's jobs: its coach, else its territory's organisers (active
-    accounts only), by e-mail address."""
-    if project.coach_id is not None and project.coach.is_active:
+    accounts only), by e-mail address. Four eyes: never ``declarant`` (who declared or
+    corrected the figures), unless the territory allows self-verification — when the coach
+    declared, her organisers verify."""
+    barred = None
+    if declarant is not None and not project.territory.allow_self_verification:
+        barred = declarant.pk
+    if project.coach_id is not None and project.coach.is_active and project.coach_id != barred:
         return [project.coach]
     return list(
         User.objects.filter(
@@ -96,6 +101,7 @@ def verifiers(project: Project) -> list[User]:
             memberships__territory_id=project.territory_id,
             memberships__role=Role.ORGANISER,
         )
+        .exclude(pk=barred)
         .distinct()
         .order_by("email")
     )
@@ -112,7 +118,7 @@ def send_verification_request(*, job: JobRecord) -> int:
     url = settings.SITE_URL + reverse(
         "job_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
     )
-    people = verifiers(project)
+    people = verifiers(project, declarant=job.declared_by)
     languages = languages_of([person.pk for person in people])
     for person in people:
         with translation.override(languages[person.pk]):

@@ -296,6 +296,30 @@ def test_the_organisers_to_do_leaves_out_what_she_declared(client, cast):
     assert not any("valeur" in label for label in todos)
 
 
+# The e-mail asking for a verification.
+
+
+def test_jobs_the_coach_declared_are_mailed_to_the_organisers(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _declare(cast, by=cast.coach)
+        _declare_value(cast, by=cast.coach)
+
+    assert [mail.to for mail in mailoutbox] == [[cast.organiser.email]] * 2
+
+
+def test_with_the_setting_on_the_coach_is_mailed_her_own_declaration(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    _allow_self_verification(cast)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _declare(cast, by=cast.coach)
+
+    assert [mail.to for mail in mailoutbox] == [[cast.coach.email]]
+
+
 # The setting.
 
 
