@@ -176,12 +176,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and broker: Redis through REDIS_URL, otherwise local memory and in-process tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "territoire.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "territoire",
+            # The cache is optional (territoire/cache.py): a Redis that does not answer must cost
+            # a request half a second at most, once, before the breaker stops asking it.
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
