@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 
 import territoire.cache
-from events.domain.board import bump
 from events.enums import Phase
 from events.models import Idea, Table, Vote
 from territoire.cache import RedisCache
@@ -178,7 +177,6 @@ def test_dots_are_cast_once_while_redis_is_away(own_redis, transactional_db):
         statuses[phone.get(board_url(table), headers=HTMX).status_code] += 1
     own_redis.start()
     _wait_for_the_breaker()
-    bump(table.pk)
     board = phone.get(board_url(table), headers=HTMX)
 
     participant.refresh_from_db()
