@@ -128,6 +128,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # PostgreSQL away: a 503 page, not a traceback (with handler500 in territoire/urls.py).
+    "territoire.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,12 +183,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and broker: Redis through REDIS_URL, otherwise local memory and in-process tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "territoire.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "territoire",
+            # The cache is optional (territoire/cache.py): a Redis that does not answer must cost
+            # a request half a second at most, once, before the breaker stops asking it.
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
