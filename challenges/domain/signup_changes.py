@@ -93,18 +93,23 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
         window=DOUBLE_SUBMIT_WINDOW_SECONDS,
     ):
         return False
-    token = signing.dumps(
+    token = change_token(signup, values)
+    task_send_signup_change.delay_on_commit(signup_id=signup.pk, token=token)
+    return True
+
+
+def change_token(signup: SignUp, values: dict) -> str:
+    """The secret of a change link: the sign-up, its state now, the details proposed."""
+    return signing.dumps(
         {
             "signup": signup.pk,
-            "state": _digest(current),
+            "state": _digest(_current_values(signup)),
             "values": values,
             "consent": SIGNUP_CONSENT_VERSION,
         },
         salt=CHANGE_SALT,
         compress=True,
     )
-    task_send_signup_change.delay_on_commit(signup_id=signup.pk, token=token)
-    return True
 
 
 def _load(token: str) -> dict:

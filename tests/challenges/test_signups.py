@@ -128,7 +128,7 @@ def confirmed_signup(territory, *challenges) -> SignUp:
 
 
 def test_signup_with_a_known_address_changes_nothing_until_its_owner_confirms(
-    client, cast, django_capture_on_commit_callbacks
+    client, cast, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     first, second = ChallengeFactory.create_batch(2, territory=cast.territory)
     signup = confirmed_signup(cast.territory, first)
@@ -150,7 +150,8 @@ def test_signup_with_a_known_address_changes_nothing_until_its_owner_confirms(
     assert "Usurpateur" in message.body
     link = change_link(message)
 
-    shown = client.get(link)
+    with django_assert_max_num_queries(4):  # the sign-up, its choices, the challenges
+        shown = client.get(link)
 
     assert shown.status_code == 200
     assert "Usurpateur" in shown.content.decode()
