@@ -1,9 +1,11 @@
 import datetime
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from challenges.enums import ActorKind, ChallengeStatus
 from challenges.models import SignUp
 from territoire.enums import ConsentChannel
 from tests.challenges.factories import ChallengeFactory, SignUpFactory
+from tests.conftest import require_service
 
 SIGNUP_PAGE_QUERIES = 3  # the territory, the chosen challenge (?defi=), the open challenges
 
@@ -35,6 +38,28 @@ def typed(*challenges, **overrides) -> dict:
         "website": "",
         **overrides,
     }
+
+
+def run_together(count: int, action) -> list:
+    """Run ``action(index)`` in ``count`` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        except Exception as error:  # reported to the test, which expects none
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def pending_signup(territory, **fields) -> SignUp:
@@ -491,3 +516,25 @@ def test_confirmation_link_tampered_is_refused(client, cast):
     assert response.status_code == 400
     assert "Ce lien de confirmation n&#x27;est pas valide." in response.content.decode()
     assert SignUp.objects.filter(confirmed_at__isnull=False).count() == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_signing_up_at_once_is_one_signup(cast):
+    """The double click that answered 500, for real: concurrent inserts of one address."""
+    if connection.vendor != "postgresql":
+        require_service("concurrent inserts need PostgreSQL: set DATABASE_URL")
+
+    results = run_together(
+        4,
+        lambda index: signups.sign_up(
+            territory=cast.territory,
+            full_name="Karim Benali",
+            email="karim@example.org",
+            actor_kind=ActorKind.ASSOCIATION,
+            challenges=[],
+        ),
+    )
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert {r.pk for r in results} == {SignUp.objects.get().pk}

@@ -896,3 +896,16 @@ def test_people_registering_at_once_for_the_last_place_get_it_once(cast):
     assert (
         Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).count() == 5
     )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_registering_at_once_is_one_registration(cast):
+    if connection.vendor != "postgresql":
+        require_service("row locks need PostgreSQL: set DATABASE_URL")
+    event = EventFactory(territory=cast.territory)
+
+    results = run_together(4, lambda index: sign_up(event, "amina@example.org"))
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert {r.pk for r in results} == {Registration.objects.get(event=event).pk}
