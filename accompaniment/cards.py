@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accompaniment.domain.four_eyes import awaiting
 from accompaniment.enums import JobKind, JobStatus, MatchStatus
 from accompaniment.models import IndicatorValue, JobRecord, NeedMatch, ProjectUpdate
 from accompaniment.queries import Health, health_of, with_follow_up
@@ -88,10 +89,10 @@ def _health_text(project: Project, health: str) -> str:
         )
     elif health == Health.SILENT:
         parts.append(_("sans nouvelles depuis 30 jours"))
-    if project.declared_jobs:
+    if project.jobs_for_you:
         parts.append(
-            ngettext("%(n)s emploi à vérifier", "%(n)s emplois à vérifier", project.declared_jobs)
-            % {"n": project.declared_jobs}
+            ngettext("%(n)s emploi à vérifier", "%(n)s emplois à vérifier", project.jobs_for_you)
+            % {"n": project.jobs_for_you}
         )
     if getattr(project, "declared_values", 0):
         parts.append(
@@ -105,10 +106,12 @@ def _health_text(project: Project, health: str) -> str:
     return ", ".join(parts) or _("à jour")
 
 
-def _declared_values() -> Subquery:
-    """The indicator values a project's team declared, awaiting verification."""
+def _declared_values(user: User) -> Subquery:
+    """The indicator values of a project awaiting ``user``'s verification: declared, and not by
+    her (unless her territory allows it: accompaniment/domain/four_eyes.py)."""
     return Subquery(
         IndicatorValue.objects.filter(indicator__project=OuterRef("pk"), status=JobStatus.DECLARED)
+        .filter(awaiting(IndicatorValue, user, territory_path="indicator__project__territory"))
         .values("indicator__project")
         .annotate(n=Count("pk"))
         .values("n"),
@@ -116,18 +119,30 @@ def _declared_values() -> Subquery:
     )
 
 
+def _jobs_for(user: User) -> Subquery:
+    """The jobs of a project awaiting ``user``'s verification (four eyes, as above)."""
+    return Subquery(
+        JobRecord.objects.filter(project=OuterRef("pk"), status=JobStatus.DECLARED)
+        .filter(awaiting(JobRecord, user, territory_path="project__territory"))
+        .values("project")
+        .annotate(total=Sum("number"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
+
+
 def _to_verify(project: Project) -> list[Link]:
     """What of the project awaits the coach: its jobs, its indicators' values."""
     links = []
-    if project.declared_jobs:
+    if project.jobs_for_you:
         links.append(
             Link(
                 ngettext(
                     "%(project)s : %(n)s emploi déclaré",
                     "%(project)s : %(n)s emplois déclarés",
-                    project.declared_jobs,
+                    project.jobs_for_you,
                 )
-                % {"project": project.name, "n": project.declared_jobs},
+                % {"project": project.name, "n": project.jobs_for_you},
                 _space_url(project, "job_list"),
             )
         )
@@ -154,7 +169,10 @@ def coach_cards(user: User, territory_ids: list[int], now: datetime.datetime) ->
         .select_related("territory")
         .order_by("name"),
         now.date(),
-    ).annotate(declared_values=Coalesce(_declared_values(), 0))
+    ).annotate(
+        jobs_for_you=Coalesce(_jobs_for(user), 0),
+        declared_values=Coalesce(_declared_values(user), 0),
+    )
     by_territory: dict[int, list[tuple[Project, str]]] = {}
     for project in projects:
         by_territory.setdefault(project.territory_id, []).append((project, health_of(project, now)))

@@ -267,7 +267,10 @@ def _live(life: Life, territory: Territory, coach: User, today: datetime.date) -
             fte=Decimal(job.fte),
             kind=job.kind,
             evidence_note="Contrat signé, copie remise au coach.",
-            by=coach,
+            # Declared by nobody: the network's old rows, from before the platform (their
+            # teams have no account). The coach may verify them: four eyes bar only whoever
+            # declared (accompaniment/domain/four_eyes.py).
+            by=None,
             today=today,
         )
         if job.outcome == VERIFIED:

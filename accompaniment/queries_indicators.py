@@ -19,8 +19,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accompaniment.domain.four_eyes import awaiting
 from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
+from territoire.models import User
 
 NUMBER = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=NUMBER)
@@ -117,13 +119,19 @@ def declared_values_by_project(project_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def declared_values_by_territory(territory_ids) -> dict[int, int]:
-    """How many indicator values await verification, by territory. One query."""
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator__project__territory_id__in=territory_ids, status=JobStatus.DECLARED
+def declared_values_by_territory(territory_ids, *, for_user: User | None = None) -> dict[int, int]:
+    """How many indicator values await verification, by territory; with ``for_user``, only
+    those she may verify (not declared or corrected by her, unless her territory allows it:
+    accompaniment/domain/four_eyes.py). One query."""
+    values = IndicatorValue.objects.filter(
+        indicator__project__territory_id__in=territory_ids, status=JobStatus.DECLARED
+    )
+    if for_user is not None:
+        values = values.filter(
+            awaiting(IndicatorValue, for_user, territory_path="indicator__project__territory")
         )
-        .values("indicator__project__territory_id")
+    rows = (
+        values.values("indicator__project__territory_id")
         .annotate(n=Count("pk"))
         .values_list("indicator__project__territory_id", "n")
     )

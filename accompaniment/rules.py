@@ -12,6 +12,7 @@ officials do not (working notes about people, not figures).
 
 import rules
 
+from accompaniment.domain.four_eyes import may_check
 from projects.rules import (
     can_change_project,
     can_read_project,
@@ -31,6 +32,15 @@ def organises_match_territory(user, target=None) -> bool:
     return organiser_or_superuser.test(user, target.need.project if target else None)
 
 
+@rules.predicate
+def four_eyes(user, record=None) -> bool:
+    """Somebody other than whoever declared or corrected the record (a job record, an indicator
+    value), unless its territory allows self-verification (accompaniment/domain/four_eyes.py)."""
+    if record is None:
+        return False
+    return may_check(record, user, record.project.territory)
+
+
 # Coach and organisers: they check the team's figures and keep the meeting notes.
 supervises_project = coaches_project | organises_project_territory
 
@@ -40,10 +50,14 @@ rules.add_perm("accompaniment.change_project_space", can_change_project)
 # Job records: the team declares, the coach (or an organiser) verifies or sends back.
 rules.add_perm("accompaniment.declare_jobs", can_change_project)
 rules.add_perm("accompaniment.verify_jobs", supervises_project)
+# One record: never by whoever declared or corrected it (four eyes). Lists use
+# four_eyes.wrote() in their query instead, to stay one query whatever the number of rows.
+rules.add_perm("accompaniment.verify_job_record", supervises_project & four_eyes)
 # Indicators beyond jobs: the same rule as jobs (officials read, never write).
 rules.add_perm("accompaniment.define_indicators", can_change_project)
 rules.add_perm("accompaniment.declare_indicator_values", can_change_project)
 rules.add_perm("accompaniment.verify_indicator_values", supervises_project)
+rules.add_perm("accompaniment.verify_indicator_value", supervises_project & four_eyes)
 # Meeting notes (see the module's docstring).
 rules.add_perm("accompaniment.write_meeting_notes", supervises_project)
 rules.add_perm(
@@ -75,4 +89,4 @@ for _model in (
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"accompaniment.{_action}_{_model}", organiser_or_superuser)
 
-__all__ = ["organises_match_territory", "supervises_project"]
+__all__ = ["four_eyes", "organises_match_territory", "supervises_project"]

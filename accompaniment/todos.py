@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accompaniment.domain.four_eyes import awaiting
 from accompaniment.enums import JobStatus
 from accompaniment.models import JobRecord, Milestone, MilestoneTemplate, ResourceOffer
 from accompaniment.queries_indicators import declared_values_by_territory
@@ -32,13 +33,15 @@ def organiser_todos(user: User, entries: list[SpaceEntry]) -> list[Todo]:
     )
     # Jobs, not declarations: the number each declaration counts, like the coach's and the
     # official's cards (accompaniment/cards.py).
+    # Only what she may verify: not what she declared or corrected herself (four eyes).
     jobs = dict(
         JobRecord.objects.filter(project__territory_id__in=ids, status=JobStatus.DECLARED)
+        .filter(awaiting(JobRecord, user, territory_path="project__territory"))
         .values("project__territory_id")
         .annotate(n=Sum("number"))
         .values_list("project__territory_id", "n")
     )
-    values = declared_values_by_territory(ids)
+    values = declared_values_by_territory(ids, for_user=user)
     empty_plans = count_by(
         Project.objects.filter(territory_id__in=ids, plan__isnull=False).exclude(
             Exists(Milestone.objects.filter(project=OuterRef("pk")))

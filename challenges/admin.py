@@ -219,6 +219,8 @@ class SignUpAdmin(TerritoryScopedAdmin):
     list_select_related = ["territory"]
     readonly_fields = [
         "consented_at",
+        "consent_text_version",
+        "consent_channel",
         "confirmation_sent_at",
         "confirmed_at",
         "facilitator_invited_at",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import ActorKind, ChallengeStatus, ContributionKind
+from territoire.enums import ConsentChannel
 from territoire.models import Domain, Territory
 
 CONTRIBUTION_MAX_LENGTH = 1000
@@ -101,6 +102,17 @@ class SignUp(models.Model):
     wants_to_mentor = models.BooleanField(_("volontaire pour parrainer un projet"), default=False)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="fr")
     consented_at = models.DateTimeField(_("consentement donné le"))
+    # Set only from the person's own submission or confirmation link (SIGNUP_CONSENT_VERSION).
+    consent_text_version = models.CharField(
+        _("version du texte accepté"), max_length=20, blank=True, editable=False
+    )
+    consent_channel = models.CharField(
+        _("consentement donné par"),
+        max_length=20,
+        choices=ConsentChannel.choices,
+        blank=True,
+        editable=False,
+    )
     confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(_("confirmation envoyée le"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)

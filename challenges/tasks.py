@@ -25,6 +25,24 @@ def task_send_signup_confirmation(*, signup_id: int) -> None:
     send_confirmation(signup=signup)
 
 
+@shared_task(
+    name="challenges.send_signup_change",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def task_send_signup_change(*, signup_id: int, token: str) -> None:
+    """The link to confirm details proposed for an address that had already signed up."""
+    from challenges.domain.signup_changes import send_change_confirmation
+
+    signup = SignUp.objects.select_related("territory").filter(pk=signup_id).first()
+    if signup is None:
+        logger.info("sign-up %s is gone; no change to confirm", signup_id)
+        return
+    send_change_confirmation(signup=signup, token=token)
+
+
 @shared_task(name="challenges.purge_unconfirmed_signups")
 def task_purge_unconfirmed_signups() -> int:
     deleted = purge_unconfirmed_signups()

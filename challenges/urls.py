@@ -22,6 +22,11 @@ urlpatterns = [
         name="signup_thanks",
     ),
     path("inscription/confirmer/<str:token>/", public.signup_confirm, name="signup_confirm"),
+    path(
+        "inscription/modifier/<str:token>/",
+        public.signup_change_confirm,
+        name="signup_change_confirm",
+    ),
     # Organisers
     path(
         "espace/territoires/<slug:territory_slug>/mobilisation/",

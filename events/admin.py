@@ -316,7 +316,11 @@ class RegistrationAdmin(TerritoryScopedAdmin):
     list_select_related = ["event"]
     readonly_fields = [
         "ticket_code",
+        # Consent is the person's own: the admin shows it, never sets it.
+        "consent_to_be_named",
         "consented_at",
+        "consent_text_version",
+        "consent_channel",
         "checked_in_at",
         "checked_in_by",
         "cancelled_at",

@@ -77,19 +77,15 @@ class JoinForm(forms.Form):
 
     @classmethod
     def for_ticket(cls, *, event_id: int, ticket_code: str) -> "JoinForm":
-        """An unbound form, pre-filled from a checked-in registration when the code matches one."""
+        """An unbound form that carries a checked-in registration's ticket code when it matches
+        one. It pre-fills nothing personal: whoever typed the code (it is printed on a ticket
+        anyone may see) learns neither the holder's name nor organisation, and the holder gives
+        their consent to be named again, on their own phone."""
         form = cls(event_id=event_id)
         code = normalise_ticket_code(ticket_code)[:40]
         form.registration = checked_in_registration(event_id=event_id, ticket_code=code)
         if form.registration is not None:
-            form.initial = {
-                "display_name": form.registration.full_name[
-                    : form.fields["display_name"].max_length
-                ],
-                "organisation_name": form.registration.organisation_name,
-                "consent_to_be_named": form.registration.consent_to_be_named,
-                "billet": code,
-            }
+            form.initial = {"billet": code}
         return form
 
     def clean_billet(self) -> str:

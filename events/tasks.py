@@ -28,6 +28,25 @@ def task_send_registration_email(*, registration_id: int, kind: str) -> None:
     send_registration_email(registration=registration, kind=kind)
 
 
+@shared_task(
+    name="events.send_registration_change",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def task_send_registration_change(*, registration_id: int, token: str) -> None:
+    """To an address already registered: its ticket, and the link to confirm the details
+    proposed."""
+    from events.domain.registration_changes import send_registration_change
+
+    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
+    if registration is None:
+        logger.info("registration %s is gone; no change to confirm", registration_id)
+        return
+    send_registration_change(registration=registration, token=token)
+
+
 @shared_task(name="events.send_due_reminders")
 def task_send_due_reminders() -> int:
     sent = send_due_reminders()

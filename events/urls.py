@@ -29,6 +29,11 @@ urlpatterns = [
         registration.event_register_done,
         name="event_register_done",
     ),
+    path(
+        "billets/modifier/<str:token>/",
+        registration.registration_change_confirm,
+        name="registration_change_confirm",
+    ),
     path("billets/<str:token>/", registration.ticket, name="ticket"),
     # Attendees' thread after the night: confirming and stopping, from the e-mails
     path(

@@ -164,7 +164,14 @@ class TerritoryForm(forms.ModelForm):
 @admin.register(Territory)
 class TerritoryAdmin(TerritoryScopedAdmin):
     territory_lookup = "pk"
-    list_display = ["name", "job_target", "job_target_deadline", "launched_on", "evening_on"]
+    list_display = [
+        "name",
+        "job_target",
+        "job_target_deadline",
+        "launched_on",
+        "evening_on",
+        "allow_self_verification",
+    ]
     list_filter = ["domains", "evening_on"]
     search_fields = ["name", "description"]
     ordering = ["name"]
@@ -188,6 +195,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
                 ]
             },
         ),
+        (_("Vérification des chiffres"), {"fields": ["allow_self_verification"]}),
         (_("Plan d'accompagnement des projets"), {"fields": ["starter"]}),
     ]
 

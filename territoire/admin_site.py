@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,9 +37,19 @@ class TerritoireAdminSite(admin.AdminSite):
         return guarded
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        next_url = self._safe_next(request)
         if request.user.is_authenticated and self.has_permission(request):
-            return redirect(request.GET.get("next") or reverse("admin:index"))
+            return redirect(next_url)
         if request.user.is_authenticated:
             raise PermissionDenied
-        next_url = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(next_url, reverse("account_login"))
+
+    def _safe_next(self, request: HttpRequest) -> str:
+        """``?next=`` when it stays on this site over the request's scheme, else the admin's index:
+        never another host (an open redirect), never ``javascript:`` or anything unparsable."""
+        next_url = request.GET.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return next_url
+        return reverse("admin:index")

@@ -13,8 +13,10 @@ class TerritoireConfig(AppConfig):
         from territoire.impact import links as impact_links  # noqa: F401  (the space link)
         from territoire.impact.report import register_impact_report
         from territoire.reports import links  # noqa: F401  (registers the reports' space link)
+        from territoire.uploads import configure_pillow
 
         register_impact_report()
+        configure_pillow()
 
 
 class TerritoireAdminConfig(admin_apps.AdminConfig):

@@ -30,3 +30,11 @@ class ReportStatus(models.TextChoices):
     RENDERING = "rendering", pgettext_lazy("report status", "en cours de rendu")
     READY = "ready", pgettext_lazy("report status", "prêt")
     FAILED = "failed", pgettext_lazy("report status", "échec")
+
+
+class ConsentChannel(models.TextChoices):
+    """Where a person gave their consent themselves (never somebody else on their behalf)."""
+
+    WEB_FORM = "web_form", _("formulaire en ligne")
+    CHECK_IN_DESK = "check_in_desk", _("accueil de la soirée")
+    PHONE_AT_TABLE = "phone_at_table", _("téléphone à la table")

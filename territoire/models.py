@@ -127,6 +127,15 @@ class Territory(models.Model):
         blank=True,
         help_text=_("18 à 24 mois après la soirée."),
     )
+    allow_self_verification = models.BooleanField(
+        _("autoriser la vérification par la personne qui déclare"),
+        default=False,
+        help_text=_(
+            "Pour un territoire où une seule personne suit les projets : elle peut alors vérifier "
+            "les emplois et les valeurs d'indicateurs qu'elle a déclarés elle-même. Sinon, une "
+            "déclaration est toujours vérifiée par une autre personne."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:

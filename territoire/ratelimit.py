@@ -2,22 +2,16 @@
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from territoire.clientip import client_address
+
 
 def client_key(request: HttpRequest) -> str:
-    """Who is asking, without keeping their address: a hash of the client IP.
-
-    Behind our reverse proxy (TRUST_X_FORWARDED_FOR), the client is the last address the proxy
-    appended to X-Forwarded-For; the earlier ones are whatever the client chose to send.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.rsplit(",", 1)[-1].strip() or address
-    return hashlib.sha256(address.encode()).hexdigest()[:24]
+    """Who is asking, without keeping their address: a hash of the client's address, read
+    through our reverse proxies (territoire.clientip, TRUSTED_PROXY_COUNT)."""
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
 
 
 def allow(scope: str, who: str, *, limit: int, window: int) -> bool:

@@ -3,8 +3,8 @@
 With no environment at all it runs on SQLite, with a local-memory cache and Celery tasks executed
 in-process, so a newcomer needs nothing installed. ``DATABASE_URL`` switches to PostgreSQL
 (psycopg 3), ``REDIS_URL`` to a Redis cache and a real Celery broker.
-Production sets ``DJANGO_DEBUG=0``,
-``DJANGO_SECRET_KEY`` (or ``DJANGO_SECRET_KEY_FILE``), ``ALLOWED_HOSTS`` and the e-mail settings.
+Production sets ``DJANGO_SECRET_KEY`` (or ``DJANGO_SECRET_KEY_FILE``), which alone turns DEBUG off,
+``ALLOWED_HOSTS`` and the e-mail settings.
 """
 
 import os
@@ -83,7 +83,12 @@ def reports_storage_from_env() -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
-DEBUG = envbool("DJANGO_DEBUG", default="DJANGO_SECRET_KEY" not in os.environ)
+# Production is the default as soon as a secret key is given, by either of its sources: only a
+# machine with no key at all (a newcomer's) runs in debug unless DJANGO_DEBUG says otherwise.
+SECRET_KEY_SOURCES = ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FILE")
+DEBUG = envbool(
+    "DJANGO_DEBUG", default=not any(source in os.environ for source in SECRET_KEY_SOURCES)
+)
 
 SECRET_KEY = envsecret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -123,6 +128,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # PostgreSQL away: a 503 page, not a traceback (with handler500 in territoire/urls.py).
+    "territoire.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,12 +183,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and broker: Redis through REDIS_URL, otherwise local memory and in-process tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "territoire.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "territoire",
+            # The cache is optional (territoire/cache.py): a Redis that does not answer must cost
+            # a request half a second at most, once, before the breaker stops asking it.
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -279,6 +290,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Territoire] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed sign-ins: 10 a minute per client address, and 5 in 5 minutes per account *from one
+# address* (AccountAdapter keys the account on its address too), so that nobody can lock a person
+# out of her account from elsewhere. The address is the client's behind the proxy (clientip).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 INVITATION_VALID_DAYS = 14
 
 # E-mail: printed on the console in development, SMTP in production.
@@ -344,8 +359,14 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Set behind the reverse proxy that appends the client's address to X-Forwarded-For (rate limits).
-TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of ours stand in front of Django, each appending the address it saw to
+# X-Forwarded-For: the client is the entry that many places from the end (territoire.clientip).
+# 0: no proxy, REMOTE_ADDR is the client. TRUST_X_FORWARDED_FOR=1 is the older spelling of 1.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", int(envbool("TRUST_X_FORWARDED_FOR", False)))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# allauth reads it too; its rate limits ask territoire.adapters.AccountAdapter.get_client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)

@@ -92,3 +92,6 @@ if settings.DEBUG:
             name="media",
         )
     )
+
+# PostgreSQL away: a 503 "réessayez" page rather than a 500 (territoire/outage.py).
+handler500 = "territoire.outage.server_error"

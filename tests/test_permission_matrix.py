@@ -184,6 +184,7 @@ EXPECTED |= CHALLENGE_URLS | {
     "media": answers(404),
     # GET shows a button; only the POST spends the single-use link.
     "signup_confirm": PUBLIC,
+    "signup_change_confirm": PUBLIC,  # GET shows the proposed details; the POST applies them
     "admin:challenges_challenge_copy": ADMIN_PAGE,
     "admin:challenges_contribution_add": NOBODY_IN_ADMIN,
 }
@@ -200,6 +201,7 @@ EVENT_URLS = {
     "ticket": PUBLIC,
     "ticket_qr": PUBLIC,
     "ticket_cancel": PUBLIC,  # GET asks to confirm; the POST cancels
+    "registration_change_confirm": PUBLIC,  # GET shows the proposed details; the POST applies
     "checkin_desk": DOOR,
     "checkin_walk_in": DOOR,
     "checkin_count": DOOR,
@@ -473,7 +475,21 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             "vote_id": objects["vote"].pk,
             "project_id": objects["formedproject"].pk,
         }
-        if key in {"plenary_screen", "plenary_screen_live"}:
+        if key == "registration_change_confirm":
+            from events.domain.registration_changes import change_token
+
+            values["token"] = change_token(
+                objects["registration"],
+                {
+                    "full_name": "Nouveau nom",
+                    "organisation_name": "",
+                    "consent_to_be_named": False,
+                    "table_news": False,
+                    "language": "fr",
+                    "preferred_challenges": [],
+                },
+            )
+        elif key in {"plenary_screen", "plenary_screen_live"}:
             from events.domain.plenary import renew_screen_link
 
             values["token"] = renew_screen_link(event=objects["event"], by=None)
@@ -493,6 +509,20 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
         kwargs = {"path": "challenges/absente.png"}
     elif key == "signup_confirm":
         kwargs = {"token": confirmation_token(objects["signup"])}
+    elif key == "signup_change_confirm":
+        from challenges.domain.signup_changes import change_token
+
+        signup = objects["signup"]
+        proposed = {
+            "full_name": "Nouveau nom",
+            "organisation_name": "",
+            "actor_kind": signup.actor_kind,
+            "wants_to_facilitate": False,
+            "wants_to_mentor": False,
+            "language": "fr",
+            "challenges": [],
+        }
+        kwargs = {"token": change_token(signup, proposed)}
     elif key == "admin:app_list":
         kwargs = {"app_label": "territoire"}
     elif key == "admin:auth_user_password_change":

@@ -1,5 +1,7 @@
 """Evidence files (a milestone's proof, a job's contract): size and type checked by their content,
-images re-encoded so that nothing but pixels is kept (no metadata, no payload after the image)."""
+images re-encoded so that nothing but pixels is kept (no metadata, no payload after the image).
+Archives and images are inspected from their headers first (territoire.uploads): a zip bomb or a
+decompression bomb is refused before anything is inflated or decoded."""
 
 import io
 import secrets
@@ -11,13 +13,12 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accompaniment.domain.errors import Refused
+from territoire.uploads import UploadRefused, check_archive, image_header, read_entry_head
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Pillow's format → the extension and format we store it as.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-# A decompression bomb is refused rather than decoded.
-MAX_IMAGE_PIXELS = 40_000_000
 
 
 def _refuse_type() -> Refused:
@@ -31,33 +32,41 @@ def _refuse_type() -> Refused:
 
 
 def _office_kind(data: bytes) -> str | None:
-    """``odt`` or ``docx`` for a well-formed document of that kind, else None."""
+    """``odt`` or ``docx`` for a well-formed document of that kind, else None. Raises Refused
+    for an archive that would inflate to too much (checked before reading any entry)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, len(data))
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+            if (
+                "mimetype" in names
+                and read_entry_head(archive, "mimetype", len(ODT_MIMETYPE) + 2).strip()
+                == ODT_MIMETYPE
+            ):
                 return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except UploadRefused as refusal:
+        raise Refused(str(refusal), field="evidence_file") from None
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError, ValueError):
         return None
     return None
 
 
 def _reencoded_image(data: bytes) -> tuple[bytes, str] | None:
     """The image's pixels saved again in its own format, or None when it is not an image we
-    accept. Raises Refused for an image too large to decode safely."""
+    accept. Raises Refused for an image too large to decode safely (known from its header)."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with image_header(io.BytesIO(data)) as probe:
             fmt = probe.format
             if fmt not in IMAGE_FORMATS:
                 return None
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise Refused(_("Cette image est trop grande."), field="evidence_file")
             image = probe.convert("RGB") if fmt == "JPEG" else probe.convert("RGBA")
             out = io.BytesIO()
             image.save(out, format=fmt)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except UploadRefused as refusal:
+        raise Refused(str(refusal), field="evidence_file") from None
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
         return None
     return out.getvalue(), IMAGE_FORMATS[fmt]
 

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.errors import Refused
+from accompaniment.domain.four_eyes import check_four_eyes
 from accompaniment.domain.jobs import verifiers
 from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
@@ -261,7 +262,7 @@ def send_value_verification_request(*, record: IndicatorValue) -> int:
     url = settings.SITE_URL + reverse(
         "indicator_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
     )
-    people = verifiers(project)
+    people = verifiers(project, declarant=record.declared_by)
     languages = languages_of([person.pk for person in people])
     for person in people:
         with translation.override(languages[person.pk]):
@@ -299,10 +300,13 @@ def _may_verify(by: User | None, record: IndicatorValue) -> None:
 
 def verify_value(*, record: IndicatorValue, by: User | None) -> IndicatorValue:
     """The coach (or an organiser) confirms a declared value: it now counts. Raises Refused
-    unless the value is declared. Side effects: status, verifier, time; history; impact."""
+    unless the value is declared, or when ``by`` declared or corrected it (four eyes, see
+    accompaniment/domain/four_eyes.py). Side effects: status, verifier, time; history; impact."""
     _may_verify(by, record)
     with transaction.atomic():
         current = _locked(record, JobStatus.DECLARED)
+        territory = current.indicator.project.territory
+        current._change_reason = check_four_eyes(current, by, territory)
         current.status = JobStatus.VERIFIED
         current.verified_by = by
         current.verified_at = timezone.now()
@@ -314,14 +318,17 @@ def verify_value(*, record: IndicatorValue, by: User | None) -> IndicatorValue:
 
 
 def return_value(*, record: IndicatorValue, reason: str, by: User | None) -> IndicatorValue:
-    """Send a declared value back to the team with a reason. Raises Refused without a reason or
-    unless the value is declared. Side effects: status and reason; history; impact."""
+    """Send a declared value back to the team with a reason. Raises Refused without a reason,
+    unless the value is declared, or when ``by`` declared or corrected it. Side effects: status
+    and reason; history; impact."""
     _may_verify(by, record)
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Dites à l'équipe ce qu'il faut corriger."), field="return_reason")
     with transaction.atomic():
         current = _locked(record, JobStatus.DECLARED)
+        territory = current.indicator.project.territory
+        current._change_reason = check_four_eyes(current, by, territory)
         current.status = JobStatus.RETURNED
         current.return_reason = reason
         current._history_user = by

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.errors import Refused
+from accompaniment.domain.four_eyes import check_four_eyes
 from accompaniment.enums import Contract, JobKind, JobStatus
 from accompaniment.models import JobRecord
 from projects.models import Project
@@ -85,10 +86,15 @@ def declare_job(
     return job
 
 
-def verifiers(project: Project) -> list[User]:
+def verifiers(project: Project, *, declarant: User | None = None) -> list[User]:
     """Who verifies the project's jobs: its coach, else its territory's organisers (active
-    accounts only), by e-mail address."""
-    if project.coach_id is not None and project.coach.is_active:
+    accounts only), by e-mail address. Four eyes: never ``declarant`` (who declared or
+    corrected the figures), unless the territory allows self-verification — when the coach
+    declared, her organisers verify."""
+    barred = None
+    if declarant is not None and not project.territory.allow_self_verification:
+        barred = declarant.pk
+    if project.coach_id is not None and project.coach.is_active and project.coach_id != barred:
         return [project.coach]
     return list(
         User.objects.filter(
@@ -96,6 +102,7 @@ def verifiers(project: Project) -> list[User]:
             memberships__territory_id=project.territory_id,
             memberships__role=Role.ORGANISER,
         )
+        .exclude(pk=barred)
         .distinct()
         .order_by("email")
     )
@@ -112,7 +119,7 @@ def send_verification_request(*, job: JobRecord) -> int:
     url = settings.SITE_URL + reverse(
         "job_list", kwargs={"territory": project.territory.slug, "slug": project.slug}
     )
-    people = verifiers(project)
+    people = verifiers(project, declarant=job.declared_by)
     languages = languages_of([person.pk for person in people])
     for person in people:
         with translation.override(languages[person.pk]):
@@ -139,10 +146,14 @@ def _locked(job: JobRecord, *expected: str) -> JobRecord:
 def verify_job(*, job: JobRecord, by: User) -> JobRecord:
     """The coach (or an organiser) confirms a declaration: it now counts in the totals.
 
-    Raises Refused unless the record is declared. Side effects: status, verifier, time; history.
+    Raises Refused unless the record is declared, or when ``by`` declared or corrected it
+    (four eyes, accompaniment/domain/four_eyes.py). Side effects: status, verifier, time;
+    history (saying so when the territory let the declarant verify her own figures).
     """
     with transaction.atomic():
         current = _locked(job, JobStatus.DECLARED)
+        territory = current.project.territory
+        current._change_reason = check_four_eyes(current, by, territory)
         current.status = JobStatus.VERIFIED
         current.verified_by = by
         current.verified_at = timezone.now()
@@ -157,14 +168,16 @@ def verify_job(*, job: JobRecord, by: User) -> JobRecord:
 def return_job(*, job: JobRecord, reason: str, by: User) -> JobRecord:
     """Send a declaration back to the team with a reason (a missing contract, a wrong date…).
 
-    Raises Refused without a reason or unless the record is declared. Side effects: status and
-    reason; history.
+    Raises Refused without a reason, unless the record is declared, or when ``by`` declared or
+    corrected it (four eyes). Side effects: status and reason; history.
     """
     reason = reason.strip()
     if not reason:
         raise Refused(_("Dites à l'équipe ce qu'il faut corriger."), field="return_reason")
     with transaction.atomic():
         current = _locked(job, JobStatus.DECLARED)
+        territory = current.project.territory
+        current._change_reason = check_four_eyes(current, by, territory)
         current.status = JobStatus.RETURNED
         current.return_reason = reason
         current._history_user = by

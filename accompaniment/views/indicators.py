@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accompaniment.domain import indicators as domain
 from accompaniment.domain.errors import Refused
+from accompaniment.domain.four_eyes import written_by
 from accompaniment.enums import JobStatus
 from accompaniment.forms import ReturnForm, apply_refusal
 from accompaniment.forms_indicators import IndicatorForm, IndicatorValueForm
@@ -106,7 +107,9 @@ def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpRespo
         with_figures(project.indicators.all()).prefetch_related(
             Prefetch(
                 "values",
-                queryset=IndicatorValue.objects.order_by("-period_end", "-pk"),
+                queryset=IndicatorValue.objects.order_by("-period_end", "-pk").annotate(
+                    written_by_me=written_by(IndicatorValue, request.user)
+                ),
             )
         )
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accompaniment import queries
 from accompaniment.domain import jobs
 from accompaniment.domain.errors import Refused
+from accompaniment.domain.four_eyes import written_by
 from accompaniment.enums import JobStatus
 from accompaniment.forms import JobForm, ReturnForm, apply_refusal
 from accompaniment.models import JobRecord
@@ -56,7 +57,9 @@ def job_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
         "accompaniment/job_list.html",
         {
             "project": project,
-            "records": project.job_records.select_related("declared_by", "verified_by"),
+            "records": project.job_records.select_related("declared_by", "verified_by").annotate(
+                written_by_me=written_by(JobRecord, request.user)
+            ),
             "totals": queries.job_totals(project),
             "form": form if can_declare else None,
             "can_verify": request.user.has_perm("accompaniment.verify_jobs", project),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, SignUp
-from territoire.enums import Role
+from territoire.enums import ConsentChannel, Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
+# The version of the consent text (privacy notice) a sign-up accepts; change it with the text.
+SIGNUP_CONSENT_VERSION = "2026-12"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 
 
@@ -38,38 +40,56 @@ def sign_up(
     wants_to_mentor: bool = False,
     language: str | None = None,
 ) -> SignUp:
-    """Record someone's sign-up, or update theirs when the address already signed up.
+    """Record someone's sign-up; for an address that already signed up, change nothing and
+    e-mail its owner a link to confirm the proposed details (signup_changes.py).
 
-    Only open challenges of ``territory`` are kept. A confirmed sign-up stays confirmed.
-    Side effects: one SignUp row created or updated; a confirmation e-mail task queued; the
-    territory's impact figures moved (a confirmed sign-up's challenges may change).
+    Only open challenges of ``territory`` are kept. The caller must answer the same thing
+    whether the address was new or known (no enumeration). The same form sent twice within
+    DOUBLE_SUBMIT_WINDOW (a double click) sends nothing more.
+    Side effects: for a new address, one SignUp row (consent from the web form) and the
+    confirmation e-mail task queued, the territory's impact figures moved; for a known one,
+    the change-confirmation e-mail task queued, or nothing.
     """
+    from challenges.domain.signup_changes import propose_change
+    from challenges.tasks import task_send_signup_confirmation
+
     email = email.strip().lower()
     chosen = [
         c for c in challenges if c.territory_id == territory.pk and c.status == ChallengeStatus.OPEN
     ]
-    now = timezone.now()
+    values = {
+        "full_name": full_name.strip(),
+        "organisation_name": organisation_name.strip(),
+        "actor_kind": actor_kind,
+        "wants_to_facilitate": wants_to_facilitate,
+        "wants_to_mentor": wants_to_mentor,
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
+    }
     with transaction.atomic():
-        signup = (
-            SignUp.objects.select_for_update()
-            .filter(territory=territory, email__iexact=email)
-            .first()
-        ) or SignUp(territory=territory, email=email)
-        signup.full_name = full_name.strip()
-        signup.organisation_name = organisation_name.strip()
-        signup.actor_kind = actor_kind
-        signup.wants_to_facilitate = wants_to_facilitate
-        signup.wants_to_mentor = wants_to_mentor
-        signup.language = language or translation.get_language() or settings.LANGUAGE_CODE
-        signup.consented_at = now
-        signup.confirmation_nonce = secrets.token_hex(16)
-        signup.save()
-        signup.challenges.set(chosen)
-        impact_changed(territory.pk)
-        from challenges.tasks import task_send_signup_confirmation
-
-        task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk)
-    return signup
+        existing = SignUp.objects.filter(territory=territory, email__iexact=email).first()
+        if existing is None:
+            signup = SignUp(
+                territory=territory,
+                email=email,
+                consented_at=timezone.now(),
+                consent_text_version=SIGNUP_CONSENT_VERSION,
+                consent_channel=ConsentChannel.WEB_FORM,
+                confirmation_nonce=secrets.token_hex(16),
+                **values,
+            )
+            try:
+                with transaction.atomic():
+                    signup.save(force_insert=True)
+            except IntegrityError:
+                # The same address a moment ago (a double click): that row is the sign-up.
+                existing = SignUp.objects.get(territory=territory, email__iexact=email)
+            else:
+                signup.challenges.set(chosen)
+                impact_changed(territory.pk)
+                task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk)
+                return signup
+        propose_change(signup=existing, values=values | {"challenges": [c.pk for c in chosen]})
+    return existing
 
 
 def confirmation_token(signup: SignUp) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from challenges.domain.contributions import ContributionRefused, contribute
+from challenges.domain.signup_changes import confirm_change, read_change
 from challenges.domain.signups import ConfirmationRefused, confirm_sign_up, sign_up
 from challenges.forms import ContributionForm, SignUpForm
 from challenges.models import Challenge
@@ -107,6 +108,8 @@ def signup(request: HttpRequest, territory_slug: str) -> HttpResponse:
             form.refuse_flood()
             status = 429
         elif form.is_valid():
+            # The same redirect and page whether the address was new or had already signed up
+            # (then its owner gets an e-mail and nothing changes): no telling who signed up.
             person = sign_up(territory=territory, **form.signup_fields())
             request.session[SIGNUP_SESSION_KEY] = {"territory": territory.pk, "email": person.email}
             return redirect("signup_thanks", territory_slug=territory.slug)
@@ -145,6 +148,33 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ConfirmationRefused as refusal:
         return render(
             request, "challenges/signup_confirm.html", {"refusal": str(refusal)}, status=400
+        )
+    return render(
+        request,
+        "challenges/signup_confirm.html",
+        {
+            "signup": person,
+            "territory": person.territory,
+            "challenges": person.challenges.order_by("order", "title"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to an address that had already signed up: the GET shows the details
+    proposed (e-mail scanners open links), the POST applies them."""
+    try:
+        if request.method == "GET":
+            change = read_change(token)
+            return render(request, "challenges/signup_change_confirm.html", {"change": change})
+        person = confirm_change(token=token)
+    except ConfirmationRefused as refusal:
+        return render(
+            request,
+            "challenges/signup_change_confirm.html",
+            {"refusal": str(refusal)},
+            status=400,
         )
     return render(
         request,

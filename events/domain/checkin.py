@@ -15,6 +15,7 @@ from events.domain.registration import WALK_IN_EMAIL_DOMAIN, save_new_registrati
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from territoire.audit import record
+from territoire.enums import ConsentChannel
 from territoire.models import User
 
 
@@ -96,6 +97,8 @@ def register_walk_in(
             status=RegistrationStatus.CONFIRMED,
             is_walk_in=True,
             consented_at=timezone.now(),
+            # Typed by a volunteer at the desk: no consent text version, never named.
+            consent_channel=ConsentChannel.CHECK_IN_DESK,
         )
         registration.email = email or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}"
         try:

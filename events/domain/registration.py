@@ -24,6 +24,7 @@ from challenges.models import Challenge
 from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
+from territoire.enums import ConsentChannel
 
 # No 0/O nor 1/I: a code read aloud at the door or typed from a crumpled print-out stays a code.
 TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -33,6 +34,8 @@ TICKET_SALT = "events.ticket"
 # Walk-ins need not give an address, but the model requires one: this domain can never receive
 # mail (RFC 2606), and nothing is ever sent to it.
 WALK_IN_EMAIL_DOMAIN = "walk-in.invalid"
+# The version of the consent text a registration accepts; change it with the form's texts.
+REGISTRATION_CONSENT_VERSION = "2026-12"
 
 
 class RegistrationRefused(Exception):
@@ -76,7 +79,7 @@ def save_new_registration(registration: Registration) -> Registration:
     raise RuntimeError(f"no free ticket code after {TICKET_ATTEMPTS} attempts")
 
 
-def _allowed_challenges(event: Event, challenges: Iterable[Challenge]) -> list[Challenge]:
+def allowed_challenges(event: Event, challenges: Iterable[Challenge]) -> list[Challenge]:
     return [
         c
         for c in challenges
@@ -133,68 +136,105 @@ def register(
     ``table_news``: they ask to hear what becomes of their table's ideas after the night (the
     date is kept; the address is confirmed by e-mail once their table has closed).
 
-    One registration per e-mail address and event: registering again updates it, and brings a
-    cancelled one back (at the end of the queue). Only open challenges of the event's territory
-    are kept as preferences.
+    One registration per e-mail address and event. For an address already registered, nothing
+    changes: its owner gets an e-mail with their ticket and a link to confirm the details
+    proposed (events/domain/registration_changes.py), and that registration is returned; the
+    caller must answer the same thing as for a new address (no enumeration). Only open
+    challenges of the event's territory are kept as preferences.
     Raises RegistrationRefused when the event does not take registrations.
-    Side effects: the event row locked for the transaction; one Registration created or updated;
-    waitlisted registrations confirmed if places were free (and each e-mailed); the confirmation
-    e-mail task queued; the territory's impact figures moved.
+    Side effects: the event row locked for the transaction; waitlisted registrations confirmed
+    if places were free (and each e-mailed); for a new address, one Registration (consent from
+    the web form) and the confirmation e-mail task queued, the territory's impact figures
+    moved; for a known one, the "already registered" e-mail task queued, or nothing.
     """
+    from events.domain.registration_changes import propose_change
+
     email = email.strip().lower()
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    chosen = _allowed_challenges(event, preferred_challenges)
-    now = timezone.now()
+    chosen = allowed_challenges(event, preferred_challenges)
+    values = {
+        "full_name": full_name.strip(),
+        "organisation_name": organisation_name.strip(),
+        "consent_to_be_named": consent_to_be_named,
+        "table_news": table_news,
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
+        "preferred_challenges": [c.pk for c in chosen],
+    }
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status != EventStatus.REGISTRATION_OPEN:
             raise RegistrationRefused(_("Les inscriptions à cette soirée ne sont pas ouvertes."))
-        registration = Registration.objects.filter(event=event, email__iexact=email).first()
-        # People already waiting come before a newcomer.
-        promoted, free = _fill_free_places(event)
-        newcomer_status = (
-            RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
-        )
-        if registration is None:
-            registration = Registration(event=event, email=email, status=newcomer_status)
-        elif registration.status == RegistrationStatus.CANCELLED:
-            registration.status = newcomer_status
-            registration.cancelled_at = None
-            registration.created_at = now  # back in the queue, at its end
-        elif any(p.pk == registration.pk for p in promoted):
-            registration.status = RegistrationStatus.CONFIRMED
-        registration.event = event
-        registration.full_name = full_name.strip()
-        registration.organisation_name = organisation_name.strip()
-        registration.consent_to_be_named = consent_to_be_named
-        registration.consented_at = now
-        registration.table_news_asked_at = now if table_news else None
-        registration.language = language
-        if registration.pk is None:
-            save_new_registration(registration)
-        else:
-            registration.save(
-                update_fields=[
-                    "full_name",
-                    "organisation_name",
-                    "consent_to_be_named",
-                    "consented_at",
-                    "table_news_asked_at",
-                    "language",
-                    "status",
-                    "cancelled_at",
-                    "created_at",
-                ]
+        existing = Registration.objects.filter(event=event, email__iexact=email).first()
+        if existing is None:
+            registration = Registration(
+                event=event,
+                email=email,
+                consent_text_version=REGISTRATION_CONSENT_VERSION,
+                consent_channel=ConsentChannel.WEB_FORM,
             )
-        registration.preferred_challenges.set(chosen)
-        for other in promoted:
-            if other.pk != registration.pk:
-                _queue_email(other.pk, EmailKind.PROMOTED)
-        _queue_email(registration.pk, EmailKind.CONFIRMATION)
-        evening_changed(event)
-    return registration
+            try:
+                apply_registration(registration, values, event=event, challenges=chosen)
+            except IntegrityError:
+                # The same address a moment ago (a double click): that row is the registration.
+                existing = Registration.objects.get(event=event, email__iexact=email)
+            else:
+                return registration
+        propose_change(registration=existing, values=values)
+    return existing
+
+
+def apply_registration(
+    registration: Registration, values: dict, *, event: Event, challenges: list[Challenge]
+) -> None:
+    """Write ``values`` (what the person typed, see register()) and ``challenges`` on
+    ``registration``, new or one its owner confirmed changes for, giving it a place or a place
+    in the queue. Call it with the event row locked; consent version and channel are set by the
+    caller."""
+    now = timezone.now()
+    # People already waiting come before a newcomer.
+    promoted, free = _fill_free_places(event)
+    newcomer_status = RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
+    if registration.pk is None:
+        registration.status = newcomer_status
+    elif registration.status == RegistrationStatus.CANCELLED:
+        registration.status = newcomer_status
+        registration.cancelled_at = None
+        registration.created_at = now  # back in the queue, at its end
+    elif any(p.pk == registration.pk for p in promoted):
+        registration.status = RegistrationStatus.CONFIRMED
+    language = values["language"]
+    registration.event = event
+    registration.full_name = values["full_name"]
+    registration.organisation_name = values["organisation_name"]
+    registration.consent_to_be_named = values["consent_to_be_named"]
+    registration.consented_at = now
+    registration.table_news_asked_at = now if values["table_news"] else None
+    registration.language = (
+        language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    )
+    if registration.pk is None:
+        save_new_registration(registration)
+    else:
+        registration.save(
+            update_fields=[
+                "full_name",
+                "organisation_name",
+                "consent_to_be_named",
+                "consented_at",
+                "consent_text_version",
+                "consent_channel",
+                "table_news_asked_at",
+                "language",
+                "status",
+                "cancelled_at",
+                "created_at",
+            ]
+        )
+    registration.preferred_challenges.set(challenges)
+    for other in promoted:
+        if other.pk != registration.pk:
+            _queue_email(other.pk, EmailKind.PROMOTED)
+    _queue_email(registration.pk, EmailKind.CONFIRMATION)
+    evening_changed(event)
 
 
 def cancel(*, registration: Registration) -> Registration:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import EventStatus, ProgrammeKind, RegistrationStatus, ReminderKind
 from events.further_reading import validate_further_reading
+from territoire.enums import ConsentChannel
 from territoire.models import Organisation, Territory
 
 
@@ -165,6 +166,17 @@ class Registration(models.Model):
         _("accepte d'être nommé·e dans la synthèse"), default=False
     )
     consented_at = models.DateTimeField(_("consentement donné le"))
+    # Set only from the person's own submission or confirmation link (REGISTRATION_CONSENT_VERSION).
+    consent_text_version = models.CharField(
+        _("version du texte accepté"), max_length=20, blank=True, editable=False
+    )
+    consent_channel = models.CharField(
+        _("consentement donné par"),
+        max_length=20,
+        choices=ConsentChannel.choices,
+        blank=True,
+        editable=False,
+    )
     # Asked, when registering, to hear what becomes of their table's ideas (a confirmation
     # e-mail still comes once their table has closed: events/domain/table_news.py).
     table_news_asked_at = models.DateTimeField(

@@ -40,6 +40,7 @@ from events.views.console import (
     see_other,
     with_etag,
 )
+from territoire.cache import cache_is_down
 
 
 def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Event:
@@ -58,16 +59,17 @@ def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Ev
 # The control room -------------------------------------------------------------------------------
 
 
-def control_etag(event: Event, now) -> str:
-    # The minute is part of it: "silent for 15 minutes" and overdue timers change with time alone.
+def control_etag(event: Event, now, cache_down: bool = False) -> str:
+    # The minute is part of it: "silent for 15 minutes" and overdue timers change with time alone;
+    # so is the cache's state, for the degraded-mode banner to come and go.
     minute = int(now.timestamp() // 60)
-    return f'W/"r-{live_fingerprint(event)}-m{minute}"'
+    return f'W/"r-{live_fingerprint(event)}-m{minute}{"-c" if cache_down else ""}"'
 
 
-def _control_context(event: Event) -> dict:
+def _control_context(event: Event, cache_down: bool) -> dict:
     now = timezone.now()
     rows = control_room_rows(event, now)
-    etag = control_etag(event, now)
+    etag = control_etag(event, now, cache_down)
     return {
         "event": event,
         "rows": rows,
@@ -80,6 +82,7 @@ def _control_context(event: Event) -> dict:
             "projects": sum(row.table.project_count for row in rows),
         },
         "present": event.live_present,
+        "cache_down": cache_down,
         "now": now,
         "etag": etag,
         "poll_headers": poll_headers(etag),
@@ -94,7 +97,7 @@ def control_url(event: Event, anchor: str = "") -> str:
 @require_safe
 def control_room(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room", with_spotlight)
-    context = _control_context(event) | {
+    context = _control_context(event, cache_is_down()) | {
         "phases": Phase.choices,
         "screen_url": plenary_screen_url(event, request),
     }
@@ -107,11 +110,12 @@ def control_room(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def control_live(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
-    etag = control_etag(event, timezone.now())
+    cache_down = cache_is_down()
+    etag = control_etag(event, timezone.now(), cache_down)
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    context = _control_context(event)
+    context = _control_context(event, cache_down)
     return with_etag(render(request, "events/control_room.html#live", context), context["etag"])
 
 

@@ -14,8 +14,10 @@ from events.domain.registration import (
     register,
     registration_from_token,
     ticket_qr_svg,
+    ticket_token,
     waiting_list_position,
 )
+from events.domain.registration_changes import ChangeRefused, confirm_change, read_change
 from events.enums import EventStatus, RegistrationStatus
 from events.forms_registration import RegistrationForm
 from events.models import Event, FormedProject, Registration
@@ -142,6 +144,8 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             status = 429
         elif form.is_valid():
             try:
+                # For an address already registered, nothing changes and its owner gets an
+                # e-mail: the same redirect and page either way, no telling who registered.
                 registration = register(event=event, **form.registration_fields())
             except RegistrationRefused as refusal:
                 form.add_error(None, str(refusal))
@@ -149,7 +153,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 request.session[REGISTRATION_SESSION_KEY] = {
                     "event": event.pk,
-                    "registration": registration.pk,
+                    "email": registration.email,
                 }
                 return redirect("event_register_done", slug=event.slug)
         else:
@@ -164,16 +168,10 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def event_register_done(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for_visitor(request, slug)
+    # The same page for a new address and a known one: the e-mail says which it was.
     last = request.session.get(REGISTRATION_SESSION_KEY) or {}
-    registration = None
-    if last.get("event") == event.pk:
-        registration = Registration.objects.filter(pk=last.get("registration"), event=event).first()
-    context = {
-        "event": event,
-        "territory": event.territory,
-        "registration": registration,
-        "position": waiting_list_position(registration) if registration else None,
-    }
+    email = last.get("email") if last.get("event") == event.pk else None
+    context = {"event": event, "territory": event.territory, "email": email}
     return render(request, "events/event_register_done.html", context)
 
 
@@ -225,5 +223,24 @@ def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
         "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
     }
     response = render(request, "events/ticket_cancel.html", context, status=status)
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def registration_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to an address already registered: the GET shows the details proposed
+    (e-mail scanners open links), the POST applies them and shows the ticket."""
+    try:
+        if request.method == "GET":
+            context = {"change": read_change(token)}
+        else:
+            registration = confirm_change(token=token)
+            return redirect("ticket", token=ticket_token(registration))
+    except (ChangeRefused, RegistrationRefused) as refusal:
+        context, status = {"refusal": str(refusal)}, 400
+    else:
+        status = 200
+    response = render(request, "events/registration_change_confirm.html", context, status=status)
     response["X-Robots-Tag"] = NOINDEX
     return response

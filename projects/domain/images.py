@@ -2,16 +2,15 @@
 
 import io
 import secrets
-import warnings
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from territoire.uploads import UploadRefused, image_header
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
-# Beyond this many pixels an image is refused before it is decoded (a "decompression bomb").
-MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -33,23 +32,19 @@ def reencode_image(upload, *, name_hint: str = "image") -> ContentFile:
         )
     try:
         upload.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as source:
-                if source.format not in ALLOWED_FORMATS:
-                    raise ImageRefused(_("Choisissez une image JPEG, PNG ou WebP."))
-                if source.width * source.height > MAX_PIXELS:
-                    raise ImageRefused(
-                        _("Cette image est trop grande (en pixels) pour être reçue.")
-                    )
-                source.load()
-                image = ImageOps.exif_transpose(source)
+        # The pixel count is read from the header and checked before anything is decoded.
+        with image_header(upload) as source:
+            if source.format not in ALLOWED_FORMATS:
+                raise ImageRefused(_("Choisissez une image JPEG, PNG ou WebP."))
+            source.load()
+            image = ImageOps.exif_transpose(source)
     except ImageRefused:
         raise
+    except UploadRefused as refusal:
+        raise ImageRefused(str(refusal)) from None
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         ValueError,
         SyntaxError,

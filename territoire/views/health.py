@@ -1,4 +1,10 @@
-"""``/healthz``: the state of the database, the cache and the broker, for load balancers."""
+"""``/healthz``: the state of the database, the cache and the broker, for load balancers.
+
+The database is a hard dependency: without it ``/healthz`` answers 503. The cache is a soft one
+(territoire/cache.py: the site reads from the database while Redis is away): ``/healthz`` answers
+200 with ``"cache": "down"`` and ``"status": "degraded"``, and ``/healthz?strict=1`` answers 503
+for a check that must act on it (docs/production.md).
+"""
 
 import logging
 import uuid
@@ -8,6 +14,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from territoire.cache import cache_is_down
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +32,8 @@ def _check_database() -> str:
 
 
 def _check_cache() -> str:
+    if cache_is_down():  # a Redis that does not answer (one PING, or none while it is away)
+        return "down"
     key = f"healthz:{uuid.uuid4().hex}"
     try:
         cache.set(key, "1", timeout=5)
@@ -31,8 +41,8 @@ def _check_cache() -> str:
         cache.delete(key)
     except Exception as exc:
         logger.warning("healthz: cache unavailable: %s", exc)
-        return "error"
-    return "ok" if ok else "error"
+        return "down"
+    return "ok" if ok else "down"
 
 
 def _check_broker() -> str:
@@ -51,12 +61,18 @@ def _check_broker() -> str:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 while the database answers (a cache or broker failure shows as degraded); else 503."""
+    """200 while the database answers (a cache or broker failure shows as degraded); else 503.
+
+    ``?strict=1``: 503 as soon as anything fails, the cache included. ``failing`` names what did.
+    """
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
+    failing = [name for name, state in checks.items() if state in {"error", "down"}]
     if checks["database"] != "ok":
         status = "down"
-    elif "error" in checks.values():
+    elif failing:
         status = "degraded"
     else:
         status = "ok"
-    return JsonResponse({"status": status, **checks}, status=503 if status == "down" else 200)
+    unhealthy = status == "down" or (status == "degraded" and request.GET.get("strict") == "1")
+    body = {"status": status, **checks, "failing": failing}
+    return JsonResponse(body, status=503 if unhealthy else 200)

@@ -61,3 +61,21 @@ def test_demo_projects_measure_their_impact_beyond_jobs(made):
         "declared",
         "returned",
     }
+
+
+def test_demo_figures_are_verified_by_somebody_other_than_who_declared_them(made):
+    """Four eyes (accompaniment/domain/four_eyes.py): the demo still loads through the domain,
+    its figures declared by the team and verified by the coach or an organiser."""
+    from django.db.models import F
+
+    from accompaniment.models import IndicatorValue
+
+    accompaniment_demo.load(made)
+
+    for model in (JobRecord, IndicatorValue):
+        verified = model.objects.filter(status="verified")
+        assert verified.exists()
+        assert not verified.filter(declared_by=F("verified_by")).exists()
+    assert JobRecord.objects.filter(
+        project__territory=made.territory, declared_by=made.accounts["project team member"]
+    ).exists()

@@ -14,6 +14,7 @@ from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
 from tests.accompaniment.conftest import space_url
 from tests.accompaniment.factories import IndicatorFactory, IndicatorValueFactory
+from tests.bombs import docx_bomb
 from tests.projects.factories import ProjectFactory
 
 NEW_INDICATOR = {
@@ -159,6 +160,10 @@ def test_the_team_declares_a_value_with_its_evidence(
         (
             {"evidence_file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")},
             "Ce type de fichier n&#x27;est pas accepté",
+        ),
+        (
+            {"evidence_file": SimpleUploadedFile("rapport.docx", docx_bomb())},
+            "Ce document se décompresse en un volume anormal",
         ),
     ],
 )

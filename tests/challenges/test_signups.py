@@ -1,16 +1,23 @@
 import datetime
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.db.models import QuerySet
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from challenges.domain import signups
-from challenges.domain.signups import confirmation_token
+from challenges.domain import signup_changes, signups
+from challenges.domain.signups import SIGNUP_CONSENT_VERSION, confirmation_token
 from challenges.enums import ActorKind, ChallengeStatus
 from challenges.models import SignUp
+from territoire.enums import ConsentChannel
 from tests.challenges.factories import ChallengeFactory, SignUpFactory
+from tests.conftest import require_service
 
 SIGNUP_PAGE_QUERIES = 3  # the territory, the chosen challenge (?defi=), the open challenges
 
@@ -31,6 +38,28 @@ def typed(*challenges, **overrides) -> dict:
         "website": "",
         **overrides,
     }
+
+
+def run_together(count: int, action) -> list:
+    """Run ``action(index)`` in ``count`` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        except Exception as error:  # reported to the test, which expects none
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def pending_signup(territory, **fields) -> SignUp:
@@ -85,23 +114,214 @@ def test_signup_sends_one_confirmation_and_counts_only_once_confirmed(
     assert "1 personne mobilisée" in client.get(list_url).content.decode()
 
 
-def test_signup_twice_with_the_same_email_updates_the_first(
-    client, cast, django_capture_on_commit_callbacks
-):
-    first, second = ChallengeFactory.create_batch(2, territory=cast.territory)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(signup_url(cast.territory), typed(first))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            signup_url(cast.territory),
-            typed(second, email="Karim@Example.ORG", full_name="Karim B."),
-        )
+def test_signup_records_the_consent_as_given_on_the_web_form(client, cast):
+    client.post(signup_url(cast.territory), typed())
 
     signup = SignUp.objects.get()
-    assert signup.full_name == "Karim B."
+    assert signup.consented_at is not None
+    assert signup.consent_text_version == SIGNUP_CONSENT_VERSION
+    assert signup.consent_channel == ConsentChannel.WEB_FORM
+
+
+# An address that already signed up: its owner proves owning it before anything changes.
+# (This replaces the former "signing up twice updates the first" behaviour: anyone knowing an
+# address could rewrite that person's name, organisation and consent.)
+
+
+def change_link(message) -> str:
+    return urlsplit(re.search(r"https?://\S+/inscription/modifier/\S+/", message.body).group()).path
+
+
+def last_changed_yesterday(signup: SignUp) -> SignUp:
+    SignUp.objects.filter(pk=signup.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    signup.refresh_from_db()
+    return signup
+
+
+def confirmed_signup(territory, *challenges) -> SignUp:
+    return last_changed_yesterday(
+        SignUpFactory(
+            territory=territory,
+            email="karim@example.org",
+            full_name="Karim Benali",
+            organisation_name="Les Jardins du Nord",
+            challenges=list(challenges),
+        )
+    )
+
+
+def test_signup_with_a_known_address_changes_nothing_until_its_owner_confirms(
+    client, cast, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    first, second = ChallengeFactory.create_batch(2, territory=cast.territory)
+    signup = confirmed_signup(cast.territory, first)
+    before = SignUp.objects.values().get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            signup_url(cast.territory),
+            typed(second, email="Karim@Example.ORG", full_name="Usurpateur", wants_to_mentor="on"),
+        )
+
+    assert response.status_code == 302
+    assert SignUp.objects.values().get() == before
+    assert list(signup.challenges.all()) == [first]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["karim@example.org"]
+    assert "Votre inscription n'a pas changé." in message.body
+    assert "Usurpateur" in message.body
+    link = change_link(message)
+
+    with django_assert_max_num_queries(4):  # the sign-up, its choices, the challenges
+        shown = client.get(link)
+
+    assert shown.status_code == 200
+    assert "Usurpateur" in shown.content.decode()
+    assert SignUp.objects.values().get() == before
+
+    applied = client.post(link)
+
+    signup.refresh_from_db()
+    assert applied.status_code == 200
+    assert "Inscription confirmée" in applied.content.decode()
+    assert (signup.full_name, signup.wants_to_mentor) == ("Usurpateur", True)
+    assert signup.email == "karim@example.org"
     assert list(signup.challenges.all()) == [second]
-    assert len(mail.outbox) == 2
+    assert signup.consented_at > before["consented_at"]
+    assert signup.consent_text_version == SIGNUP_CONSENT_VERSION
+    assert signup.consent_channel == ConsentChannel.WEB_FORM
+
+    again = client.post(link)
+
+    assert again.status_code == 400
+    assert "Ce lien a déjà servi" in again.content.decode()
+
+
+def test_change_link_confirms_a_signup_never_confirmed(
+    client, cast, django_capture_on_commit_callbacks
+):
+    signup = last_changed_yesterday(pending_signup(cast.territory, email="karim@example.org"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup_url(cast.territory), typed(full_name="Karim B."))
+
+    client.post(change_link(mail.outbox[0]))
+
+    signup.refresh_from_db()
+    assert signup.full_name == "Karim B."
+    assert signup.confirmed_at is not None
+
+
+def thanks_page(client, territory, data) -> tuple[int, str, str]:
+    response = client.post(signup_url(territory), data)
+    page = client.get(response["Location"])
+    html = page.content.decode().replace(data["email"], "ADDRESS")
+    return response.status_code, response["Location"], page.status_code, without_csrf(html)
+
+
+def without_csrf(html: str) -> str:
+    """A page without its CSRF tokens (each browser has its own)."""
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_known_and_new_addresses_get_the_same_answer(cast, django_capture_on_commit_callbacks):
+    confirmed_signup(cast.territory)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = thanks_page(Client(), cast.territory, typed(full_name="Autre"))
+        new = thanks_page(Client(), cast.territory, typed(email="nouvelle@example.org"))
+
+    assert known == new
+    assert [m.to for m in mail.outbox] == [["karim@example.org"], ["nouvelle@example.org"]]
+
+
+@pytest.mark.parametrize("problem", ("expired", "tampered", "spent"))
+def test_change_link_expired_tampered_or_spent_changes_nothing(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks, problem
+):
+    confirmed_signup(cast.territory)
+    before = SignUp.objects.values().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup_url(cast.territory), typed(full_name="Usurpateur"))
+    link = change_link(mail.outbox[0])
+    if problem == "expired":
+        monkeypatch.setattr(signups, "CONFIRMATION_MAX_AGE", datetime.timedelta(seconds=-1))
+        monkeypatch.setattr(signup_changes, "CONFIRMATION_MAX_AGE", datetime.timedelta(seconds=-1))
+    elif problem == "tampered":
+        link = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    else:
+        SignUp.objects.update(organisation_name="Changé entre-temps")
+        before["organisation_name"] = "Changé entre-temps"
+
+    shown = client.get(link)
+    posted = client.post(link)
+
+    expected = {
+        "expired": "Ce lien a expiré.",
+        "tampered": "Ce lien de confirmation n&#x27;est pas valide.",
+        "spent": "Ce lien a déjà servi",
+    }[problem]
+    assert (shown.status_code, posted.status_code) == (400, 400)
+    assert expected in shown.content.decode()
+    assert expected in posted.content.decode()
+    assert SignUp.objects.values().get() | {"updated_at": None} == before | {"updated_at": None}
+
+
+def test_change_link_of_garbage_is_refused(client, db):
+    response = client.post(reverse("signup_change_confirm", kwargs={"token": "n'importe-quoi"}))
+
+    assert response.status_code == 400
+    assert "pas valide" in response.content.decode()
+
+
+def test_double_submit_is_one_row_and_one_email(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(signup_url(cast.territory), typed())
+        second = client.post(signup_url(cast.territory), typed())
+
+    assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
+    assert SignUp.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_signup_racing_another_for_the_same_address_answers_the_same(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The double click that answered 500: the other request inserts the row between our
+    lookup and our insert (IntegrityError on the unique address)."""
+    lookups = []
+
+    def the_other_request_inserts_after_our_lookup(queryset):
+        if queryset.model is not SignUp or lookups:
+            return original_first(queryset)
+        lookups.append(queryset)
+        SignUpFactory(
+            territory=cast.territory,
+            email="karim@example.org",
+            full_name="Karim Benali",
+            organisation_name="Les Jardins du Nord",
+            actor_kind=ActorKind.ASSOCIATION,
+            wants_to_facilitate=True,
+            wants_to_mentor=False,
+            language="fr",
+            confirmed_at=None,
+        )
+        return None
+
+    original_first = QuerySet.first
+    monkeypatch.setattr(QuerySet, "first", the_other_request_inserts_after_our_lookup)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup_url(cast.territory), typed())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "signup_thanks", kwargs={"territory_slug": cast.territory.slug}
+    )
+    assert SignUp.objects.count() == 1
+    assert mail.outbox == []  # the other request sends the one confirmation
 
 
 def test_signup_page_preselects_the_challenge_from_the_link(client, cast):
@@ -296,3 +516,25 @@ def test_confirmation_link_tampered_is_refused(client, cast):
     assert response.status_code == 400
     assert "Ce lien de confirmation n&#x27;est pas valide." in response.content.decode()
     assert SignUp.objects.filter(confirmed_at__isnull=False).count() == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_signing_up_at_once_is_one_signup(cast):
+    """The double click that answered 500, for real: concurrent inserts of one address."""
+    if connection.vendor != "postgresql":
+        require_service("concurrent inserts need PostgreSQL: set DATABASE_URL")
+
+    results = run_together(
+        4,
+        lambda index: signups.sign_up(
+            territory=cast.territory,
+            full_name="Karim Benali",
+            email="karim@example.org",
+            actor_kind=ActorKind.ASSOCIATION,
+            challenges=[],
+        ),
+    )
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert {r.pk for r in results} == {SignUp.objects.get().pk}

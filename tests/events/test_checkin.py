@@ -112,6 +112,12 @@ def test_walk_in_without_email_gets_a_placeholder_address(event, cast):
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.checked_in_by == cast.facilitator
     assert len(registration.ticket_code) == 8
+    # Typed by a volunteer: the desk is recorded as the channel, no consent text, never named.
+    assert (registration.consent_channel, registration.consent_text_version) == (
+        "check_in_desk",
+        "",
+    )
+    assert registration.consent_to_be_named is False
     second = register_walk_in(event=event, full_name="Chloé Martin", by=cast.facilitator)
     assert second.pk != registration.pk
     assert present_count(event) == 2

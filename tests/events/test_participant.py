@@ -190,7 +190,9 @@ def test_join_without_a_name_keeps_what_was_typed(client, db):
     assert cookie_name(table.code) not in response.cookies
 
 
-def test_join_prefills_from_a_checked_in_ticket_and_links_the_registration(client, db):
+def test_a_ticket_code_links_the_registration_but_prefills_nothing_personal(client, db):
+    # A ticket code is printed and shown around: whoever types it at a table must not learn
+    # its holder's name or organisation, nor consent to be named on their behalf.
     table = TableFactory()
     registration = RegistrationFactory(
         event=table.event,
@@ -205,24 +207,21 @@ def test_join_prefills_from_a_checked_in_ticket_and_links_the_registration(clien
     response = client.post(
         join_url(table),
         {
-            "display_name": form.initial["display_name"],
-            "organisation_name": form.initial["organisation_name"],
+            "display_name": "Marie",
             "consent_to_be_named": "on",
             "billet": form.initial["billet"],
         },
     )
 
     participant = Participant.objects.get(table=table)
-    assert "Billet reconnu\u00a0: bienvenue, Marie Exemple" in page.content.decode()
-    assert form.initial == {
-        "display_name": "Marie Exemple",
-        "organisation_name": "Mutuelle du Nord",
-        "consent_to_be_named": True,
-        "billet": registration.ticket_code,
-    }
+    html = page.content.decode()
+    assert "Billet reconnu." in html
+    assert "Marie Exemple" not in html
+    assert "Mutuelle du Nord" not in html
+    assert form.initial == {"billet": registration.ticket_code}
     assert response.status_code == 303
     assert participant.registration == registration
-    assert (participant.display_name, participant.consent_to_be_named) == ("Marie Exemple", True)
+    assert (participant.display_name, participant.consent_to_be_named) == ("Marie", True)
 
 
 def test_join_consent_from_the_ticket_can_be_withdrawn(client, db):

@@ -1,15 +1,21 @@
 import datetime
+import re
 import threading
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail, signing
 from django.db import connection
+from django.db.models import QuerySet
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.enums import ChallengeStatus
 from events.domain import registration as registration_domain
+from events.domain import registration_changes
 from events.domain.registration import (
+    REGISTRATION_CONSENT_VERSION,
     TICKET_ALPHABET,
     RegistrationRefused,
     cancel,
@@ -19,6 +25,7 @@ from events.domain.registration import (
 )
 from events.enums import EventStatus, ProgrammeKind, RegistrationStatus
 from events.models import Registration
+from territoire.enums import ConsentChannel
 from tests.challenges.factories import ChallengeFactory
 from tests.conftest import require_service
 from tests.events.factories import (
@@ -87,45 +94,232 @@ def test_register_confirms_until_capacity_then_waitlists(cast):
     assert registration_domain.waiting_list_position(fourth) == 2
 
 
-def test_register_twice_updates_the_one_registration(cast):
+def change_link(message) -> str:
+    return urlsplit(re.search(r"https?://\S+/billets/modifier/\S+/", message.body).group()).path
+
+
+def registered_yesterday(event, email: str, **fields) -> Registration:
+    registration = sign_up(event, email, **fields)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+# Registering twice used to update the registration: anyone knowing an address could rewrite
+# a person's name, organisation and consent to be named. Now the owner confirms by e-mail.
+
+
+def test_register_twice_changes_nothing_and_emails_the_owner(
+    cast, django_capture_on_commit_callbacks
+):
     event = EventFactory(territory=cast.territory)
     challenge = ChallengeFactory(territory=cast.territory)
-    first = sign_up(event, "amina@example.org", full_name="Amina")
+    first = registered_yesterday(event, "amina@example.org", full_name="Amina")
+    before = Registration.objects.values().get()
 
-    again = sign_up(
-        event,
-        "  Amina@Example.ORG ",
-        full_name="Amina Diallo",
-        preferred_challenges=[challenge],
-        consent_to_be_named=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = sign_up(
+            event,
+            "  Amina@Example.ORG ",
+            full_name="Usurpatrice",
+            preferred_challenges=[challenge],
+            consent_to_be_named=True,
+        )
 
     assert again.pk == first.pk
+    assert Registration.objects.values().get() == before
+    assert list(first.preferred_challenges.all()) == []
+    [message] = mail.outbox
+    assert message.to == ["amina@example.org"]
+    assert message.subject == f"Votre inscription — {event.title}"
+    assert "Votre inscription n'a pas changé." in message.body
+    assert "Usurpatrice" in message.body
+    assert reverse("ticket", kwargs={"token": ticket_token(first)}) in message.body
+
+
+def test_change_link_applies_the_details_and_the_consent(
+    client, cast, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    event = EventFactory(territory=cast.territory)
+    challenge = ChallengeFactory(territory=cast.territory)
+    registration = registered_yesterday(event, "amina@example.org", full_name="Amina")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(
+            event,
+            "amina@example.org",
+            full_name="Amina Diallo",
+            preferred_challenges=[challenge],
+            consent_to_be_named=True,
+        )
+    link = change_link(mail.outbox[0])
+
+    with django_assert_max_num_queries(4):  # the registration, its choices, the challenges
+        shown = client.get(link)
+    registration.refresh_from_db()
+    assert shown.status_code == 200
+    assert "Amina Diallo" in shown.content.decode()
+    assert registration.full_name == "Amina"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post(link)
+
+    registration.refresh_from_db()
+    assert applied.status_code == 302
+    assert applied["Location"] == reverse("ticket", kwargs={"token": ticket_token(registration)})
+    assert registration.full_name == "Amina Diallo"
+    assert registration.consent_to_be_named is True
+    assert registration.consent_text_version == REGISTRATION_CONSENT_VERSION
+    assert registration.consent_channel == ConsentChannel.WEB_FORM
+    assert list(registration.preferred_challenges.all()) == [challenge]
     assert Registration.objects.count() == 1
-    again.refresh_from_db()
-    assert again.full_name == "Amina Diallo"
-    assert again.email == "amina@example.org"
-    assert again.consent_to_be_named is True
-    assert again.ticket_code == first.ticket_code
-    assert list(again.preferred_challenges.all()) == [challenge]
+
+    again = client.post(link)
+
+    assert again.status_code == 400
+    assert "Ce lien a déjà servi" in again.content.decode()
 
 
-def test_register_again_after_cancelling_goes_to_the_end_of_the_queue(cast):
+def test_register_again_after_cancelling_goes_to_the_end_of_the_queue_once_confirmed(
+    client, cast, django_capture_on_commit_callbacks
+):
     event = EventFactory(territory=cast.territory, capacity=1)
     holder = sign_up(event, "un@example.org")
     waiting = sign_up(event, "deux@example.org")
     cancel(registration=holder)  # promotes "deux"
     late = sign_up(event, "trois@example.org")
 
-    back = sign_up(event, "un@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(event, "un@example.org")
+    holder.refresh_from_db()
+    assert holder.status == RegistrationStatus.CANCELLED  # nothing changes until confirmed
+    [message] = mail.outbox
+    assert "Pour vous inscrire à nouveau avec ces informations" in message.body
 
-    assert back.pk == holder.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_link(message))
+
+    back = Registration.objects.get(pk=holder.pk)
     assert back.status == RegistrationStatus.WAITLISTED
     assert back.cancelled_at is None
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert registration_domain.waiting_list_position(late) == 1
     assert registration_domain.waiting_list_position(back) == 2
+
+
+@pytest.mark.parametrize("problem", ("expired", "tampered", "spent", "closed", "garbage"))
+def test_change_link_refused_with_a_message_and_nothing_changes(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks, problem
+):
+    event = EventFactory(territory=cast.territory)
+    registration = registered_yesterday(event, "amina@example.org", full_name="Amina")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(event, "amina@example.org", full_name="Usurpatrice")
+    link = change_link(mail.outbox[0])
+    if problem == "expired":
+        monkeypatch.setattr(registration_changes, "CHANGE_MAX_AGE", datetime.timedelta(seconds=-1))
+    elif problem == "tampered":
+        link = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    elif problem == "garbage":
+        link = reverse("registration_change_confirm", kwargs={"token": "n'importe-quoi"})
+    elif problem == "spent":
+        cancel(registration=registration)
+    else:
+        event.status = EventStatus.REGISTRATION_CLOSED
+        event.save()
+    before = Registration.objects.values().get()
+
+    shown = client.get(link)
+    posted = client.post(link)
+
+    expected = {
+        "expired": "Ce lien a expiré.",
+        "tampered": "Ce lien de confirmation n&#x27;est pas valide.",
+        "garbage": "Ce lien de confirmation n&#x27;est pas valide.",
+        "spent": "Ce lien a déjà servi",
+        "closed": "Les inscriptions à cette soirée ne sont pas ouvertes.",
+    }[problem]
+    assert posted.status_code == 400
+    assert expected in posted.content.decode()
+    assert shown.status_code == (200 if problem == "closed" else 400)
+    assert Registration.objects.values().get() == before
+
+
+def done_page(client, event, data) -> tuple:
+    response = client.post(register_url(event), data)
+    page = client.get(response["Location"])
+    html = page.content.decode().replace(data["email"], "ADDRESS")
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return response.status_code, response["Location"], page.status_code, html
+
+
+def test_known_and_new_addresses_get_the_same_answer(cast, django_capture_on_commit_callbacks):
+    event = EventFactory(territory=cast.territory)
+    registered_yesterday(event, "amina@example.org", full_name="Amina")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = done_page(Client(), event, typed(full_name="Autre"))
+        new = done_page(Client(), event, typed(email="nouvelle@example.org"))
+
+    assert known == new
+    assert [m.to for m in mail.outbox] == [["amina@example.org"], ["nouvelle@example.org"]]
+    assert Registration.objects.get(email="amina@example.org").full_name == "Amina"
+
+
+def test_double_submit_is_one_row_and_one_email(client, cast, django_capture_on_commit_callbacks):
+    event = EventFactory(territory=cast.territory)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(register_url(event), typed())
+        second = client.post(register_url(event), typed())
+
+    assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
+    assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_registering_racing_another_for_the_same_address_answers_the_same(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The other request inserts the row between our lookup and our insert."""
+    event = EventFactory(territory=cast.territory)
+    lookups = []
+
+    def the_other_request_inserts_after_our_lookup(queryset):
+        if queryset.model is not Registration or lookups:
+            return original_first(queryset)
+        lookups.append(queryset)
+        RegistrationFactory(
+            event=event,
+            email="amina@example.org",
+            full_name="Amina Diallo",
+            organisation_name="Les Jardins du Nord",
+            consent_to_be_named=True,
+            language="fr",
+        )
+        return None
+
+    original_first = QuerySet.first
+    monkeypatch.setattr(QuerySet, "first", the_other_request_inserts_after_our_lookup)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url(event), typed())
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
+    assert mail.outbox == []  # the other request sends the one ticket
+
+
+def test_registering_records_the_consent_as_given_on_the_web_form(cast):
+    event = EventFactory(territory=cast.territory)
+
+    registration = sign_up(event, "amina@example.org", consent_to_be_named=True)
+
+    assert registration.consented_at is not None
+    assert registration.consent_text_version == REGISTRATION_CONSENT_VERSION
+    assert registration.consent_channel == ConsentChannel.WEB_FORM
 
 
 @pytest.mark.parametrize(
@@ -405,8 +599,8 @@ def test_registering_sends_the_ticket_by_email(client, cast, django_capture_on_c
     assert response.redirect_chain == [
         (reverse("event_register_done", kwargs={"slug": event.slug}), 302)
     ]
-    assert "Votre place est confirmée" in html
-    assert "<strong>amina@example.org</strong>" in html
+    # The page says the same to a new and a known address: the status is in the e-mail.
+    assert "Nous avons écrit à <strong>amina@example.org</strong>" in html
     assert token not in html  # the ticket goes to the address, not to whoever typed it
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.consent_to_be_named is True
@@ -436,9 +630,8 @@ def test_registering_on_a_full_event_says_waiting_list(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(register_url(event), typed(), follow=True)
 
-    html = response.content.decode()
-    assert "Vous êtes sur la liste d'attente" in html
-    assert "vous êtes en position 2 sur la liste d'attente" in html
+    # The page says the same to a new and a known address: the position is in the e-mail.
+    assert "Vérifiez vos e-mails" in response.content.decode()
     message = mail.outbox[0]
     assert message.subject == "Vous êtes sur la liste d'attente — Soirée de Roubaix"
     assert "vous êtes sur la liste d'attente, en position 2." in message.body
@@ -703,3 +896,16 @@ def test_people_registering_at_once_for_the_last_place_get_it_once(cast):
     assert (
         Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).count() == 5
     )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_registering_at_once_is_one_registration(cast):
+    if connection.vendor != "postgresql":
+        require_service("row locks need PostgreSQL: set DATABASE_URL")
+    event = EventFactory(territory=cast.territory)
+
+    results = run_together(4, lambda index: sign_up(event, "amina@example.org"))
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert {r.pk for r in results} == {Registration.objects.get(event=event).pk}

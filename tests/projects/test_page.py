@@ -10,6 +10,7 @@ from PIL import Image
 from projects.domain.page import StaleEdit, update_project_page
 from projects.domain.publishing import ProjectRefused
 from projects.models import Project
+from tests.bombs import png
 from tests.projects.factories import ProjectFactory
 
 
@@ -183,8 +184,9 @@ def test_a_transparent_png_stays_png(client, cast):
         (b"%PDF-1.4 pas une image", "n&#x27;est pas une image lisible"),
         (_image("GIF", (20, 20), exif=False, mode="P"), "Choisissez une image JPEG, PNG ou WebP."),
         (b"\xff" * (5 * 1024 * 1024 + 1), "5 Mo au plus"),
+        (png(7800, 5000), "Cette image est trop grande : 25 millions de pixels au plus"),
     ],
-    ids=["not-an-image", "gif", "too-large"],
+    ids=["not-an-image", "gif", "too-large", "39-megapixels"],
 )
 def test_a_refused_file_gets_a_clear_message(client, cast, content, message):
     client.force_login(cast.team_member)

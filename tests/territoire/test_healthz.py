@@ -43,8 +43,9 @@ def test_healthz_degraded_but_200_when_the_cache_fails(client, db, monkeypatch):
     assert json.loads(response.content) | {"broker": "-"} == {
         "status": "degraded",
         "database": "ok",
-        "cache": "error",
+        "cache": "down",
         "broker": "-",
+        "failing": ["cache"],
     }
 
 

@@ -19,14 +19,19 @@ PROBE = (
     " 'conn_max_age': s.DATABASES['default'].get('CONN_MAX_AGE'),"
     " 'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
     " 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG,"
-    " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}))"
+    " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'email': s.EMAIL_BACKEND,"
+    " 'hsts': s.SECURE_HSTS_SECONDS, 'proxies': s.TRUSTED_PROXY_COUNT}))"
 )
+PRODUCTION_KEY = "k" * 20 + "-a-long-and-random-production-secret-0123456789"
 SERVICE_VARIABLES = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_SECRET_KEY",
+    "DJANGO_SECRET_KEY_FILE",
     "DJANGO_DEBUG",
+    "TRUSTED_PROXY_COUNT",
+    "TRUST_X_FORWARDED_FOR",
     "CELERY_BROKER_URL",
 )
 
@@ -99,12 +104,51 @@ def test_check_deploy_is_clean_with_production_variables():
         "--fail-level",
         "WARNING",
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="k" * 20 + "-a-long-and-random-production-secret-0123456789",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="territoire.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FILE"])
+def test_any_secret_key_source_means_production(tmp_path, source):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(PRODUCTION_KEY + "\n")
+    value = str(key_file) if source.endswith("_FILE") else PRODUCTION_KEY
+
+    values = _settings_with(**{source: value})
+
+    assert values["debug"] is False
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["hsts"] == 31536000
+
+
+def test_check_deploy_is_clean_with_only_a_secret_key_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(PRODUCTION_KEY)
+
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY_FILE=str(key_file),
+        ALLOWED_HOSTS="territoire.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "proxies"),
+    [({}, 0), ({"TRUSTED_PROXY_COUNT": "2"}, 2), ({"TRUST_X_FORWARDED_FOR": "1"}, 1)],
+)
+def test_the_trusted_proxy_count_comes_from_the_environment(env, proxies):
+    assert _settings_with(**env)["proxies"] == proxies
 
 
 @pytest.mark.services

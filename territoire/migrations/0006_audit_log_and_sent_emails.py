@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territoire', '0004_user_is_network_member'),
+        ('territoire', '0005_territory_allow_self_verification'),
     ]
 
     operations = [
