@@ -188,6 +188,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
             },
         ),
         (_("Plan d'accompagnement des projets"), {"fields": ["starter"]}),
+        (_("Données personnelles"), {"fields": ["privacy_controller", "privacy_contact"]}),
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
