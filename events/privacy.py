@@ -121,9 +121,9 @@ def export(email: str, user: User | None) -> dict:
     ]
     participants = list(
         _participants(email)
-        .annotate(votes=Count("votes", distinct=True))
+        .annotate(vote_total=Count("votes", distinct=True))
         .order_by("pk")
-        .values("pk", "table__name", "display_name", "organisation_name", "joined_at", "votes")
+        .values("pk", "table__name", "display_name", "organisation_name", "joined_at", "vote_total")
     )
     ideas: dict[int, list[str]] = {}
     for participant_id, text in (
@@ -139,7 +139,7 @@ def export(email: str, user: User | None) -> dict:
             "organisation": p["organisation_name"],
             "arrivee_le": iso(p["joined_at"]),
             "idees": ideas.get(p["pk"], []),
-            "votes": p["votes"],
+            "votes": p["vote_total"],
         }
         for p in participants
     ]

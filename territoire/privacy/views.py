@@ -85,7 +85,7 @@ def _json_download(data: dict) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def data_request(request: HttpRequest) -> HttpResponse:
     """Without an account: an address and what to do; a link is e-mailed to that address."""
-    form = DataRequestForm(request.POST or None)
+    form = DataRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not allow("privacy-request", client_key(request), limit=REQUESTS_PER_HOUR, window=3600):
             form.add_error(
@@ -109,7 +109,11 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
         email, action = read_link(token)
     except LinkRefused as refused:
         return render(request, "territoire/privacy/link.html", {"refused": str(refused)})
-    form = ErasureConfirmForm(request.POST or None) if action == ERASURE else None
+    form = (
+        ErasureConfirmForm(request.POST if request.method == "POST" else None)
+        if action == ERASURE
+        else None
+    )
     if request.method == "POST":
         user = account_for(email)
         if action != ERASURE:
@@ -139,7 +143,7 @@ def my_data_export(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def my_data_erase(request: HttpRequest) -> HttpResponse:
     """The confirmation step, then the erasure of everything, the account last."""
-    form = ErasureConfirmForm(request.POST or None)
+    form = ErasureConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         email = user.email
