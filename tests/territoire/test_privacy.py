@@ -376,3 +376,24 @@ def test_expired_links_answer_in_french(client, jeanne, monkeypatch):
     response = client.post(reverse("privacy_link", args=[token]), {"confirm": "on"})
     assert "Ce lien a expiré." in response.content.decode()
     assert User.objects.filter(pk=jeanne.pk).exists()
+
+
+def test_general_notice_links_each_territory_notice_and_the_request_page(
+    client, cast, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("privacy"))
+    content = response.content.decode()
+    assert reverse("privacy_notice", args=[cast.territory.slug]) in content
+    assert reverse("privacy_notice", args=[cast.other_territory.slug]) in content
+    assert reverse("privacy_request") in content
+
+
+def test_the_space_links_my_data_and_the_organisers_register(client, cast):
+    client.force_login(cast.organiser)
+    content = client.get(reverse("space")).content.decode()
+    assert reverse("my_data") in content
+    assert reverse("privacy_register_csv", args=[cast.territory.slug]) in content
+    client.force_login(cast.facilitator)
+    content = client.get(reverse("space")).content.decode()
+    assert reverse("privacy_register_csv", args=[cast.territory.slug]) not in content
