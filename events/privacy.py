@@ -4,6 +4,7 @@ quotes and synthesis contributions, followers of a table's news, teams formed on
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from events.enums import EventStatus, RegistrationStatus
 from events.models import (
     FacilitatorReminderSent,
     Idea,
@@ -184,6 +185,17 @@ def export(email: str, user: User | None) -> dict:
 
 
 def erase(email: str, user: User | None) -> int:
+    from events.domain.registration import cancel
+
+    # An evening still to come: the place is given up (the waiting list moves up, no reminder
+    # goes to the anonymised address). A past evening keeps its figures as they were.
+    upcoming = (
+        _registrations(email)
+        .exclude(event__status=EventStatus.FINISHED)
+        .exclude(status=RegistrationStatus.CANCELLED)
+    )
+    for registration in upcoming:
+        cancel(registration=registration)
     participant_ids = list(_participants(email).values_list("pk", flat=True))
     changed = _followers(email).delete()[0]
     changed += _team_members(email).update(

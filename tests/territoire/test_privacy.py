@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from accompaniment.models import JobRecord, ReminderPreference
 from challenges.models import Contribution, SignUp
+from events.enums import EventStatus, RegistrationStatus
 from events.models import Idea, Participant, Registration, Table, TableFollower, TeamMember, Vote
 from projects.models import ProjectMember
 from territoire.enums import ReportStatus, Role
@@ -69,7 +70,8 @@ def _footprint(cast, *, email: str, name: str, phone: str, user: User | None) ->
     challenge = ChallengeFactory(territory=territory)
     signup = SignUpFactory(territory=territory, full_name=name, email=email, challenges=[challenge])
     ContributionFactory(challenge=challenge, author_name=name, author_email=email, signup=signup)
-    event = EventFactory(territory=territory)
+    # The evening is over (an upcoming one: test_erasure_gives_up_a_place_still_to_come).
+    event = EventFactory(territory=territory, status=EventStatus.FINISHED)
     table = TableFactory(event=event, challenge=challenge)
     registration = RegistrationFactory(
         event=event, full_name=name, email=email.upper(), consent_to_be_named=True
@@ -155,6 +157,7 @@ def _rows_mentioning(needle: str) -> list[str]:
 def _aggregates() -> dict[str, object]:
     return {
         "registrations": Registration.objects.count(),
+        "confirmed": Registration.objects.filter(status=RegistrationStatus.CONFIRMED).count(),
         "signups": SignUp.objects.count(),
         "contributions": Contribution.objects.count(),
         "participants": Participant.objects.count(),
@@ -397,3 +400,24 @@ def test_the_space_links_my_data_and_the_organisers_register(client, cast):
     client.force_login(cast.facilitator)
     content = client.get(reverse("space")).content.decode()
     assert reverse("privacy_register_csv", args=[cast.territory.slug]) not in content
+
+
+def test_erasure_gives_up_a_place_still_to_come(cast, db, django_capture_on_commit_callbacks):
+    event = EventFactory(territory=cast.territory, capacity=1)
+    RegistrationFactory(event=event, full_name=NAME, email=EMAIL)
+    waiting = RegistrationFactory(event=event, status=RegistrationStatus.WAITLISTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(EMAIL, None)
+
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert Registration.objects.filter(event=event).count() == 2
+    assert _rows_mentioning("privatissima") == []
+    assert all("anonyme.invalid" not in message.to[0] for message in mail.outbox)
+
+
+def test_erasure_runs_a_bounded_number_of_queries(cast, jeanne, django_assert_max_num_queries):
+    # Every change is an update or a delete over her rows, whatever their number.
+    with django_assert_max_num_queries(100):
+        erase_person(EMAIL, jeanne)
