@@ -43,7 +43,15 @@ def iso(value) -> str | None:
 
 
 def account_for(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip()).first()
+    """The account of this address: its own, or the one that verified it as another address."""
+    from allauth.account.models import EmailAddress
+
+    email = email.strip()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+        user = address.user if address is not None else None
+    return user
 
 
 def export_person(email: str, user: User | None = None) -> dict:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from territoire.impact.exports import neutralised
 from territoire.models import Territory
 from territoire.privacy.forms import DataRequestForm, ErasureConfirmForm
 from territoire.privacy.links import (
@@ -54,11 +55,12 @@ def privacy_register_csv(request: HttpRequest, territory: str) -> HttpResponse:
     filename = f"registre-des-traitements-{territory_obj.slug}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads UTF-8 with its mark
-    writer = csv.writer(response)
-    writer.writerow([_("Responsable du traitement"), territory_obj.privacy_controller])
-    writer.writerow([_("Contact"), territory_obj.privacy_contact])
-    writer.writerow([])
-    writer.writerow(
+    # Semicolons and inert formulas, as the impact exports (what a French Excel opens).
+    writer = csv.writer(response, delimiter=";")
+    rows = [
+        [_("Responsable du traitement"), territory_obj.privacy_controller],
+        [_("Contact"), territory_obj.privacy_contact],
+        [],
         [
             _("Traitement"),
             _("Finalité"),
@@ -66,10 +68,12 @@ def privacy_register_csv(request: HttpRequest, territory: str) -> HttpResponse:
             _("Données"),
             _("Durée de conservation"),
             _("Destinataires"),
-        ]
-    )
-    for p in processings():
-        writer.writerow([str(p.name), p.purpose, p.legal_basis, p.data, p.retention, p.recipients])
+        ],
+    ]
+    rows += [
+        [p.name, p.purpose, p.legal_basis, p.data, p.retention, p.recipients] for p in processings()
+    ]
+    writer.writerows([neutralised(str(cell)) for cell in row] for row in rows)
     return response
 
 

@@ -49,11 +49,14 @@ def test_sign_up_and_registration_forms_link_the_territory_notice(client, cast):
 
 
 def test_organisers_export_the_register(client, cast, django_assert_max_num_queries):
+    cast.territory.privacy_controller = "=HYPERLINK(1)"
+    cast.territory.save()
     url = reverse("privacy_register_csv", args=[cast.territory.slug])
     client.force_login(cast.organiser)
     with django_assert_max_num_queries(8):
         response = client.get(url)
     body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in body
     assert response["Content-Type"].startswith("text/csv")
     assert "Inscriptions à la soirée" in body and "Base légale" in body
     client.force_login(cast.other_organiser)
