@@ -89,6 +89,23 @@ def _followers(email: str):
     )
 
 
+def _said_by(model, name_field: str, email: str, user: User | None, participant_ids: list[int]):
+    """Quotes or synthesis contributions of the person: linked to one of their participants, or
+    typed by a facilitator with their name at an evening they registered for."""
+    names = {
+        name.strip()
+        for name in _registrations(email).values_list("full_name", flat=True)
+        if len(name.strip()) > 3
+    }
+    if user is not None and len(user.full_name.strip()) > 3:
+        names.add(user.full_name.strip())
+    query = Q(participant__in=participant_ids)
+    event_ids = _registrations(email).values("event_id")
+    for name in names:
+        query |= Q(table__event__in=event_ids, **{f"{name_field}__iexact": name})
+    return model.objects.filter(query)
+
+
 def export(email: str, user: User | None) -> dict:
     registrations = [
         {
@@ -147,13 +164,13 @@ def export(email: str, user: User | None) -> dict:
     participant_ids = [p["pk"] for p in participants]
     quotes = [
         {"table": q["table__name"], "texte": q["text"], "nom": q["speaker_name"]}
-        for q in Quote.objects.filter(participant__in=participant_ids)
+        for q in _said_by(Quote, "speaker_name", email, user, participant_ids)
         .order_by("pk")
         .values("table__name", "text", "speaker_name")
     ]
     synthesis = [
         {"table": s["table__name"], "texte": s["text"], "nom": s["person_name"]}
-        for s in SynthesisContribution.objects.filter(participant__in=participant_ids)
+        for s in _said_by(SynthesisContribution, "person_name", email, user, participant_ids)
         .order_by("pk")
         .values("table__name", "text", "person_name")
     ]
@@ -202,10 +219,10 @@ def erase(email: str, user: User | None) -> int:
         full_name="", phone="", email=erased_address_expression("equipe")
     )
     # What they said stays in the synthesis, without their name.
-    changed += Quote.objects.filter(participant__in=participant_ids).update(
+    changed += _said_by(Quote, "speaker_name", email, user, participant_ids).update(
         speaker_name="", consent_to_be_named=False
     )
-    changed += SynthesisContribution.objects.filter(participant__in=participant_ids).update(
+    changed += _said_by(SynthesisContribution, "person_name", email, user, participant_ids).update(
         person_name="", consent_to_be_named=False
     )
     # Ideas and votes stay (the tables' counts), their author becomes nameless.

@@ -71,6 +71,8 @@ def footprint(cast, *, email: str, name: str, phone: str, user: User | None) -> 
     VoteFactory(idea=idea, participant=participant)
     VoteFactory(idea=IdeaFactory(table=table), participant=participant)
     QuoteFactory(table=table, participant=participant, speaker_name=name)
+    # Typed by the facilitator, with her name only.
+    QuoteFactory(table=table, participant=None, speaker_name=name.upper())
     SynthesisContributionFactory(table=table, participant=participant, person_name=name)
     TableFollower.objects.create(table=table, email=email, token=secrets.token_urlsafe(16))
     formed = FormedProjectFactory(table=table)

@@ -51,7 +51,8 @@ def test_export_holds_the_persons_rows_from_every_app_and_nothing_of_others(jean
     assert events["inscriptions"][0]["adresse"] == EMAIL.upper()
     assert events["tables"][0]["idees"] == ["Un jardin partagé"]
     assert events["tables"][0]["votes"] == 2
-    assert len(events["citations"]) == len(events["synthese"]) == 1
+    assert len(events["citations"]) == 2
+    assert len(events["synthese"]) == 1
     assert events["nouvelles_de_table"][0]["adresse"] == EMAIL
     assert events["equipes"][0]["telephone"] == PHONE
     assert data["projects"]["equipes_projet"][0]["telephone"] == PHONE
