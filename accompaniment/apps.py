@@ -7,6 +7,9 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement")
 
     def ready(self) -> None:
+        from accompaniment import privacy
+
+        privacy.register()
         from accompaniment import (  # noqa: F401  (registers cards, links, sections, starters)
             cards,
             impact,

@@ -7,6 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Soirée de lancement")
 
     def ready(self) -> None:
+        from events import privacy
+
+        privacy.register()
         from events import exports, impact, links, signals  # noqa: F401  (registrations)
         from events.reports import SYNTHESIS
         from territoire.reports.kinds import register_report_kind

@@ -7,6 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
+        from projects import privacy
+
+        privacy.register()
         from projects import (  # noqa: F401  (register the providers)
             announcements,
             impact,

@@ -197,6 +197,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
         ),
         (_("Vérification des chiffres"), {"fields": ["allow_self_verification"]}),
         (_("Plan d'accompagnement des projets"), {"fields": ["starter"]}),
+        (_("Données personnelles"), {"fields": ["privacy_controller", "privacy_contact"]}),
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -12,11 +12,13 @@ class TerritoireConfig(AppConfig):
         from territoire import checks  # noqa: F401  (registers the system checks)
         from territoire.impact import links as impact_links  # noqa: F401  (the space link)
         from territoire.impact.report import register_impact_report
+        from territoire.privacy import core as privacy
         from territoire.reports import links  # noqa: F401  (registers the reports' space link)
         from territoire.uploads import configure_pillow
 
         register_impact_report()
         configure_pillow()
+        privacy.register()
 
 
 class TerritoireAdminConfig(admin_apps.AdminConfig):

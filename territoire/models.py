@@ -137,6 +137,20 @@ class Territory(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # The privacy notice's controller: who answers for the personal data of this territory.
+    privacy_controller = models.TextField(
+        _("responsable du traitement"),
+        blank=True,
+        help_text=_(
+            "Qui répond des données personnelles de ce territoire (structure, adresse) : "
+            "affiché dans la notice de confidentialité."
+        ),
+    )
+    privacy_contact = models.EmailField(
+        _("contact données personnelles"),
+        blank=True,
+        help_text=_("L'adresse à laquelle écrire pour exercer ses droits."),
+    )
 
     class Meta:
         verbose_name = _("territoire")

@@ -87,6 +87,8 @@ rules.add_perm("territoire.access_space", rules.is_authenticated)
 
 rules.add_perm("territoire.view_territory", organiser_or_superuser)
 rules.add_perm("territoire.change_territory", organiser_or_superuser)
+# The register of processing of personal data (territoire/privacy).
+rules.add_perm("territoire.view_privacy_register", organiser_or_superuser)
 rules.add_perm("territoire.add_territory", is_superuser)
 rules.add_perm("territoire.delete_territory", is_superuser)
 

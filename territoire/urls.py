@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from territoire.privacy import views as privacy
 from territoire.views import (
     exports,
     health,
@@ -71,6 +72,22 @@ urlpatterns = [
     ),
     path("reseau/", network.network, name="network"),
     path("confidentialite/", public.privacy, name="privacy"),
+    path(
+        "territoires/<slug:territory>/confidentialite/",
+        privacy.privacy_notice,
+        name="privacy_notice",
+    ),
+    path(
+        "espace/territoires/<slug:territory>/registre-des-traitements.csv",
+        privacy.privacy_register_csv,
+        name="privacy_register_csv",
+    ),
+    path("mes-donnees/", privacy.data_request, name="privacy_request"),
+    path("mes-donnees/lien/<str:token>/", privacy.data_link, name="privacy_link"),
+    path("mes-donnees/effacees/", privacy.erased, name="privacy_erased"),
+    path("espace/mes-donnees/", privacy.my_data, name="my_data"),
+    path("espace/mes-donnees/export.json", privacy.my_data_export, name="my_data_export"),
+    path("espace/mes-donnees/effacer/", privacy.my_data_erase, name="my_data_erase"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("challenges.urls")),

@@ -188,6 +188,19 @@ EXPECTED |= CHALLENGE_URLS | {
     "admin:challenges_challenge_copy": ADMIN_PAGE,
     "admin:challenges_contribution_add": NOBODY_IN_ADMIN,
 }
+# Personal data (territoire/privacy): the notice and the "my data" pages are everyone's; the
+# register of processing is the territory's organisers'. An e-mailed link (here for an address
+# nobody holds) shows its button; only the POST acts.
+EXPECTED |= {
+    "privacy_notice": PUBLIC,
+    "privacy_register_csv": ORGANISERS_ONLY,
+    "privacy_request": PUBLIC,
+    "privacy_link": PUBLIC,
+    "privacy_erased": PUBLIC,
+    "my_data": SIGNED_IN,
+    "my_data_export": SIGNED_IN,
+    "my_data_erase": SIGNED_IN,
+}
 # The evening (events/)
 DOOR = ORGANISERS_ONLY | {"facilitator": 200}  # organisers and the territory's facilitators
 TABLE_CONSOLE = ORGANISERS_ONLY | {"facilitator": 200}  # cast.facilitator runs the table
@@ -442,8 +455,12 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
     kwargs: dict[str, object] = {}
     if key in {"territory_detail", "territory_reports"}:
         kwargs = {"slug": cast.territory.slug}
-    elif key == "impact":
+    elif key in {"impact", "privacy_notice", "privacy_register_csv"}:
         kwargs = {"territory": cast.territory.slug}
+    elif key == "privacy_link":
+        from territoire.privacy.links import ACCESS, link_token
+
+        kwargs = {"token": link_token("personne@example.org", ACCESS)}
     elif key == "invitation_accept":
         kwargs = {"token": objects["invitation"].token}
     elif key == "account_confirm_email":

@@ -73,5 +73,6 @@ def territory_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice people consent to when they sign up."""
-    return render(request, "territoire/privacy.html")
+    """The privacy notice in general, and each territory's (territoire/privacy)."""
+    territories = Territory.objects.only("name", "slug").order_by("name")
+    return render(request, "territoire/privacy.html", {"territories": territories})

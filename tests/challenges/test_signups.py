@@ -336,7 +336,7 @@ def test_signup_page_preselects_the_challenge_from_the_link(client, cast):
     assert f'value="{other.pk}" id="id_challenges_1">' in html
     assert "Je veux bien animer une table le soir de l&#x27;événement (formation proposée)" in html
     assert "Je veux bien parrainer un projet" in html
-    assert f'href="{reverse("privacy")}"' in html
+    assert f'href="{reverse("privacy_notice", args=[cast.territory.slug])}"' in html
 
 
 @pytest.mark.parametrize("item_count", (1, 3))
