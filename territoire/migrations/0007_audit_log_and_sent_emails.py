@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territoire', '0005_territory_allow_self_verification'),
+        ('territoire', '0006_merge_self_verification_privacy'),
     ]
 
     operations = [
