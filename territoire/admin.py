@@ -197,7 +197,10 @@ class TerritoryAdmin(TerritoryScopedAdmin):
         ),
         (_("Vérification des chiffres"), {"fields": ["allow_self_verification"]}),
         (_("Plan d'accompagnement des projets"), {"fields": ["starter"]}),
-        (_("Données personnelles"), {"fields": ["privacy_controller", "privacy_contact"]}),
+        (
+            _("Données personnelles"),
+            {"fields": ["privacy_controller", "privacy_contact", "attendee_retention_months"]},
+        ),
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -238,7 +241,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
 
     @staticmethod
     def _record_role(request, action: str, membership: Membership) -> None:
-        record(request.user, action, membership, role=membership.role, person=membership.user)
+        record(request.user, action, membership, role=membership.role, person_id=membership.user_id)
 
     def get_readonly_fields(self, request, obj=None):
         # Only the platform's superusers rename a territory's address.
@@ -278,10 +281,10 @@ class MembershipAdmin(TerritoryScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         action = "membership.change" if change else "membership.add"
-        record(request.user, action, obj, role=obj.role, person=obj.user)
+        record(request.user, action, obj, role=obj.role, person_id=obj.user_id)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        record(request.user, "membership.delete", obj, role=obj.role, person=obj.user)
+        record(request.user, "membership.delete", obj, role=obj.role, person_id=obj.user_id)
         super().delete_model(request, obj)
 
 

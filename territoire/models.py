@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -150,6 +151,16 @@ class Territory(models.Model):
         _("contact données personnelles"),
         blank=True,
         help_text=_("L'adresse à laquelle écrire pour exercer ses droits."),
+    )
+    # events/domain/retention.py reads it (a beat task, once per evening).
+    attendee_retention_months = models.PositiveSmallIntegerField(
+        _("conservation des participant·es (mois)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Après ce nombre de mois, les personnes venues à une soirée sans rejoindre de projet "
+            "sont anonymisées (les chiffres restent, les noms consentis dans la synthèse aussi)."
+        ),
     )
 
     class Meta:

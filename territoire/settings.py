@@ -243,7 +243,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "territoire.purge_audit_log",
         "schedule": crontab(hour=3, minute=10),
     },
-    # Evenings past ATTENDEE_RETENTION_MONTHS: attendees who joined no project anonymised, once.
+    # Evenings past their territory's attendee retention: attendees who joined no project
+    # anonymised, once.
     "anonymise-past-evenings": {
         "task": "events.anonymise_past_evenings",
         "schedule": crontab(hour=3, minute=40),
@@ -253,8 +254,6 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_LOG_RETENTION_MONTHS = envint("AUDIT_LOG_RETENTION_MONTHS", 24)
 # How long a sent e-mail's deduplication record is kept (days): far beyond any redelivery.
 SENT_EMAIL_RETENTION_DAYS = envint("SENT_EMAIL_RETENTION_DAYS", 30)
-# An evening's attendees who joined no project are anonymised this many months after it.
-ATTENDEE_RETENTION_MONTHS = envint("ATTENDEE_RETENTION_MONTHS", 12)
 # Threads sending the reminders' digests (PostgreSQL only), each with its own database and mail
 # connections: they hide the mail server's latency (accompaniment/domain/reminders.py).
 REMINDER_SEND_WORKERS = envint("REMINDER_SEND_WORKERS", 4)

@@ -1,5 +1,5 @@
-"""Retention of an evening's attendees: ``ATTENDEE_RETENTION_MONTHS`` months after it, the
-people who came but joined no project are anonymised, once per evening.
+"""Retention of an evening's attendees: its territory's ``attendee_retention_months`` after it
+(12 by default), the people who came but joined no project are anonymised, once per evening.
 
 What goes: the registrations' names, e-mail addresses and organisations (the name becomes
 "Participant·e anonymisé·e", the address a placeholder nothing is sent to); the display names
@@ -12,32 +12,33 @@ project (they are the projects' teams).
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Cast, Concat, Lower
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Participant, Quote, Registration, SynthesisContribution, TeamMember
 from territoire.audit import record
+from territoire.privacy.people import erased_address_expression
 
-ANONYMISED_EMAIL_DOMAIN = "anonymise.invalid"
+ANONYMISED_EMAIL_DOMAIN = "anonyme.invalid"  # as erased people's (territoire/privacy)
 
 
-def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Evenings that ended before this moment are past their attendees' retention."""
-    now = now or timezone.now()
-    return now - datetime.timedelta(days=round(30.44 * settings.ATTENDEE_RETENTION_MONTHS))
+def _months(months: int) -> datetime.timedelta:
+    return datetime.timedelta(days=round(30.44 * months))
 
 
 def anonymise_past_evenings(*, now: datetime.datetime | None = None) -> list[int]:
-    """Anonymise the attendees of every evening past its retention not done yet; returns the
-    evenings' ids. Re-running it does nothing more."""
-    due = Event.objects.filter(
-        ends_at__lt=retention_cutoff(now), attendees_anonymised_at__isnull=True
-    ).values_list("pk", flat=True)
-    return [pk for pk in list(due) if anonymise_attendees(event_id=pk) is not None]
+    """Anonymise the attendees of every evening past its territory's retention
+    (``Territory.attendee_retention_months``) not done yet; returns the evenings' ids.
+    Re-running it does nothing more."""
+    now = now or timezone.now()
+    candidates = Event.objects.filter(
+        ends_at__lt=now - _months(1), attendees_anonymised_at__isnull=True
+    ).values_list("pk", "ends_at", "territory__attendee_retention_months")
+    due = [pk for pk, ends_at, months in candidates if ends_at < now - _months(months)]
+    return [pk for pk in due if anonymise_attendees(event_id=pk) is not None]
 
 
 def anonymise_attendees(*, event_id: int) -> dict[str, int] | None:
@@ -74,11 +75,7 @@ def anonymise_attendees(*, event_id: int) -> dict[str, int] | None:
             "registrations": Registration.objects.filter(pk__in=registration_ids).update(
                 full_name=_("Participant·e anonymisé·e"),
                 organisation_name="",
-                email=Concat(
-                    Value("anonyme-"),
-                    Cast(F("pk"), CharField()),
-                    Value(f"@{ANONYMISED_EMAIL_DOMAIN}"),
-                ),
+                email=erased_address_expression("inscription"),
             ),
         }
         participants = (

@@ -4,7 +4,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from territoire.models import Invitation, Membership, User
+from territoire.models import AuditEntry, Invitation, Membership, User
 from territoire.privacy.registry import PrivacyProvider, Processing, register_privacy
 
 PROCESSINGS = (
@@ -25,6 +25,17 @@ PROCESSINGS = (
         legal_basis=_("Intérêt légitime de l'organisateur"),
         data=_("Nom, adresse e-mail, rôle proposé, langue"),
         retention=_("Jusqu'à l'acceptation ou l'expiration de l'invitation, puis un an"),
+        recipients=_("Les organisateurs du territoire"),
+    ),
+    Processing(
+        name=_("Journal d'audit"),
+        purpose=_(
+            "Savoir qui a fait quoi parmi les organisateurs, animateurs et coachs (publications, "
+            "vérifications, modération, rôles)."
+        ),
+        legal_basis=_("Intérêt légitime de l'organisateur à pouvoir rendre compte"),
+        data=_("Nom de la personne qui agit, son rôle, l'action, l'objet, la date"),
+        retention=_("24 mois, puis supprimé"),
         recipients=_("Les organisateurs du territoire"),
     ),
 )
@@ -68,7 +79,22 @@ def export(email: str, user: User | None) -> dict:
         .order_by("pk")
         .values("territory__name", "full_name", "email", "role", "created_at", "accepted_at")
     ]
-    return {"compte": account, "roles": memberships, "invitations": invitations}
+    actions = (
+        [
+            {"le": e["at"].isoformat(), "action": e["action"], "objet": e["description"]}
+            for e in AuditEntry.objects.filter(actor=user)
+            .order_by("at", "pk")
+            .values("at", "action", "description")
+        ]
+        if user is not None
+        else []
+    )
+    return {
+        "compte": account,
+        "roles": memberships,
+        "invitations": invitations,
+        "journal_d_audit": actions,
+    }
 
 
 def erase(email: str, user: User | None) -> int:
@@ -81,6 +107,10 @@ def erase(email: str, user: User | None) -> int:
     if user is not None and len(user.full_name.strip()) > 3:
         needles |= Q(object_repr__icontains=user.full_name.strip())
     changed += LogEntry.objects.filter(needles).update(object_repr="—", change_message="")
+    # The audit log keeps what was done, no longer by whom by name.
+    if user is not None:
+        changed += AuditEntry.objects.filter(actor=user).update(actor_label="")
+    changed += AuditEntry.objects.filter(description__icontains=email).update(description="—")
     return changed
 
 

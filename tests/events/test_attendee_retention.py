@@ -23,12 +23,11 @@ from tests.events.factories import (
 
 
 @pytest.fixture
-def evening(db, settings):
-    """An evening 13 months ago: Awa joined a project, Bruno did not; Chloé consented to be
-    named, Dan did not."""
-    settings.ATTENDEE_RETENTION_MONTHS = 12
+def evening(db):
+    """An evening 13 months ago in a territory keeping attendees 12 months: Awa joined a
+    project, Bruno did not; Chloé consented to be named, Dan did not."""
     starts = timezone.now() - datetime.timedelta(days=400)
-    event = EventFactory(starts_at=starts)
+    event = EventFactory(starts_at=starts, territory__attendee_retention_months=12)
     table = TableFactory(event=event)
     people = {
         name: RegistrationFactory(
@@ -65,7 +64,7 @@ def test_attendees_who_joined_no_project_are_anonymised(evening):
 
     bruno = Registration.objects.get(pk=evening["people"]["Bruno"].pk)
     assert (bruno.full_name, bruno.organisation_name) == ("Participant·e anonymisé·e", "")
-    assert bruno.email.endswith("@anonymise.invalid")
+    assert bruno.email.endswith("@anonyme.invalid")
     assert names() == {"Awa", "Participant·e anonymisé·e"}  # Awa is in a project's team
     assert Registration.objects.get(pk=evening["people"]["Awa"].pk).email == "awa@example.org"
 
@@ -105,8 +104,10 @@ def test_an_evening_is_anonymised_exactly_once(evening):
     assert entries.get().details["registrations"] == 3
 
 
-def test_a_recent_evening_is_left_alone(evening, settings):
-    settings.ATTENDEE_RETENTION_MONTHS = 14
+def test_a_territory_keeping_attendees_longer_is_left_alone(evening):
+    territory = evening["event"].territory
+    territory.attendee_retention_months = 14
+    territory.save(update_fields=["attendee_retention_months"])
 
     assert anonymise_past_evenings() == []
     assert "Bruno" in names()

@@ -314,3 +314,15 @@ def test_changing_a_role_on_the_territorys_page(client, cast):
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     written = assert_entry("membership.change", cast.organiser, changed, cast.territory)
     assert written.details["role"] == Role.COACH
+
+
+def test_an_erased_organiser_is_no_longer_named_in_the_log(cast):
+    from territoire.privacy.people import erase_person, export_person
+
+    kept = record(cast.organiser, "report.publish", cast.project)
+    assert export_person(cast.organiser.email, cast.organiser)["territoire"]["journal_d_audit"]
+
+    erase_person(cast.organiser.email, cast.organiser)
+
+    kept.refresh_from_db()
+    assert (kept.actor, kept.actor_label, kept.action) == (None, "", "report.publish")
