@@ -1,0 +1,186 @@
+"""Issue 14: being named in the synthesis is the person's own answer, given on her phone.
+
+The console asks; the participant sees "the table wants to quote you / name you" on her page and
+accepts or declines; the PDF prints the organisation only without her own "yes"."""
+
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from events.domain.facilitation import add_quote, add_synthesis_contribution
+from events.domain.naming import CHANNEL_TABLE_PHONE, NamingRefused, answer_naming_request
+from events.domain.participation import join_table
+from events.models import Participant, Quote, SynthesisContribution
+from territoire.reports.kinds import Scope, get_report_kind
+from territoire.reports.render import build_pdf
+from tests.events.factories import TableFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def join(client, table, name: str, **fields) -> Participant:
+    response = client.post(
+        reverse("table_join", kwargs={"code": table.code}), {"display_name": name, **fields}
+    )
+    assert response.status_code == 303
+    return Participant.objects.get(table=table, display_name=name)
+
+
+def answer_url(table, kind: str, item) -> str:
+    return reverse("naming_answer", kwargs={"code": table.code, "kind": kind, "item_id": item.pk})
+
+
+def page(client, table) -> str:
+    return client.get(reverse("table_join", kwargs={"code": table.code})).content.decode()
+
+
+def test_the_participant_sees_the_request_and_accepts_on_her_phone(
+    client, django_assert_max_num_queries
+):
+    table = TableFactory()
+    marie = join(client, table, "Marie", organisation_name="Mutuelle")
+    quote = add_quote(
+        table=table,
+        text="Quand on y croit, on y va !",
+        speaker_name="",
+        organisation_name="",
+        participant=marie,
+        ask_consent=True,
+    )
+    assert quote.attribution == "Mutuelle"
+
+    with django_assert_max_num_queries(8):
+        html = page(client, table)
+    assert "souhaite vous citer" in html
+    assert "Quand on y croit, on y va" in html
+    assert "En attente de votre réponse." in html
+
+    response = client.post(answer_url(table, "citation", quote), {"reponse": "oui"})
+
+    assert response.status_code == 303
+    quote.refresh_from_db()
+    assert quote.attribution == "Marie, Mutuelle"
+    assert quote.naming_answered_at is not None
+    assert quote.naming_channel == CHANNEL_TABLE_PHONE
+    assert "Vous avez accepté" in page(client, table)
+
+    # She may change her mind.
+    client.post(answer_url(table, "citation", quote), {"reponse": "non"})
+    quote.refresh_from_db()
+    assert quote.attribution == "Mutuelle"
+
+
+def test_nobody_else_answers_for_her(client):
+    table = TableFactory()
+    marie = join_table(table=table, key=uuid.uuid4().hex, display_name="Marie")
+    join(client, table, "Voisin")
+    contribution = add_synthesis_contribution(
+        table=table,
+        person_name="",
+        organisation_name="Asso",
+        text="Un bus.",
+        participant=marie,
+        ask_consent=True,
+    )
+
+    someone_else = client.post(answer_url(table, "contribution", contribution), {"reponse": "oui"})
+    not_seated = type(client)().post(
+        answer_url(table, "contribution", contribution), {"reponse": "oui"}
+    )
+
+    assert someone_else.status_code == 404
+    assert not_seated.status_code in (302, 403)
+    contribution.refresh_from_db()
+    assert (contribution.consent_to_be_named, contribution.signature) == (False, "Asso")
+    assert "souhaite vous nommer" not in page(client, table)
+
+
+def test_tampered_answers_are_refused_without_a_500(client):
+    table = TableFactory()
+    marie = join(client, table, "Marie")
+    unasked = add_quote(
+        table=table, text="Oui.", speaker_name="", organisation_name="", participant=marie
+    )
+    asked = add_quote(
+        table=table,
+        text="Non.",
+        speaker_name="",
+        organisation_name="",
+        participant=marie,
+        ask_consent=True,
+    )
+
+    never_asked = client.post(answer_url(table, "citation", unasked), {"reponse": "oui"})
+    bad_kind = client.post(
+        reverse("naming_answer", kwargs={"code": table.code, "kind": "idee", "item_id": asked.pk}),
+        {"reponse": "oui"},
+    )
+    huge_id = client.post(
+        reverse(
+            "naming_answer",
+            kwargs={"code": table.code, "kind": "citation", "item_id": 99999999999999999999},
+        ),
+        {"reponse": "oui"},
+    )
+    bad_answer = client.post(answer_url(table, "citation", asked), {"reponse": "peut-être"})
+    get = client.get(answer_url(table, "citation", asked))
+
+    assert [never_asked.status_code, bad_kind.status_code, huge_id.status_code] == [404] * 3
+    assert bad_answer.status_code == 303
+    assert get.status_code == 405
+    assert not Quote.objects.filter(consent_to_be_named=True).exists()
+    with pytest.raises(NamingRefused):
+        answer_naming_request(participant=marie, item=unasked, accept=True)
+
+
+def test_the_pdf_prints_the_organisation_only_without_her_own_consent():
+    table = TableFactory()
+    said_yes = join_table(
+        table=table, key="a", display_name="Marie Libert", organisation_name="Humanis"
+    )
+    never_asked = join_table(
+        table=table,
+        key="b",
+        display_name="Hortense Cachée",
+        organisation_name="Centre social",
+        consent_to_be_named=True,  # her choice at joining does not name her in the synthesis
+    )
+    named = add_synthesis_contribution(
+        table=table,
+        person_name="",
+        organisation_name="",
+        text="Des ateliers numériques.",
+        participant=said_yes,
+        ask_consent=True,
+    )
+    answer_naming_request(participant=said_yes, item=named, accept=True)
+    add_synthesis_contribution(
+        table=table,
+        person_name="",
+        organisation_name="",
+        text="Un bus de quartier.",
+        participant=never_asked,
+    )
+    add_quote(
+        table=table,
+        text="Nous n'y arriverons pas seuls",
+        speaker_name="",
+        organisation_name="",
+        participant=never_asked,
+        ask_consent=True,
+    )
+
+    pdf = build_pdf(
+        get_report_kind("synthesis"), Scope(territory=table.event.territory, event=table.event)
+    )
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages
+    ).replace("\u00a0", " ")
+
+    assert "Marie Libert" in text
+    assert "Centre social" in text
+    assert "Hortense" not in text
+    assert SynthesisContribution.objects.count() == 2
