@@ -53,6 +53,11 @@ class TeamMember(models.Model):
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     # The person who carries the project: becomes its lead when it is published.
     is_lead = models.BooleanField(_("porte le projet"), default=False)
+    # Her own answer, given on her phone when she joins the team: may her name appear on the
+    # project's public pages? Opt-in: nobody else sets it, and without it the name stays private.
+    name_public = models.BooleanField(_("accepte que son nom soit public"), default=False)
+    name_public_answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
+    name_public_channel = models.CharField(_("réponse donnée par"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("membre de l'équipe")

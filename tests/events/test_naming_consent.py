@@ -184,3 +184,54 @@ def test_the_pdf_prints_the_organisation_only_without_her_own_consent():
     assert "Centre social" in text
     assert "Hortense" not in text
     assert SynthesisContribution.objects.count() == 2
+
+
+# Team names on public pages: opt-in, her own answer
+
+
+def test_joining_a_team_she_chooses_herself_whether_her_name_is_public(client):
+    from events.enums import Phase
+    from events.models import TeamMember
+    from tests.events.factories import FormedProjectFactory
+
+    table = TableFactory(phase=Phase.FORMATION)
+    project = FormedProjectFactory(table=table, name="Bus numérique")
+    join(client, table, "Awa")
+    url = reverse("team_join", kwargs={"code": table.code, "project_id": project.pk})
+    prefix = f"p{project.pk}"
+    form = page(client, table)
+    assert f'name="{prefix}-show_name_publicly"' in form
+
+    client.post(url, {f"{prefix}-email": "awa@example.org"})
+    member = TeamMember.objects.get()
+    assert member.name_public is False  # default: not shown
+    assert member.name_public_channel == CHANNEL_TABLE_PHONE
+
+    client.post(url, {f"{prefix}-email": "awa@example.org", f"{prefix}-show_name_publicly": "on"})
+    member.refresh_from_db()
+    assert member.name_public is True
+    assert member.name_public_answered_at is not None
+
+
+def test_the_console_cannot_make_a_team_name_public(client, cast):
+    from events.models import TeamMember
+
+    table = TableFactory(event__territory=cast.territory)
+    table.facilitators.add(cast.facilitator)
+    client.force_login(cast.facilitator)
+
+    response = client.post(
+        reverse("console_project", kwargs={"code": table.code}),
+        {
+            "name": "Bus des seniors",
+            "pitch": "Un bus qui va vers les seniors isolés.",
+            "membre-0-full_name": "Marc Dupuis",
+            "membre-0-email": "marc@example.org",
+            "membre-0-name_public": "on",
+            "membre-0-show_name_publicly": "on",
+        },
+    )
+
+    assert response.status_code == 303
+    member = TeamMember.objects.get()
+    assert (member.full_name, member.name_public) == ("Marc Dupuis", False)
