@@ -217,13 +217,19 @@ def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
 
 
 def table_projects(table: Table, participant: Participant, *, project_id: int | None = None):
-    """The projects formed at the table, with their team size and whether the participant is in."""
+    """The projects formed at the table, with their team size, whether the participant is in and
+    whether she agreed that her name be public."""
     projects = (
         FormedProject.objects.filter(table=table)
         .annotate(
             team_size=Count("team"),
             is_member=Exists(
                 TeamMember.objects.filter(project=OuterRef("pk"), participant=participant)
+            ),
+            name_is_public=Exists(
+                TeamMember.objects.filter(
+                    project=OuterRef("pk"), participant=participant, name_public=True
+                )
             ),
         )
         .only("pk", "name", "pitch", "table_id", "created_at")

@@ -36,6 +36,11 @@ urlpatterns = [
         name="team_join",
     ),
     path(
+        "<str:code>/projets/<int:project_id>/nom-public/",
+        participant_naming.team_name_public,
+        name="team_name_public",
+    ),
+    path(
         "<str:code>/nommer/<str:kind>/<int:item_id>/",
         participant_naming.naming_answer,
         name="naming_answer",

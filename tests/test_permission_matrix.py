@@ -212,6 +212,7 @@ EVENT_URLS = {
     "team_join": answers(405),
     # The participant's own answer to "may we name you in the synthesis?": POST only.
     "naming_answer": answers(405),
+    "team_name_public": answers(405),
     # Attendees' thread: anyone with the table's code asks (double opt-in); GET on the e-mails'
     # links shows a button, only the POST confirms or stops.
     "table_follow": PUBLIC,

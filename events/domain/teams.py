@@ -283,3 +283,24 @@ def _join(
     own.name_public_channel = CHANNEL_TABLE_PHONE
     own.save()
     return own
+
+
+def set_team_name_public(
+    *, participant: Participant, project: FormedProject, public: bool
+) -> TeamMember:
+    """The participant's own answer, on her phone, to "may your name appear on the project's
+    public pages?" for a team she is in (put there by a facilitator, or joined herself).
+
+    Raises ParticipationRefused when she is not in that team.
+    Side effects: the entry's ``name_public``, date and channel saved; the board bumped.
+    """
+    member = TeamMember.objects.filter(project=project, participant=participant).first()
+    if member is None or project.table_id != participant.table_id:
+        raise ParticipationRefused(_("Vous n'êtes pas dans l'équipe de ce projet."))
+    member.name_public = public
+    member.name_public_answered_at = timezone.now()
+    member.name_public_channel = CHANNEL_TABLE_PHONE
+    with transaction.atomic():
+        member.save(update_fields=["name_public", "name_public_answered_at", "name_public_channel"])
+        bump(participant.table_id)
+    return member

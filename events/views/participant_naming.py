@@ -6,6 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.domain.naming import NAMING_KINDS, NamingRefused, answer_naming_request
+from events.domain.participation import ParticipationRefused
+from events.domain.teams import set_team_name_public
+from events.models import FormedProject
 from events.queries_participant import participant_for
 from events.views.participant import join_url, not_seated, seated, see_other
 
@@ -41,3 +44,30 @@ def naming_answer(request: HttpRequest, code: str, kind: str, item_id: int) -> H
     else:
         messages.success(request, _("C'est noté : seule votre organisation apparaîtra."))
     return see_other(join_url(code) + "#nommer")
+
+
+@require_POST
+def team_name_public(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
+    """A team member says, herself, whether her name may appear on the project's public pages.
+    303 back to her page."""
+    code, ref, seat = seated(request, code)
+    participant = participant_for(ref.table_id, seat.key) if seat else None
+    if participant is None:
+        return not_seated(request, code, ref)
+    project = (
+        FormedProject.objects.filter(pk=project_id, table_id=participant.table_id).first()
+        if project_id < 2**31
+        else None
+    )
+    public = ANSWERS.get(request.POST.get("reponse", ""))
+    if project is None or public is None:
+        raise Http404
+    try:
+        set_team_name_public(participant=participant, project=project, public=public)
+    except ParticipationRefused:
+        raise Http404 from None
+    if public:
+        messages.success(request, _("Votre nom figurera sur la page publique du projet."))
+    else:
+        messages.success(request, _("Votre nom ne figurera pas sur la page publique du projet."))
+    return see_other(join_url(code) + f"#projet-{project.pk}")

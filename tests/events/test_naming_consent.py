@@ -235,3 +235,44 @@ def test_the_console_cannot_make_a_team_name_public(client, cast):
     assert response.status_code == 303
     member = TeamMember.objects.get()
     assert (member.full_name, member.name_public) == ("Marc Dupuis", False)
+
+
+def test_put_in_a_team_by_the_console_she_makes_her_name_public_on_her_phone(client):
+    from events.domain.facilitation import form_project
+    from events.enums import Phase
+    from events.models import TeamMember
+
+    table = TableFactory(phase=Phase.FORMATION)
+    awa = join(client, table, "Awa")
+    project = form_project(
+        table=table,
+        name="Bus",
+        pitch="Un bus.",
+        ideas=[],
+        members=[
+            {
+                "full_name": "Awa",
+                "email": "awa@example.org",
+                "phone": "",
+                "organisation_name": "",
+                "participant": awa,
+                "is_lead": True,
+            }
+        ],
+        by=None,
+    )
+    assert TeamMember.objects.get().name_public is False
+    assert "Votre nom ne figure pas sur la page publique du projet." in page(client, table)
+    url = reverse("team_name_public", kwargs={"code": table.code, "project_id": project.pk})
+
+    response = client.post(url, {"reponse": "oui"})
+
+    assert response.status_code == 303
+    member = TeamMember.objects.get()
+    assert (member.name_public, member.name_public_channel) == (True, CHANNEL_TABLE_PHONE)
+    assert "Votre nom figure sur la page publique du projet." in page(client, table)
+    stranger = type(client)()
+    join(stranger, table, "Voisin")
+    assert stranger.post(url, {"reponse": "non"}).status_code == 404
+    assert client.post(url, {"reponse": "bof"}).status_code == 404
+    assert TeamMember.objects.get().name_public is True
