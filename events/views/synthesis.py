@@ -66,6 +66,18 @@ class SynthesisItemForm(forms.Form):
             (p.pk, _participant_label(p)) for p in participants
         ]
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("ask_consent") and cleaned.get("participant") not in self.participants:
+            self.add_error(
+                "ask_consent",
+                gettext_lazy(
+                    "Pour lui demander son accord, choisissez la personne parmi les "
+                    "participant·es de la table : elle répondra sur son téléphone."
+                ),
+            )
+        return cleaned
+
     @property
     def chosen(self) -> dict:
         """The domain's keyword arguments, from cleaned data."""

@@ -276,3 +276,25 @@ def test_put_in_a_team_by_the_console_she_makes_her_name_public_on_her_phone(cli
     assert stranger.post(url, {"reponse": "non"}).status_code == 404
     assert client.post(url, {"reponse": "bof"}).status_code == 404
     assert TeamMember.objects.get().name_public is True
+
+
+def test_asking_needs_a_participant_to_answer(client, cast):
+    table = TableFactory(event__territory=cast.territory)
+    table.facilitators.add(cast.facilitator)
+    client.force_login(cast.facilitator)
+
+    response = client.post(
+        reverse("console_synthesis", kwargs={"code": table.code}),
+        {
+            "action": "quote:add",
+            "quote-name": "Jean",
+            "quote-ask_consent": "on",
+            "quote-text": "Texte gardé",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "choisissez la personne parmi les participant·es" in html
+    assert "Texte gardé" in html
+    assert not Quote.objects.exists()
