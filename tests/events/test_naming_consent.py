@@ -298,3 +298,30 @@ def test_asking_needs_a_participant_to_answer(client, cast):
     assert "choisissez la personne parmi les participant·es" in html
     assert "Texte gardé" in html
     assert not Quote.objects.exists()
+
+
+def test_the_migration_keeps_only_names_the_person_chose_herself():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.events.factories import ParticipantFactory, QuoteFactory
+
+    migration = importlib.import_module(
+        "events.migrations.0010_synthesis_naming_asked_and_answered"
+    )
+    table = TableFactory()
+    chose = ParticipantFactory(table=table, consent_to_be_named=True)
+    declined = ParticipantFactory(table=table, consent_to_be_named=False)
+    kept = QuoteFactory(table=table, participant=chose, consent_to_be_named=True)
+    overruled = QuoteFactory(table=table, participant=declined, consent_to_be_named=True)
+    typed = QuoteFactory(table=table, participant=None, consent_to_be_named=True)
+
+    migration.keep_only_the_persons_own_consent(apps, None)
+
+    for quote in (kept, overruled, typed):
+        quote.refresh_from_db()
+    assert (kept.consent_to_be_named, kept.naming_channel) == (True, migration.CHANNEL_AT_JOINING)
+    assert kept.naming_answered_at == chose.joined_at
+    assert overruled.consent_to_be_named is False
+    assert typed.consent_to_be_named is False
