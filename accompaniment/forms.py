@@ -232,7 +232,7 @@ class ProposeOfferForm(PublicForm):
                 "contact_name",
                 "contact_email",
             )
-        }
+        } | {"consented": self.cleaned_data["consent"]}
 
 
 class MeetingNoteForm(forms.ModelForm):

@@ -241,6 +241,13 @@ class ResourceOffer(models.Model):
     is_available = models.BooleanField(_("disponible"), default=True)
     # Proposed by a local actor on the public page: unavailable until an organiser accepts it.
     proposed_publicly = models.BooleanField(_("proposée sur la page publique"), default=False)
+    # The box the local actor ticked on the public page: when, and which wording (its version).
+    contact_consented_at = models.DateTimeField(
+        _("accord pour être contacté·e donné le"), null=True, blank=True
+    )
+    contact_consent_version = models.CharField(
+        _("version du texte d'accord"), max_length=20, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

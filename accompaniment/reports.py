@@ -136,8 +136,9 @@ def portfolio_projects(scope: Scope) -> QuerySet[Project]:
     day the project became a followed project (published from its table or created by an
     organiser): the projects born in that period.
     """
+    # Like the public page (projects.queries.public_team): only members who agreed themselves.
     members = (
-        ProjectMember.objects.filter(project__show_team=True)
+        ProjectMember.objects.filter(project__show_team=True, from_team_member__name_public=True)
         .only("pk", "project_id", "full_name", "organisation_name", "role")
         .order_by("role", "full_name", "pk")
     )

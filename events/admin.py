@@ -234,12 +234,27 @@ class TableAdminForm(forms.ModelForm):
 
 class SynthesisContributionInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = SynthesisContribution
-    fields = ["person_name", "organisation_name", "consent_to_be_named", "text", "order"]
+    fields = [
+        "person_name",
+        "organisation_name",
+        "consent_to_be_named",
+        "naming_answered_at",
+        "naming_channel",
+        "text",
+        "order",
+    ]
 
 
 class QuoteInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Quote
-    fields = ["text", "speaker_name", "organisation_name", "consent_to_be_named"]
+    fields = [
+        "text",
+        "speaker_name",
+        "organisation_name",
+        "consent_to_be_named",
+        "naming_answered_at",
+        "naming_channel",
+    ]
 
 
 @admin.register(Table)

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.models import Challenge
 from events.demo_tables import TABLES, TableWork
+from events.domain.naming import answer_naming_request
 from events.enums import EventStatus, Phase, ProgrammeKind, RegistrationStatus
 from events.models import (
     Event,
@@ -233,26 +235,46 @@ def _table_work(table: Table, registrations: list[Registration], work: TableWork
                     organisation_name=member.organisation_name,
                 )
     for order, said in enumerate(work.contributions):
-        SynthesisContribution.objects.get_or_create(
+        contribution, created = SynthesisContribution.objects.get_or_create(
             table=table,
             order=order,
             defaults={
                 "person_name": said.person,
                 "organisation_name": said.organisation,
-                "consent_to_be_named": said.consent,
                 "text": said.text,
             },
         )
+        if created and said.consent:
+            _named_by_their_own_consent(table, contribution, said.person, said.organisation)
     for said in work.quotes:
-        Quote.objects.get_or_create(
+        quote, created = Quote.objects.get_or_create(
             table=table,
             text=said.text,
-            defaults={
-                "speaker_name": said.speaker,
-                "organisation_name": said.organisation,
-                "consent_to_be_named": said.consent,
-            },
+            defaults={"speaker_name": said.speaker, "organisation_name": said.organisation},
         )
+        if created and said.consent:
+            _named_by_their_own_consent(table, quote, said.speaker, said.organisation)
+
+
+def _named_by_their_own_consent(
+    table: Table, item: SynthesisContribution | Quote, name: str, organisation: str
+) -> None:
+    """The facilitator asked; the person, seated at the table, accepted on her phone: the same
+    domain function as the phone's (events/domain/naming.py). Nobody else sets the consent."""
+    kind = "quote" if isinstance(item, Quote) else "contribution"
+    participant, _created = Participant.objects.get_or_create(
+        table=table,
+        key=f"demo-{table.code}-{kind}-{item.pk}",
+        defaults={
+            "display_name": name[:80],
+            "organisation_name": organisation,
+            "dots_left": table.dots_per_participant,
+        },
+    )
+    item.participant = participant
+    item.naming_asked_at = timezone.now()
+    item.save(update_fields=["participant", "naming_asked_at"])
+    answer_naming_request(participant=participant, item=item, accept=True)
 
 
 def recount(tables) -> None:

@@ -158,6 +158,11 @@ class TeamJoinForm(forms.Form):
         max_length=_max_length(TeamMember, "phone"),
         widget=TelInput(attrs={"autocomplete": "tel"}),
     )
+    show_name_publicly = forms.BooleanField(
+        label=_("Mon nom peut figurer sur la page publique du projet"),
+        required=False,
+        help_text=_("Sans votre accord, seule l'équipe et l'organisation connaissent votre nom."),
+    )
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

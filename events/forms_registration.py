@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.enums import ChallengeStatus
 from challenges.forms import PublicForm
 from challenges.models import Challenge
+from events.domain.checkin import WALK_IN_CONSENT_TEXT
 from events.models import Event, Registration, Table
 
 
@@ -156,7 +157,17 @@ class WalkInForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
+    consented = forms.BooleanField(
+        label=WALK_IN_CONSENT_TEXT,
+        required=False,
+        help_text=_(
+            "À cocher par la personne elle-même. Sans son accord, son nom ne figure que sur la "
+            "liste de présence de ce soir et son adresse n'est pas gardée."
+        ),
+    )
+
     def walk_in_fields(self) -> dict:
         return {
-            name: self.cleaned_data[name] for name in ("full_name", "email", "organisation_name")
+            name: self.cleaned_data[name]
+            for name in ("full_name", "email", "organisation_name", "consented")
         }

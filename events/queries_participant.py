@@ -10,10 +10,19 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import CharField, Count, Exists, OuterRef, Value
 
 from events.enums import EventStatus, Phase, RegistrationStatus
-from events.models import FormedProject, Idea, Participant, Registration, Table, TeamMember
+from events.models import (
+    FormedProject,
+    Idea,
+    Participant,
+    Quote,
+    Registration,
+    SynthesisContribution,
+    Table,
+    TeamMember,
+)
 
 CODE_PATTERN = re.compile(r"[A-Z0-9]{1,8}")
 TABLE_REF_TTL = 3600
@@ -208,13 +217,19 @@ def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
 
 
 def table_projects(table: Table, participant: Participant, *, project_id: int | None = None):
-    """The projects formed at the table, with their team size and whether the participant is in."""
+    """The projects formed at the table, with their team size, whether the participant is in and
+    whether she agreed that her name be public."""
     projects = (
         FormedProject.objects.filter(table=table)
         .annotate(
             team_size=Count("team"),
             is_member=Exists(
                 TeamMember.objects.filter(project=OuterRef("pk"), participant=participant)
+            ),
+            name_is_public=Exists(
+                TeamMember.objects.filter(
+                    project=OuterRef("pk"), participant=participant, name_public=True
+                )
             ),
         )
         .only("pk", "name", "pitch", "table_id", "created_at")
@@ -223,3 +238,25 @@ def table_projects(table: Table, participant: Participant, *, project_id: int | 
     if project_id is not None:
         projects = projects.filter(pk=project_id)
     return list(projects)
+
+
+def naming_requests(participant: Participant) -> list[dict]:
+    """What the facilitators asked this participant: may she be named with this quote or
+    contribution? Pending requests first, then the ones she answered (she may change her mind).
+    One query (a UNION); each row has ``kind`` ("contribution" or "citation"), ``pk``, ``text``,
+    ``consent_to_be_named``, ``pending``."""
+    fields = ("pk", "text", "consent_to_be_named", "naming_asked_at", "naming_answered_at")
+
+    def asked(model, kind: str):
+        return (
+            model.objects.filter(participant=participant, naming_asked_at__isnull=False)
+            .order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values(*fields, "kind")
+        )
+
+    rows = list(asked(SynthesisContribution, "contribution").union(asked(Quote, "citation")))
+    for row in rows:
+        row["pending"] = row["naming_answered_at"] is None
+    rows.sort(key=lambda row: (not row["pending"], row["naming_asked_at"], row["pk"]))
+    return rows

@@ -3,7 +3,14 @@
 
 from django.urls import path
 
-from events.views import participant, participant_actions, plenary, signs, table_follow
+from events.views import (
+    participant,
+    participant_actions,
+    participant_naming,
+    plenary,
+    signs,
+    table_follow,
+)
 
 urlpatterns = [
     path("", participant.code_entry, name="table_code_entry"),
@@ -27,5 +34,15 @@ urlpatterns = [
         "<str:code>/projets/<int:project_id>/rejoindre/",
         participant_actions.team_join,
         name="team_join",
+    ),
+    path(
+        "<str:code>/projets/<int:project_id>/nom-public/",
+        participant_naming.team_name_public,
+        name="team_name_public",
+    ),
+    path(
+        "<str:code>/nommer/<str:kind>/<int:item_id>/",
+        participant_naming.naming_answer,
+        name="naming_answer",
     ),
 ]

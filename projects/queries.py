@@ -99,7 +99,18 @@ def carried_ideas(project: Project) -> list[Idea]:
 
 
 def team(project: Project) -> list[ProjectMember]:
+    """The whole team, for the team's own pages (private)."""
     return list(project.members.select_related("user").order_by("role", "full_name"))
+
+
+def public_team(project: Project) -> list[ProjectMember]:
+    """The members whose name may be shown on public pages: only those who agreed themselves
+    (opt-in, on their phone when joining the team at the table: ``TeamMember.name_public``).
+    Members added since (invitations, organisers) have no such answer yet and are not shown.
+    One query."""
+    return list(
+        project.members.filter(from_team_member__name_public=True).order_by("role", "full_name")
+    )
 
 
 def formed_projects_to_publish(territory: Territory) -> list[FormedProject]:

@@ -226,6 +226,9 @@ EVENT_URLS = {
     "vote_cast": answers(405),
     "vote_withdraw": answers(405),
     "team_join": answers(405),
+    # The participant's own answer to "may we name you in the synthesis?": POST only.
+    "naming_answer": answers(405),
+    "team_name_public": answers(405),
     # Attendees' thread: anyone with the table's code asks (double opt-in); GET on the e-mails'
     # links shows a button, only the POST confirms or stops.
     "table_follow": PUBLIC,
@@ -491,6 +494,8 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
             "idea_id": objects["idea"].pk,
             "vote_id": objects["vote"].pk,
             "project_id": objects["formedproject"].pk,
+            "kind": "citation",
+            "item_id": objects["idea"].pk,
         }
         if key == "registration_change_confirm":
             from events.domain.registration_changes import change_token

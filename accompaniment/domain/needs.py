@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.errors import Refused
@@ -16,6 +16,10 @@ from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Organisation, Territory, User
 from territoire.tasks import task_send_email
+
+# The wording of the public offer form's consent box (accompaniment/forms.py ProposeOfferForm):
+# change it when that text changes, so each offer says which text its author accepted.
+OFFER_CONSENT_VERSION = "2026-12"
 
 
 def state_need(*, project: Project, kind: str, description: str, by: User | None) -> Need:
@@ -84,13 +88,22 @@ def propose_offer(
     description: str,
     contact_name: str,
     contact_email: str,
+    consented: bool,
 ) -> ResourceOffer:
     """A local actor, without an account, proposes a resource on the territory's public page.
 
+    ``consented`` is the box the person ticked ("the organisers may contact me"): without it
+    nothing is stored. Its date and the version of its wording (``OFFER_CONSENT_VERSION``) are
+    kept on the offer.
     The offer is not matchable until an organiser accepts it (``accept_offer``). Raises Refused
-    for an unknown kind or an empty title. Side effects: one ResourceOffer (unavailable,
-    proposed publicly); after commit, one e-mail to each organiser of the territory.
+    without consent, for an unknown kind or an empty title. Side effects: one ResourceOffer
+    (unavailable, proposed publicly); after commit, one e-mail to each organiser of the territory.
     """
+    if not consented:
+        raise Refused(
+            _("Votre accord est nécessaire pour que l'équipe puisse vous contacter."),
+            field="consent",
+        )
     if kind not in NeedKind.values:
         raise Refused(_("Choisissez le type de ressource."), field="kind")
     if not title.strip():
@@ -105,6 +118,8 @@ def propose_offer(
         contact_email=contact_email.strip(),
         is_available=False,
         proposed_publicly=True,
+        contact_consented_at=timezone.now(),
+        contact_consent_version=OFFER_CONSENT_VERSION,
     )
     send_proposal_emails(offer=offer)
     return offer

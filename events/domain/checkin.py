@@ -9,6 +9,7 @@ import secrets
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.domain.impact import evening_changed
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN, save_new_registration
@@ -17,6 +18,14 @@ from events.models import Event, Registration
 from territoire.audit import record
 from territoire.enums import ConsentChannel
 from territoire.models import User
+
+# What the person ticks at the desk (events/forms_registration.py WalkInForm); the channel of
+# that consent is the desk, "accueil" (a walk-in registration: ``is_walk_in``).
+WALK_IN_CONSENT_CHANNEL = "accueil"
+WALK_IN_CONSENT_TEXT = gettext_lazy(
+    "J'accepte que mon nom et mon adresse servent au-delà de la liste de présence de ce soir : "
+    "être nommé·e dans la synthèse des débats et recevoir des nouvelles de ma table."
+)
 
 
 class CheckInRefused(Exception):
@@ -74,11 +83,19 @@ def register_walk_in(
     full_name: str,
     email: str = "",
     organisation_name: str = "",
+    consented: bool = False,
     by: User | None,
 ) -> Registration:
     """Register someone who came without registering, and check them in.
 
-    Without an e-mail address the registration gets a placeholder one at ``walk-in.invalid``
+    ``consented`` is the box the person ticked herself at the desk (``WALK_IN_CONSENT_TEXT``):
+    her name and address may serve beyond the evening's attendance list (named in the synthesis
+    if she says so at her table, news of her table). It is recorded on the registration:
+    ``consent_to_be_named``, ``consented_at`` (the moment the desk recorded her answer, yes or
+    no) and, as channel, the desk itself (``is_walk_in``: "accueil").
+    Without it, her name stays on the evening's list only: she is not named in the synthesis,
+    and a typed address is used to find an earlier registration but not stored on a new one.
+    Without a stored address the registration gets a placeholder one at ``walk-in.invalid``
     (the model requires one; nothing is ever sent there). An address already registered for
     the event checks that registration in instead (raising AlreadyCheckedIn if it already was).
     The capacity is not checked: at the door, the organisers decide.
@@ -96,15 +113,17 @@ def register_walk_in(
             organisation_name=organisation_name.strip(),
             status=RegistrationStatus.CONFIRMED,
             is_walk_in=True,
+            consent_to_be_named=consented,
             consented_at=timezone.now(),
             # Typed by a volunteer at the desk: no consent text version, never named.
             consent_channel=ConsentChannel.CHECK_IN_DESK,
         )
-        registration.email = email or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}"
+        kept = email if consented else ""
+        registration.email = kept or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}"
         try:
             return check_in(registration=save_new_registration(registration), by=by)
         except IntegrityError:
-            if not email:
+            if not kept:
                 raise
             # Another volunteer registered the same address a moment ago.
             existing = Registration.objects.get(event=event, email__iexact=email)

@@ -266,9 +266,8 @@ def _synthesis_fields(
     organisation_name: str,
     text: str,
     text_max_length: int,
-    consent_to_be_named: bool | None,
-) -> tuple[str, str, str, bool]:
-    """The name, organisation, text and consent to store, completed from the participant."""
+) -> tuple[str, str, str]:
+    """The name, organisation and text to store, completed from the participant."""
     _check_participant(table, participant)
     name = " ".join(name.split())
     organisation_name = " ".join(organisation_name.split())
@@ -276,15 +275,36 @@ def _synthesis_fields(
     if participant is not None:
         name = name or participant.display_name
         organisation_name = organisation_name or participant.organisation_name
-        if consent_to_be_named is None:
-            consent_to_be_named = participant.consent_to_be_named
     if not text:
         raise FacilitationRefused(_("Le texte est vide."))
     if len(text) > text_max_length:
         raise FacilitationRefused(
             _("Le texte est trop long (%(max)d caractères au plus).") % {"max": text_max_length}
         )
-    return name[:150], organisation_name[:200], text, bool(consent_to_be_named)
+    return name[:150], organisation_name[:200], text
+
+
+def _naming_on_add(participant: Participant | None, ask_consent: bool) -> dict:
+    """A new item is never named; with a participant, the facilitator may ask her."""
+    asked = timezone.now() if ask_consent and participant is not None else None
+    return {"consent_to_be_named": False, "naming_asked_at": asked}
+
+
+def _naming_on_update(
+    item: SynthesisContribution | Quote, participant: Participant | None, ask_consent: bool
+) -> dict:
+    """Her answer stays hers while the item stays hers; linked to someone else (or to nobody),
+    the item is no longer named and a new request may be made."""
+    if participant is None or participant.pk != item.participant_id:
+        return {
+            "consent_to_be_named": False,
+            "naming_answered_at": None,
+            "naming_channel": "",
+            "naming_asked_at": timezone.now() if ask_consent and participant else None,
+        }
+    if ask_consent and item.naming_asked_at is None:
+        return {"naming_asked_at": timezone.now()}
+    return {}
 
 
 CONTRIBUTION_TEXT_MAX_LENGTH = SynthesisContribution._meta.get_field("text").max_length
@@ -297,25 +317,25 @@ def add_synthesis_contribution(
     person_name: str,
     organisation_name: str,
     text: str,
-    consent_to_be_named: bool | None = None,
     participant: Participant | None = None,
+    ask_consent: bool = False,
 ) -> SynthesisContribution:
     """Write "Name — Organisation: what they proposed" into the table's synthesis, at the end.
 
-    With a ``participant`` linked, a blank name or organisation is taken from them, and consent
-    left at None follows the choice they made when registering or joining; without one, None
-    means no consent (the synthesis prints the organisation only).
+    With a ``participant`` linked, a blank name or organisation is taken from them, and
+    ``ask_consent`` asks her, on her phone, whether she may be named (events/domain/naming.py).
+    The facilitator never answers for her: until she accepts, the synthesis prints the
+    organisation only (and always does without a participant: nobody to ask).
     Raises FacilitationRefused for an empty or over-long text, or a participant of another table.
     Side effects: one SynthesisContribution row; board bumped.
     """
-    name, organisation, text, consent = _synthesis_fields(
+    name, organisation, text = _synthesis_fields(
         table=table,
         participant=participant,
         name=person_name,
         organisation_name=organisation_name,
         text=text,
         text_max_length=CONTRIBUTION_TEXT_MAX_LENGTH,
-        consent_to_be_named=consent_to_be_named,
     )
     with transaction.atomic():
         last = (
@@ -330,8 +350,8 @@ def add_synthesis_contribution(
             person_name=name,
             organisation_name=organisation,
             text=text,
-            consent_to_be_named=consent,
             order=(last or 0) + 1,
+            **_naming_on_add(participant, ask_consent),
         )
         bump(table.pk)
     return contribution
@@ -343,30 +363,30 @@ def update_synthesis_contribution(
     person_name: str,
     organisation_name: str,
     text: str,
-    consent_to_be_named: bool | None = None,
     participant: Participant | None = None,
+    ask_consent: bool = False,
 ) -> SynthesisContribution:
-    """Correct a contribution (same rules as adding one).
+    """Correct a contribution (same rules as adding one). The person's answer is kept while
+    the contribution stays linked to her, dropped when it is linked to someone else.
 
     Side effects: the contribution's fields saved; board bumped.
     """
     table = contribution.table
-    name, organisation, text, consent = _synthesis_fields(
+    name, organisation, text = _synthesis_fields(
         table=table,
         participant=participant,
         name=person_name,
         organisation_name=organisation_name,
         text=text,
         text_max_length=CONTRIBUTION_TEXT_MAX_LENGTH,
-        consent_to_be_named=consent_to_be_named,
     )
     _save_and_bump(
         contribution,
+        **_naming_on_update(contribution, participant, ask_consent),
         participant=participant,
         person_name=name,
         organisation_name=organisation,
         text=text,
-        consent_to_be_named=consent,
     )
     return contribution
 
@@ -397,23 +417,22 @@ def add_quote(
     text: str,
     speaker_name: str,
     organisation_name: str,
-    consent_to_be_named: bool | None = None,
     participant: Participant | None = None,
+    ask_consent: bool = False,
 ) -> Quote:
-    """Record something said at the table, and whether its speaker may be named.
+    """Record something said at the table; its speaker may be asked whether she may be named.
 
-    Consent and blanks follow the participant as in ``add_synthesis_contribution``.
+    Blanks and the request follow the participant as in ``add_synthesis_contribution``.
     Raises FacilitationRefused for an empty or over-long text, or a participant of another table.
     Side effects: one Quote row; board bumped.
     """
-    name, organisation, text, consent = _synthesis_fields(
+    name, organisation, text = _synthesis_fields(
         table=table,
         participant=participant,
         name=speaker_name,
         organisation_name=organisation_name,
         text=text,
         text_max_length=QUOTE_TEXT_MAX_LENGTH,
-        consent_to_be_named=consent_to_be_named,
     )
     with transaction.atomic():
         quote = Quote.objects.create(
@@ -422,7 +441,7 @@ def add_quote(
             text=text,
             speaker_name=name,
             organisation_name=organisation,
-            consent_to_be_named=consent,
+            **_naming_on_add(participant, ask_consent),
         )
         bump(table.pk)
     return quote
@@ -434,30 +453,29 @@ def update_quote(
     text: str,
     speaker_name: str,
     organisation_name: str,
-    consent_to_be_named: bool | None = None,
     participant: Participant | None = None,
+    ask_consent: bool = False,
 ) -> Quote:
-    """Correct a quote (same rules as adding one).
+    """Correct a quote (same rules as updating a contribution).
 
     Side effects: the quote's fields saved; board bumped.
     """
     table = quote.table
-    name, organisation, text, consent = _synthesis_fields(
+    name, organisation, text = _synthesis_fields(
         table=table,
         participant=participant,
         name=speaker_name,
         organisation_name=organisation_name,
         text=text,
         text_max_length=QUOTE_TEXT_MAX_LENGTH,
-        consent_to_be_named=consent_to_be_named,
     )
     _save_and_bump(
         quote,
+        **_naming_on_update(quote, participant, ask_consent),
         participant=participant,
         text=text,
         speaker_name=name,
         organisation_name=organisation,
-        consent_to_be_named=consent,
     )
     return quote
 

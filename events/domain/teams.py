@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.domain.board import bump
+from events.domain.naming import CHANNEL_TABLE_PHONE
 from events.domain.participation import ParticipationRefused
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN
 from events.enums import Phase
@@ -191,9 +193,18 @@ def _choose_lead(entries: list[_Entry]) -> None:
 
 
 def join_team(
-    *, participant: Participant, project: FormedProject, email: str = "", phone: str = ""
+    *,
+    participant: Participant,
+    project: FormedProject,
+    email: str = "",
+    phone: str = "",
+    show_name_publicly: bool = False,
 ) -> TeamMember:
     """Put the participant in the project's team, with a way to reach them.
+
+    ``show_name_publicly`` is her own answer, on her phone, to "may your name appear on the
+    project's public pages?": recorded with its date and channel (``CHANNEL_TABLE_PHONE``);
+    joining again records the new answer. Without it her name stays private.
 
     One entry per person: joining again replaces the participant's contact with the one just
     given; an entry a facilitator typed with the same address (and no participant) becomes the
@@ -221,7 +232,14 @@ def join_team(
     taken = _("Cette adresse e-mail est déjà celle d'une autre personne de l'équipe.")
     try:
         with transaction.atomic():
-            member = _join(participant, project, email=email, phone=phone, taken=taken)
+            member = _join(
+                participant,
+                project,
+                email=email,
+                phone=phone,
+                taken=taken,
+                show_name_publicly=show_name_publicly,
+            )
             bump(participant.table_id)
     except IntegrityError:
         # Someone else took the address (or the seat) at the same moment.
@@ -230,7 +248,13 @@ def join_team(
 
 
 def _join(
-    participant: Participant, project: FormedProject, *, email: str, phone: str, taken: str
+    participant: Participant,
+    project: FormedProject,
+    *,
+    email: str,
+    phone: str,
+    taken: str,
+    show_name_publicly: bool,
 ) -> TeamMember:
     team = list(TeamMember.objects.select_for_update().filter(project=project).order_by("pk"))
     own = next((m for m in team if m.participant_id == participant.pk), None)
@@ -254,5 +278,29 @@ def _join(
         )
     # The contact just given replaces the one before (a phone a facilitator typed stays).
     own.email, own.phone = email, phone or typed_phone
+    own.name_public = show_name_publicly
+    own.name_public_answered_at = timezone.now()
+    own.name_public_channel = CHANNEL_TABLE_PHONE
     own.save()
     return own
+
+
+def set_team_name_public(
+    *, participant: Participant, project: FormedProject, public: bool
+) -> TeamMember:
+    """The participant's own answer, on her phone, to "may your name appear on the project's
+    public pages?" for a team she is in (put there by a facilitator, or joined herself).
+
+    Raises ParticipationRefused when she is not in that team.
+    Side effects: the entry's ``name_public``, date and channel saved; the board bumped.
+    """
+    member = TeamMember.objects.filter(project=project, participant=participant).first()
+    if member is None or project.table_id != participant.table_id:
+        raise ParticipationRefused(_("Vous n'êtes pas dans l'équipe de ce projet."))
+    member.name_public = public
+    member.name_public_answered_at = timezone.now()
+    member.name_public_channel = CHANNEL_TABLE_PHONE
+    with transaction.atomic():
+        member.save(update_fields=["name_public", "name_public_answered_at", "name_public_channel"])
+        bump(participant.table_id)
+    return member

@@ -53,6 +53,11 @@ class TeamMember(models.Model):
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     # The person who carries the project: becomes its lead when it is published.
     is_lead = models.BooleanField(_("porte le projet"), default=False)
+    # Her own answer, given on her phone when she joins the team: may her name appear on the
+    # project's public pages? Opt-in: nobody else sets it, and without it the name stays private.
+    name_public = models.BooleanField(_("accepte que son nom soit public"), default=False)
+    name_public_answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
+    name_public_channel = models.CharField(_("réponse donnée par"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("membre de l'équipe")
@@ -81,7 +86,29 @@ class TeamMember(models.Model):
         return self.full_name
 
 
-class SynthesisContribution(models.Model):
+class NamingConsent(models.Model):
+    """Whether the person quoted or cited may be named in the synthesis: hers to answer.
+
+    A facilitator may only ASK (``naming_asked_at``), for an item linked to a participant of the
+    table; the participant answers on her phone (events/domain/naming.py), which records the
+    answer, its date and its channel. Nobody else can set ``consent_to_be_named``: without her
+    answer the synthesis prints the organisation only.
+    """
+
+    consent_to_be_named = models.BooleanField(_("accepte d'être nommé·e"), default=False)
+    naming_asked_at = models.DateTimeField(_("accord demandé le"), null=True, blank=True)
+    naming_answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
+    naming_channel = models.CharField(_("réponse donnée par"), max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def naming_pending(self) -> bool:
+        return self.naming_asked_at is not None and self.naming_answered_at is None
+
+
+class SynthesisContribution(NamingConsent):
     """ "Name — Organisation: what they proposed", written by the table's facilitator."""
 
     table = models.ForeignKey(
@@ -92,7 +119,6 @@ class SynthesisContribution(models.Model):
     )
     person_name = models.CharField(_("nom"), max_length=150, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
-    consent_to_be_named = models.BooleanField(_("accepte d'être nommé·e"), default=False)
     text = models.TextField(_("ce qu'elle ou il propose"), max_length=5000)
     order = models.PositiveIntegerField(default=0)
 
@@ -106,13 +132,14 @@ class SynthesisContribution(models.Model):
 
     @property
     def signature(self) -> str:
-        """What the synthesis prints: the name only with consent, else the organisation only."""
+        """What the synthesis prints: the name only with the person's own consent, else the
+        organisation only."""
         if self.consent_to_be_named and self.person_name:
             return " — ".join(p for p in (self.person_name, self.organisation_name) if p)
         return self.organisation_name or str(_("Une personne de la table"))
 
 
-class Quote(models.Model):
+class Quote(NamingConsent):
     table = models.ForeignKey(
         Table, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("table")
     )
@@ -122,7 +149,6 @@ class Quote(models.Model):
     text = models.TextField(_("citation"), max_length=1000)
     speaker_name = models.CharField(_("qui l'a dit"), max_length=150, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
-    consent_to_be_named = models.BooleanField(_("accepte d'être nommé·e"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -39,6 +39,7 @@ from events.queries_participant import (
     TableRef,
     forget_table_code,
     is_plausible_code,
+    naming_requests,
     normalise_code,
     participant_for,
     remember_participant,
@@ -230,7 +231,12 @@ def _page_context(
     notices: list[tuple[str, str]] | None = None,
 ) -> dict:
     table = participant.table
-    context = {"participant": participant, "table": table, "notices": notices or []}
+    context = {
+        "participant": participant,
+        "table": table,
+        "notices": notices or [],
+        "naming_requests": naming_requests(participant),
+    }
     if table_is_over(table):
         # The projects born here come from the ``table_outcome`` tag (with their public pages).
         context["over"] = True

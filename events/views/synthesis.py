@@ -1,5 +1,6 @@
 """The table's synthesis, written by its facilitators: who proposed what, and quotes, each with
-the person's consent to be named (without it, the synthesis shows the organisation only)."""
+the person's consent to be named, which the facilitator can ask for but only the person gives,
+on her phone (without it, the synthesis shows the organisation only)."""
 
 from django import forms
 from django.contrib import messages
@@ -32,33 +33,30 @@ from events.views.console import (
     synthesis_url,
 )
 
-CONSENT_CHOICES = [
-    ("", gettext_lazy("selon son choix à l'inscription")),
-    ("1", gettext_lazy("oui, elle ou il accepte d'être nommé·e")),
-    ("0", gettext_lazy("non : l'organisation seulement")),
-]
-
 
 class SynthesisItemForm(forms.Form):
-    """What a contribution and a quote share: who, from where, consent, the text."""
+    """What a contribution and a quote share: who, from where, the text, and whether to ask the
+    person (on her phone) if she may be named. Her answer is never a field here: it is hers."""
 
     participant = forms.TypedChoiceField(
         label=gettext_lazy("Participant·e de la table"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=gettext_lazy("Facultatif : reprend son nom, son organisation et son choix."),
+        help_text=gettext_lazy("Facultatif : reprend son nom et son organisation."),
     )
     name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
     organisation_name = forms.CharField(
         label=gettext_lazy("Organisation"), max_length=200, required=False
     )
-    consent = forms.ChoiceField(
-        label=gettext_lazy("Nommer la personne dans la synthèse ?"),
-        choices=CONSENT_CHOICES,
+    ask_consent = forms.BooleanField(
+        label=gettext_lazy("Lui demander, sur son téléphone, si elle ou il accepte d'être nommé·e"),
         required=False,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy("Sans son accord, la synthèse n'imprime que l'organisation."),
+        help_text=gettext_lazy(
+            "La personne répond elle-même depuis la page de la table. Sans son accord, la "
+            "synthèse n'imprime que l'organisation. Il faut avoir choisi la participante ou le "
+            "participant ci-dessus."
+        ),
     )
 
     def __init__(self, *args, participants: list[Participant], **kwargs):
@@ -68,6 +66,18 @@ class SynthesisItemForm(forms.Form):
             (p.pk, _participant_label(p)) for p in participants
         ]
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("ask_consent") and cleaned.get("participant") not in self.participants:
+            self.add_error(
+                "ask_consent",
+                gettext_lazy(
+                    "Pour lui demander son accord, choisissez la personne parmi les "
+                    "participant·es de la table : elle répondra sur son téléphone."
+                ),
+            )
+        return cleaned
+
     @property
     def chosen(self) -> dict:
         """The domain's keyword arguments, from cleaned data."""
@@ -76,7 +86,7 @@ class SynthesisItemForm(forms.Form):
             "participant": self.participants.get(data["participant"]),
             "organisation_name": data["organisation_name"],
             "text": data["text"],
-            "consent_to_be_named": {"1": True, "0": False}.get(data["consent"]),
+            "ask_consent": data["ask_consent"],
         }
 
 
@@ -99,10 +109,7 @@ SYNTHESIS_FORMS = {"contribution": ContributionForm, "quote": QuoteForm}
 
 def _participant_label(participant: Participant) -> str:
     parts = [participant.display_name, participant.organisation_name]
-    label = " — ".join(part for part in parts if part)
-    if participant.consent_to_be_named:
-        return _("%(person)s (accepte d'être nommé·e)") % {"person": label}
-    return _("%(person)s (organisation seulement)") % {"person": label}
+    return " — ".join(part for part in parts if part)
 
 
 def _initial_for(item) -> dict:
@@ -110,7 +117,6 @@ def _initial_for(item) -> dict:
         "participant": item.participant_id,
         "name": getattr(item, "person_name", None) or getattr(item, "speaker_name", ""),
         "organisation_name": item.organisation_name,
-        "consent": "1" if item.consent_to_be_named else "0",
         "text": item.text,
     }
 
@@ -124,7 +130,6 @@ def _prefill(request: HttpRequest, kind: str, participants: list[Participant]) -
             "participant": chosen.pk,
             "name": chosen.display_name,
             "organisation_name": chosen.organisation_name,
-            "consent": "1" if chosen.consent_to_be_named else "0",
         }
     return initial
 

@@ -73,7 +73,7 @@ def _render_detail(
             "project": project,
             "showcased": showcased,
             "ideas": queries.carried_ideas(project) if project.source_table_id else [],
-            "team": queries.team(project) if project.show_team else [],
+            "team": queries.public_team(project) if project.show_team else [],
             "sections": project_sections(project, request),
             "follow_form": follow_form,
             "can_change": user.has_perm("projects.change_project_page", project),

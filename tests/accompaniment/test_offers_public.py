@@ -2,7 +2,12 @@ import pytest
 from django.urls import reverse
 
 from accompaniment.domain.errors import Refused
-from accompaniment.domain.needs import accept_offer, match_need, propose_offer
+from accompaniment.domain.needs import (
+    OFFER_CONSENT_VERSION,
+    accept_offer,
+    match_need,
+    propose_offer,
+)
 from accompaniment.enums import NeedKind
 from accompaniment.models import NeedMatch, ResourceOffer
 from territoire.enums import Role
@@ -38,6 +43,7 @@ def proposed(territory, **changes) -> ResourceOffer:
     fields = typed(**changes)
     return propose_offer(
         territory=territory,
+        consented=True,
         **{k: v for k, v in fields.items() if k not in ("consent", "website")},
     )
 
@@ -63,6 +69,9 @@ def test_a_local_actor_proposes_an_offer_the_organisers_are_told(
     )
     assert (offer.is_available, offer.proposed_publicly) == (False, True)
     assert offer.contact_email == "paul@menuiserie.example"
+    # The box the person ticked is kept: when, and which wording.
+    assert offer.contact_consented_at is not None
+    assert offer.contact_consent_version == OFFER_CONSENT_VERSION
     assert sorted(m.to[0] for m in mailoutbox) == ["orga2@example.org", "orga@example.org"]
     assert "Atelier de 50 m² le mardi" in mailoutbox[0].subject
     assert "Menuiserie Dupont" in mailoutbox[0].body
@@ -256,3 +265,22 @@ def test_a_coach_sees_the_proposals_without_the_button(client, cast):
 
     assert "Propositions à examiner" in response.text
     assert ">Accepter</button>" not in response.text
+
+
+def test_without_the_consent_box_nothing_is_stored(client, cast, mailoutbox):
+    fields = typed()
+    del fields["consent"]
+
+    response = client.post(offer_url(cast.territory), fields)
+
+    assert response.status_code == 400
+    assert "Votre accord est nécessaire" in response.text
+    assert "Atelier de 50 m² le mardi" in response.text
+    assert not ResourceOffer.objects.exists()
+    with pytest.raises(Refused):
+        propose_offer(
+            territory=cast.territory,
+            consented=False,
+            **{k: v for k, v in fields.items() if k != "website"},
+        )
+    assert not ResourceOffer.objects.exists()

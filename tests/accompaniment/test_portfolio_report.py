@@ -15,8 +15,16 @@ from territoire.reports.kinds import Scope, get_report_kind
 from territoire.reports.render import build_pdf
 from tests.accompaniment.factories import NeedFactory
 from tests.challenges.factories import ChallengeFactory
+from tests.events.factories import TeamMemberFactory
 from tests.factories import DomainFactory, OrganisationFactory, TerritoryFactory
 from tests.projects.factories import ProjectFactory, ProjectMemberFactory
+
+
+def agreed_member(**fields):
+    """A team member who agreed, on her phone at the table, that her name may be public (issue
+    14: the portfolio, like the public page, shows no one else)."""
+    return ProjectMemberFactory(from_team_member=TeamMemberFactory(name_public=True), **fields)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +67,13 @@ def test_portfolio_prints_one_page_per_showcased_project_and_nothing_else(territ
         public_email="contact@bus.example.org",
         website="https://bus.example.org",
     )
-    ProjectMemberFactory(project=bus, full_name="Zoé Lefèvre", role=MemberRole.LEAD)
+    agreed_member(project=bus, full_name="Zoé Lefèvre", role=MemberRole.LEAD)
     NeedFactory(project=bus, kind=NeedKind.PREMISES, description="Un garage chauffé l'hiver.")
     NeedFactory(project=bus, description="Un besoin déjà satisfait.", status=NeedStatus.MET)
     discreet = ProjectFactory(
         territory=territory, name="Jardin partagé", show_team=False, show_needs=False
     )
-    ProjectMemberFactory(project=discreet, full_name="Hélène Discrète")
+    agreed_member(project=discreet, full_name="Hélène Discrète")
     NeedFactory(project=discreet, description="Un besoin que l'équipe garde pour elle.")
     ProjectFactory(territory=territory, name="Atelier vélo", status=ProjectStatus.GRADUATED)
     ProjectFactory(territory=territory, name="Brouillon public", status=ProjectStatus.DRAFT)
@@ -164,7 +172,7 @@ def test_portfolio_respects_each_projects_team_and_needs_choices(territory):
     hidden.show_needs = False
     hidden.save()
     for project in (shown, hidden):
-        ProjectMemberFactory(project=project, full_name=f"Membre de {project.name}")
+        agreed_member(project=project, full_name=f"Membre de {project.name}")
         NeedFactory(project=project, description=f"Besoin de {project.name}")
         NeedFactory(project=project, description="Fermé", status=NeedStatus.CLOSED)
 
@@ -183,7 +191,7 @@ def test_portfolio_respects_each_projects_team_and_needs_choices(territory):
 def test_long_team_and_needs_are_trimmed_to_fit_one_page(territory):
     project = ProjectFactory(territory=territory, description="Une phrase de description. " * 400)
     for index in range(14):
-        ProjectMemberFactory(project=project, full_name=f"Personne {index:02d}")
+        agreed_member(project=project, full_name=f"Personne {index:02d}")
     for _index in range(5):
         NeedFactory(project=project, description="Un besoin très détaillé. " * 30)
 
@@ -207,7 +215,7 @@ def test_gathering_the_portfolio_is_three_queries(territory, item_count, django_
             lead_organisation=OrganisationFactory(territory=territory),
         )
         for member_index in range(item_count):
-            ProjectMemberFactory(project=project, full_name=f"Membre {index}-{member_index}")
+            agreed_member(project=project, full_name=f"Membre {index}-{member_index}")
             NeedFactory(project=project)
 
     with django_assert_num_queries(3):
@@ -218,3 +226,13 @@ def test_gathering_the_portfolio_is_three_queries(territory, item_count, django_
         ]
 
     assert len(titles) == item_count
+
+
+def test_portfolio_leaves_out_members_who_did_not_agree(territory):
+    project = ProjectFactory(territory=territory)
+    agreed_member(project=project, full_name="Oui Publique")
+    ProjectMemberFactory(project=project, full_name="Non Privée")
+
+    (page,) = gather_portfolio(Scope(territory=territory))["pages"]
+
+    assert [member.full_name for member in page.team] == ["Oui Publique"]

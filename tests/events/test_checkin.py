@@ -450,3 +450,42 @@ def test_the_desk_clock_reads_the_french_way_in_french_and_the_english_way_in_en
         english = clock(moment)
 
     assert (french, english) == ("18h42", "18:42")
+
+
+# Issue 14: a walk-in consents on the spot, herself
+
+
+def test_walk_in_ticks_her_own_consent_and_it_is_recorded(door, event):
+    page = door.get(walk_in_url(event)).content.decode()
+    assert "être nommé·e dans la synthèse des débats" in page
+    assert 'name="consented"' in page
+
+    door.post(
+        walk_in_url(event),
+        {
+            "full_name": "Chloé Martin",
+            "email": "chloe@example.org",
+            "organisation_name": "",
+            "consented": "on",
+        },
+    )
+
+    registration = Registration.objects.get()
+    assert registration.is_walk_in is True  # the channel: the desk, "accueil"
+    assert registration.consent_to_be_named is True
+    assert registration.consented_at is not None
+    assert registration.email == "chloe@example.org"
+
+
+def test_walk_in_without_consent_stays_on_the_evenings_list_only(door, event):
+    door.post(
+        walk_in_url(event),
+        {"full_name": "Chloé Martin", "email": "chloe@example.org", "organisation_name": ""},
+    )
+
+    registration = Registration.objects.get()
+    assert registration.full_name == "Chloé Martin"
+    assert registration.checked_in_at is not None
+    assert registration.consent_to_be_named is False
+    # Her address is not kept: nothing is sent to her after the evening.
+    assert registration.email.endswith("@walk-in.invalid")

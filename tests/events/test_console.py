@@ -1,10 +1,10 @@
-import re
 import uuid
 
 import pytest
 from django.urls import reverse
 
 from events.domain.facilitation import form_project, set_phase
+from events.domain.naming import answer_naming_request
 from events.domain.participation import cast_vote, join_table, post_idea
 from events.enums import Phase
 from events.models import FormedProject, Idea, Quote, SynthesisContribution, Table
@@ -385,9 +385,11 @@ def test_synthesis_shows_how_each_item_will_be_printed(client, table, table_faci
     assert "«\u00a0On y va !\u00a0» — <cite>Asso</cite>" in html
 
 
-def test_synthesis_add_contribution_follows_the_linked_participants_consent(
+def test_synthesis_add_contribution_asks_the_linked_participant_and_cannot_answer_for_her(
     client, table, table_facilitator
 ):
+    # Before issue 14 the console's "consent" radio named her; now a tampered POST carrying the
+    # old field (or the model's) is ignored: only she answers, on her phone.
     participant = seat(table, "Marie", organisation_name="Mutuelle", consent_to_be_named=True)
     client.force_login(table_facilitator)
 
@@ -398,7 +400,9 @@ def test_synthesis_add_contribution_follows_the_linked_participants_consent(
             "contribution-participant": participant.pk,
             "contribution-name": "",
             "contribution-organisation_name": "",
-            "contribution-consent": "",
+            "contribution-consent": "1",
+            "contribution-consent_to_be_named": "on",
+            "contribution-ask_consent": "on",
             "contribution-text": "Des ateliers numériques en mairie.",
         },
     )
@@ -406,24 +410,43 @@ def test_synthesis_add_contribution_follows_the_linked_participants_consent(
     assert response.status_code == 303
     assert response["Location"] == url("console_synthesis", table) + "#contributions"
     contribution = SynthesisContribution.objects.get()
-    assert (contribution.participant, contribution.signature) == (participant, "Marie — Mutuelle")
+    assert (contribution.participant, contribution.signature) == (participant, "Mutuelle")
+    assert contribution.naming_pending
+    page = client.get(url("console_synthesis", table)).content.decode()
+    assert "en attente de sa réponse" in page
 
 
-def test_synthesis_facilitator_withdraws_consent_on_the_night(client, table, table_facilitator):
+def test_synthesis_edit_cannot_name_someone_who_declined(client, table, table_facilitator):
     participant = seat(table, "Jean", organisation_name="Mairie", consent_to_be_named=True)
+    quote = QuoteFactory(
+        table=table, participant=participant, speaker_name="Jean", consent_to_be_named=False
+    )
+    quote.naming_asked_at = quote.created_at
+    quote.save()
+    answer_naming_request(participant=participant, item=quote, accept=False)
     client.force_login(table_facilitator)
+    prefix = f"edit-quote-{quote.pk}"
 
-    client.post(
+    response = client.post(
         url("console_synthesis", table),
         {
-            "action": "quote:add",
-            "quote-participant": participant.pk,
-            "quote-consent": "0",
-            "quote-text": "Quand on y croit, on y va !",
+            "action": "quote:edit",
+            "item": quote.pk,
+            f"{prefix}-participant": participant.pk,
+            f"{prefix}-name": "Jean",
+            f"{prefix}-organisation_name": "Mairie",
+            f"{prefix}-consent": "1",
+            f"{prefix}-consent_to_be_named": "True",
+            f"{prefix}-naming_answered_at": "",
+            f"{prefix}-ask_consent": "on",
+            f"{prefix}-text": "Quand on y croit, on y va !",
         },
     )
 
-    assert Quote.objects.get().attribution == "Mairie"
+    assert response.status_code == 303
+    quote.refresh_from_db()
+    assert (quote.consent_to_be_named, quote.attribution) == (False, "Mairie")
+    assert quote.naming_answered_at is not None
 
 
 def test_synthesis_edit_and_delete(client, table, table_facilitator):
@@ -439,7 +462,6 @@ def test_synthesis_edit_and_delete(client, table, table_facilitator):
             "item": contribution.pk,
             f"{prefix}-name": "Marie Exemple",
             f"{prefix}-organisation_name": "Mutuelle",
-            f"{prefix}-consent": "0",
             f"{prefix}-text": "Corrigé.",
         },
     )
@@ -505,9 +527,9 @@ def test_synthesis_prefill_from_a_participant_answers_the_add_form_with_htmx(
     assert html.lstrip().startswith('<div id="contribution-add"')
     assert 'value="Marie"' in html and 'value="Mutuelle"' in html
     assert "Déjà tapé" in html
-    assert re.search(
-        r'<input type="radio" name="contribution-consent" value="1"[^>]* checked', html
-    )
+    # The console asks; it has no field to answer for her.
+    assert 'name="contribution-ask_consent"' in html
+    assert 'name="contribution-consent"' not in html
 
 
 # Bounded queries --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from events.domain.facilitation import (
     update_quote,
     update_synthesis_contribution,
 )
+from events.domain.naming import answer_naming_request
 from events.domain.participation import cast_vote, join_table, post_idea
 from events.enums import Phase
 from events.models import FormedProject, Idea, Quote, SynthesisContribution, Table, Theme
@@ -362,49 +363,51 @@ def test_form_project_refuses_bad_input(name, pitch, member, message):
 # The synthesis ----------------------------------------------------------------------------------
 
 
-def test_contribution_of_a_participant_follows_their_consent_and_fills_the_blanks():
+def test_contribution_of_a_participant_fills_the_blanks_but_names_nobody_until_she_answers():
+    # Before issue 14 a linked participant's choice at joining named her: now only her answer
+    # to this very contribution, on her phone, does (events/domain/naming.py).
     table = TableFactory()
     agrees = ParticipantFactory(
         table=table, display_name="Marie", organisation_name="Mutuelle", consent_to_be_named=True
     )
-    refuses = ParticipantFactory(
-        table=table, display_name="Jean", organisation_name="Mairie", consent_to_be_named=False
-    )
 
     named = add_synthesis_contribution(
-        table=table, person_name="", organisation_name="", text="Des ateliers.", participant=agrees
+        table=table,
+        person_name="",
+        organisation_name="",
+        text="Des ateliers.",
+        participant=agrees,
+        ask_consent=True,
     )
-    unnamed = add_synthesis_contribution(
-        table=table, person_name="", organisation_name="", text="Un bus.", participant=refuses
-    )
-
     assert (named.person_name, named.consent_to_be_named, named.signature) == (
         "Marie",
-        True,
-        "Marie — Mutuelle",
-    )
-    assert (unnamed.person_name, unnamed.consent_to_be_named, unnamed.signature) == (
-        "Jean",
         False,
-        "Mairie",
+        "Mutuelle",
     )
-    assert [c.order for c in SynthesisContribution.objects.order_by("order")] == [1, 2]
+    assert named.naming_pending
+
+    answer_naming_request(participant=agrees, item=named, accept=True)
+
+    named.refresh_from_db()
+    assert named.signature == "Marie — Mutuelle"
+    assert named.naming_channel == "téléphone à la table"
+    assert [c.order for c in SynthesisContribution.objects.order_by("order")] == [1]
 
 
-def test_facilitator_can_change_a_participants_consent_on_the_night():
+def test_the_facilitator_cannot_answer_for_the_person():
     table = TableFactory()
     participant = ParticipantFactory(table=table, display_name="Marie", consent_to_be_named=False)
 
-    contribution = add_synthesis_contribution(
-        table=table,
-        person_name="Marie",
-        organisation_name="",
-        text="Des ateliers.",
-        consent_to_be_named=True,
-        participant=participant,
-    )
-
-    assert contribution.signature == "Marie"
+    with pytest.raises(TypeError):
+        add_synthesis_contribution(
+            table=table,
+            person_name="Marie",
+            organisation_name="",
+            text="Des ateliers.",
+            consent_to_be_named=True,
+            participant=participant,
+        )
+    assert not SynthesisContribution.objects.exists()
 
 
 def test_contribution_without_participant_or_consent_prints_the_organisation_only():
@@ -421,7 +424,7 @@ def test_contribution_without_participant_or_consent_prints_the_organisation_onl
     assert anonymous.signature == "Une personne de la table"
 
 
-def test_quote_attribution_needs_consent():
+def test_quote_attribution_needs_the_speakers_own_answer():
     table = TableFactory()
     participant = ParticipantFactory(
         table=table, display_name="Jean", organisation_name="Mairie", consent_to_be_named=True
@@ -433,6 +436,7 @@ def test_quote_attribution_needs_consent():
         speaker_name="",
         organisation_name="",
         participant=participant,
+        ask_consent=True,
     )
     withheld = add_quote(
         table=table,
@@ -440,8 +444,10 @@ def test_quote_attribution_needs_consent():
         speaker_name="",
         organisation_name="",
         participant=participant,
-        consent_to_be_named=False,
+        ask_consent=True,
     )
+    answer_naming_request(participant=participant, item=named, accept=True)
+    answer_naming_request(participant=participant, item=withheld, accept=False)
 
     assert named.attribution == "Jean, Mairie"
     assert withheld.attribution == "Mairie"
@@ -477,19 +483,13 @@ def test_update_and_delete_synthesis_items_bump_the_board():
         person_name="Marie Exemple",
         organisation_name="Mutuelle du Nord",
         text="Autre chose.",
-        consent_to_be_named=False,
     )
-    update_quote(
-        quote=quote,
-        text="Corrigé.",
-        speaker_name="Jean",
-        organisation_name="",
-        consent_to_be_named=True,
-    )
+    update_quote(quote=quote, text="Corrigé.", speaker_name="Jean", organisation_name="")
     contribution.refresh_from_db()
     quote.refresh_from_db()
+    # Unlinked from the person who consented, an item is no longer named.
     assert (contribution.text, contribution.signature) == ("Autre chose.", "Mutuelle du Nord")
-    assert (quote.text, quote.attribution) == ("Corrigé.", "Jean")
+    assert (quote.text, quote.attribution) == ("Corrigé.", "")
 
     delete_synthesis_contribution(contribution=contribution)
     delete_quote(quote=quote)

@@ -34,10 +34,12 @@ HTMX = {"HX-Request": "true"}
 BOARD_RENDER_QUERIES = 3
 # Another phone at the same table, once the board is rendered: its dots and its votes.
 PHONE_QUERIES = 2
-# The same page with the table behind the code not yet cached.
-PAGE_QUERIES = 4
-# During project formation: the participant and table; the ideas; the projects with their teams.
-FORMATION_PAGE_QUERIES = 3
+# The same page with the table behind the code not yet cached (one of them: what the participant
+# was asked about being named in the synthesis, a single UNION).
+PAGE_QUERIES = 5
+# During project formation: the participant and table; what she was asked about being named;
+# the ideas; the projects with their teams.
+FORMATION_PAGE_QUERIES = 4
 
 
 def join_url(table, code=None) -> str:
@@ -283,8 +285,9 @@ def test_participant_of_a_table_now_closed_sees_it_is_over(client, db, django_as
     table.phase = Phase.CLOSED
     table.save()
 
-    # The participant and table; the table's projects (none: nothing more to ask).
-    with django_assert_num_queries(2):
+    # The participant and table; what she was asked about being named (one UNION: she may
+    # still answer once the table is closed); the table's projects (none).
+    with django_assert_num_queries(3):
         response = client.get(join_url(table))
 
     assert response.status_code == 200

@@ -16,7 +16,7 @@ from projects.enums import ProjectStatus
 from projects.extensions import Section, provide_project_sections
 from projects.models import ProjectFollower
 from tests.challenges.factories import ChallengeFactory
-from tests.events.factories import IdeaFactory, TableFactory
+from tests.events.factories import IdeaFactory, TableFactory, TeamMemberFactory
 from tests.factories import DomainFactory
 from tests.projects.factories import ProjectFactory, ProjectMemberFactory
 
@@ -105,7 +105,15 @@ def born_at_a_table(cast):
     project.ideas.set(
         [IdeaFactory(table=table, text="Un bus qui change de quartier"), IdeaFactory(table=table)]
     )
-    ProjectMemberFactory(project=project, full_name="Awa Diallo", organisation_name="Humanis")
+    # Awa agreed, on her phone at the table, that her name may be public (issue 14: opt-in).
+    ProjectMemberFactory(
+        project=project,
+        full_name="Awa Diallo",
+        organisation_name="Humanis",
+        from_team_member=TeamMemberFactory(
+            project__table=table, full_name="Awa Diallo", name_public=True
+        ),
+    )
     return project
 
 
@@ -137,8 +145,24 @@ def test_project_page_shows_its_origin_ideas_and_team_in_constant_queries(
     assert "Un bus qui change de quartier" in html
     assert "Awa Diallo" in html
     assert "Humanis" in html
+    # Members who never agreed to a public name (here: added since, never asked) are not shown.
+    assert "Membre 0" not in html
     assert "Suivre ce projet" in html
     assert "Aperçu" not in html
+
+
+def test_project_page_shows_only_the_members_who_agreed(client, born_at_a_table):
+    table = born_at_a_table.source_table
+    ProjectMemberFactory(
+        project=born_at_a_table,
+        full_name="Jean Refus",
+        from_team_member=TeamMemberFactory(project__table=table, full_name="Jean Refus"),
+    )
+
+    html = client.get(born_at_a_table.get_absolute_url()).content.decode()
+
+    assert "Awa Diallo" in html
+    assert "Jean Refus" not in html
 
 
 def test_project_page_hides_the_team_when_the_team_says_so(client, born_at_a_table):
