@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_registration_consent_version_and_channel'),
+        ('events', '0012_merge_registration_consent_naming'),
     ]
 
     operations = [
