@@ -205,9 +205,10 @@ def _publish(cast, formed, **fields):
     )
 
 
-# Seated at a closed table: the participant and table; the projects born there, their public
-# pages, the participant's teams (the ``table_outcome`` tag).
-CLOSED_PAGE_QUERIES = 4
+# Seated at a closed table: the participant and table; what she was asked to be named for (one
+# UNION of quotes and contributions); the projects born there, their public pages, the
+# participant's teams (the ``table_outcome`` tag).
+CLOSED_PAGE_QUERIES = 5
 
 
 def test_the_closed_table_links_its_published_projects(
