@@ -67,6 +67,7 @@ def _territory_form(**fields) -> dict:
         "launched_on": "2026-09-01",
         "evening_on": "",
         "accompaniment_ends_on": "",
+        "attendee_retention_months": "12",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
