@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from events.views import participant, participant_actions, plenary, signs, table_follow
 
 urlpatterns = [
@@ -13,18 +14,18 @@ urlpatterns = [
     path("<str:code>/tableau/", participant.table_board, name="table_board"),
     path("<str:code>/idees/", participant_actions.idea_post, name="idea_post"),
     path(
-        "<str:code>/idees/<int:idea_id>/gommette/",
+        "<str:code>/idees/<id:idea_id>/gommette/",
         participant_actions.vote_cast,
         name="vote_cast",
     ),
     path(
-        "<str:code>/gommettes/<int:vote_id>/retirer/",
+        "<str:code>/gommettes/<id:vote_id>/retirer/",
         participant_actions.vote_withdraw,
         name="vote_withdraw",
     ),
     path("<str:code>/suivre/", table_follow.table_follow, name="table_follow"),
     path(
-        "<str:code>/projets/<int:project_id>/rejoindre/",
+        "<str:code>/projets/<id:project_id>/rejoindre/",
         participant_actions.team_join,
         name="team_join",
     ),

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
+from territoire.text import one_line
+
 logger = logging.getLogger(__name__)
 
 
@@ -17,7 +19,7 @@ logger = logging.getLogger(__name__)
 )
 def task_send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
     """Send one already-rendered e-mail; retried with back-off when the mail server is away."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    message = EmailMultiAlternatives(subject=one_line(subject), body=body, to=to)
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()

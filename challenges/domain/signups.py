@@ -17,6 +17,7 @@ from challenges.models import Challenge, SignUp
 from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
+from territoire.text import one_line
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
@@ -97,7 +98,7 @@ def send_confirmation(*, signup: SignUp) -> None:
             "territory": signup.territory.name
         }
         body = render_to_string("challenges/email/signup_confirmation.txt", context)
-    send_mail(subject, body, None, [signup.email])
+    send_mail(one_line(subject), body, None, [signup.email])
     signup.confirmation_sent_at = timezone.now()
     signup.save(update_fields=["confirmation_sent_at"])
 
