@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from territoire.admin_widgets import BoundedAutocompleteSelect, BoundedAutocompleteSelectMultiple
+from territoire.admin_inputs import BoundedAutocompleteSelect, BoundedAutocompleteSelectMultiple
 from territoire.domain.invitations import invite
 from territoire.domain.territories import start_territory_with
 from territoire.extensions import territory_starters

@@ -8,7 +8,7 @@ from django.urls.converters import IntConverter
 from accompaniment.enums import JobStatus
 from events.models import Idea
 from territoire.converters import DatabaseIdConverter
-from territoire.models import Membership
+from territoire.models import Membership, Organisation
 from territoire.tasks import task_send_email
 from tests.hostile import HUGE_ID
 from tests.test_permission_matrix import _objects, _url
@@ -184,3 +184,18 @@ def test_a_tampered_inline_form_count_in_the_admin_is_not_a_server_error(client,
     assert response.status_code in {200, 400}
     territory.refresh_from_db()
     assert territory.name != "Renommé"
+
+
+@pytest.mark.parametrize("ticked", ("on", "²", HUGE_ID, "abc"))
+def test_an_admin_action_on_a_tampered_row_id_changes_nothing(client, cast, ticked):
+    client.force_login(cast.superuser)
+    organisations = list(Organisation.objects.values_list("pk", "name"))
+
+    response = client.post(
+        reverse("admin:territoire_organisation_changelist"),
+        {"action": "delete_selected", "_selected_action": [ticked], "index": "0"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert list(Organisation.objects.values_list("pk", "name")) == organisations
