@@ -1,5 +1,6 @@
 from django.urls import path
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from challenges.views import organiser, public, training
 
 urlpatterns = [
@@ -44,7 +45,7 @@ urlpatterns = [
         name="volunteers_invite",
     ),
     path(
-        "espace/territoires/<slug:territory_slug>/mobilisation/contributions/<int:pk>/masquer/",
+        "espace/territoires/<slug:territory_slug>/mobilisation/contributions/<id:pk>/masquer/",
         organiser.contribution_hide,
         name="contribution_hide",
     ),
@@ -55,12 +56,12 @@ urlpatterns = [
         name="training_list",
     ),
     path(
-        "espace/territoires/<slug:territory_slug>/formations/<int:pk>/reponse/",
+        "espace/territoires/<slug:territory_slug>/formations/<id:pk>/reponse/",
         training.training_respond,
         name="training_respond",
     ),
     path(
-        "espace/territoires/<slug:territory_slug>/formations/<int:pk>/presences/",
+        "espace/territoires/<slug:territory_slug>/formations/<id:pk>/presences/",
         training.training_attendance,
         name="training_attendance",
     ),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from events.views import (
     checkin,
     console,
@@ -56,12 +57,12 @@ urlpatterns = [
     path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
     path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
     path(
-        "espace/tables/<str:code>/idees/<int:idea_id>/masquer/",
+        "espace/tables/<str:code>/idees/<id:idea_id>/masquer/",
         console_moderation.hide,
         name="console_hide",
     ),
     path(
-        "espace/tables/<str:code>/idees/<int:idea_id>/reafficher/",
+        "espace/tables/<str:code>/idees/<id:idea_id>/reafficher/",
         console_moderation.unhide,
         name="console_unhide",
     ),

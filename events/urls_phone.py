@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from events.views import (
     participant,
     participant_actions,
@@ -20,28 +21,28 @@ urlpatterns = [
     path("<str:code>/tableau/", participant.table_board, name="table_board"),
     path("<str:code>/idees/", participant_actions.idea_post, name="idea_post"),
     path(
-        "<str:code>/idees/<int:idea_id>/gommette/",
+        "<str:code>/idees/<id:idea_id>/gommette/",
         participant_actions.vote_cast,
         name="vote_cast",
     ),
     path(
-        "<str:code>/gommettes/<int:vote_id>/retirer/",
+        "<str:code>/gommettes/<id:vote_id>/retirer/",
         participant_actions.vote_withdraw,
         name="vote_withdraw",
     ),
     path("<str:code>/suivre/", table_follow.table_follow, name="table_follow"),
     path(
-        "<str:code>/projets/<int:project_id>/rejoindre/",
+        "<str:code>/projets/<id:project_id>/rejoindre/",
         participant_actions.team_join,
         name="team_join",
     ),
     path(
-        "<str:code>/projets/<int:project_id>/nom-public/",
+        "<str:code>/projets/<id:project_id>/nom-public/",
         participant_naming.team_name_public,
         name="team_name_public",
     ),
     path(
-        "<str:code>/nommer/<str:kind>/<int:item_id>/",
+        "<str:code>/nommer/<str:kind>/<id:item_id>/",
         participant_naming.naming_answer,
         name="naming_answer",
     ),

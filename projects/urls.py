@@ -1,5 +1,6 @@
 from django.urls import path
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from projects.views import organiser, public, team, team_members
 
 PROJECT = "territoires/<slug:territory>/projets/<slug:slug>/"
@@ -22,12 +23,12 @@ urlpatterns = [
     path(f"{SPACE}equipe/", team.team, name="project_team"),
     path(f"{SPACE}statut/", team.status, name="project_status"),
     path(
-        f"{SPACE}equipe/<int:member_id>/retirer/",
+        f"{SPACE}equipe/<id:member_id>/retirer/",
         team_members.member_remove,
         name="project_member_remove",
     ),
     path(
-        f"{SPACE}equipe/<int:member_id>/role/",
+        f"{SPACE}equipe/<id:member_id>/role/",
         team_members.member_role,
         name="project_member_role",
     ),
@@ -39,7 +40,7 @@ urlpatterns = [
         name="project_review",
     ),
     path(
-        "espace/territoires/<slug:territory>/projets-a-publier/<int:formed_id>/publier/",
+        "espace/territoires/<slug:territory>/projets-a-publier/<id:formed_id>/publier/",
         organiser.publish,
         name="project_publish",
     ),

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from territoire.admin_inputs import BoundedAutocompleteSelect, BoundedAutocompleteSelectMultiple
 from territoire.audit import record
 from territoire.domain.invitations import invite
 from territoire.domain.territories import start_territory_with
@@ -71,12 +72,20 @@ class ScopedChoicesMixin:
         scoped = scoped_choices(db_field.related_model, request)
         if scoped is not None:
             kwargs["queryset"] = scoped
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = BoundedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         scoped = scoped_choices(db_field.related_model, request)
         if scoped is not None:
             kwargs["queryset"] = scoped
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = BoundedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

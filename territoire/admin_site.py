@@ -11,11 +11,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from territoire.admin_inputs import KnownSelectedIdsMixin
+
 
 class TerritoireAdminSite(admin.AdminSite):
     site_header = _("Territoire — administration")
     site_title = _("Territoire")
     index_title = _("Configurer vos territoires")
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Every model admin, ours and the libraries', refuses tampered ids in its actions
+        (territoire/admin_inputs.py) with a message rather than a server error."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, KnownSelectedIdsMixin):
+            admin_class = type(admin_class.__name__, (KnownSelectedIdsMixin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -7,6 +7,8 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 
+from territoire.text import one_line
+
 logger = logging.getLogger(__name__)
 
 
@@ -53,7 +55,7 @@ def task_send_email(
     if SentEmail.objects.filter(key=key).exists():
         logger.info("e-mail %s already sent, not sent again", key)
         return 0
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    message = EmailMultiAlternatives(subject=one_line(subject), body=body, to=to)
     if html:
         message.attach_alternative(html, "text/html")
     try:

@@ -30,3 +30,10 @@ def clean_rich_text(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, its runs of spaces and line breaks collapsed to one space: an e-mail
+    subject built from a title someone typed with a line break in it would otherwise be refused
+    by the mail library (a header cannot hold CR or LF) and the e-mail never sent."""
+    return " ".join(str(text).split())

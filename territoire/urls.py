@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
 from territoire.privacy import views as privacy
 from territoire.views import (
     exports,
@@ -66,10 +67,8 @@ urlpatterns = [
         impact_reports.impact_report_request,
         name="impact_report_request",
     ),
-    path("espace/rapports/<int:pk>/telecharger/", reports.report_download, name="report_download"),
-    path(
-        "espace/rapports/<int:pk>/publier/", reports.report_publication, name="report_publication"
-    ),
+    path("espace/rapports/<id:pk>/telecharger/", reports.report_download, name="report_download"),
+    path("espace/rapports/<id:pk>/publier/", reports.report_publication, name="report_publication"),
     path("reseau/", network.network, name="network"),
     path("confidentialite/", public.privacy, name="privacy"),
     path(

@@ -19,6 +19,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from accompaniment.enums import ReminderKind
+from territoire.text import one_line
 
 if TYPE_CHECKING:
     from accompaniment.domain.reminder_plan import DueItem, DuePerson, ProjectInfo
@@ -159,7 +160,7 @@ def send_digest_email(*, person: "DuePerson", day: datetime.date, connection=Non
     caller's transaction then records nothing)."""
     subject, text, html = render_digest(person=person, day=day)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[person.user.email], connection=connection
+        subject=one_line(subject), body=text, to=[person.user.email], connection=connection
     )
     message.attach_alternative(html, "text/html")
     message.send()

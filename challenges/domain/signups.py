@@ -17,6 +17,7 @@ from challenges.models import Challenge, SignUp
 from territoire.enums import ConsentChannel, Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
+from territoire.text import one_line
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
 # The version of the consent text (privacy notice) a sign-up accepts; change it with the text.
@@ -117,7 +118,7 @@ def send_confirmation(*, signup: SignUp) -> None:
             "territory": signup.territory.name
         }
         body = render_to_string("challenges/email/signup_confirmation.txt", context)
-    send_mail(subject, body, None, [signup.email])
+    send_mail(one_line(subject), body, None, [signup.email])
     signup.confirmation_sent_at = timezone.now()
     signup.save(update_fields=["confirmation_sent_at"])
 

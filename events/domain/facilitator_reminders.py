@@ -22,6 +22,7 @@ from events.enums import EventStatus
 from events.models import Event, FacilitatorReminderSent, Table
 from territoire.domain.languages import languages_of
 from territoire.models import User
+from territoire.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def send_facilitator_reminder(
         }
         subject = _("C'est demain : votre table à %(event)s") % {"event": event.title}
         body = render_to_string("events/email/facilitator_reminder.txt", context)
-    EmailMultiAlternatives(subject=subject, body=body, to=[facilitator.email]).send()
+    EmailMultiAlternatives(subject=one_line(subject), body=body, to=[facilitator.email]).send()
 
 
 def send_due_facilitator_reminders(*, now: datetime.datetime | None = None) -> int:

@@ -25,6 +25,7 @@ from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
 from territoire.enums import ConsentChannel
+from territoire.text import one_line
 
 # No 0/O nor 1/I: a code read aloud at the door or typed from a crumpled print-out stays a code.
 TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -362,7 +363,7 @@ def send_registration_email(*, registration: Registration, kind: str) -> bool:
         subject = subject % {"event": event.title}
         body = render_to_string(template, context)
         calendar = event_ics(event, url=links["event_url"])
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.email])
+    message = EmailMultiAlternatives(subject=one_line(subject), body=body, to=[registration.email])
     message.attach(f"{event.slug}.ics", calendar, "text/calendar")
     if registration.status == RegistrationStatus.CONFIRMED:
         qr_name = f"billet-{registration.ticket_code}.png"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN, ticket_links
 from events.enums import EventStatus, RegistrationStatus, ReminderKind
 from events.models import Registration, ReminderSent
+from territoire.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def send_reminder(*, registration: Registration, kind: str) -> None:
             subject = _("Dans une semaine : %(event)s")
         subject = subject % {"event": event.title}
         body = render_to_string("events/email/reminder.txt", context)
-    EmailMultiAlternatives(subject=subject, body=body, to=[registration.email]).send()
+    EmailMultiAlternatives(subject=one_line(subject), body=body, to=[registration.email]).send()
 
 
 def send_due_reminders(*, now: datetime.datetime | None = None) -> int:

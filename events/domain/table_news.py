@@ -36,6 +36,7 @@ from events.models import (
 )
 from events.queries_outcome import born_projects_shown
 from territoire.tasks import task_send_email
+from territoire.text import one_line
 from territoire.tokens import is_urlsafe_token
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def _send_news(follower: TableFollower, table: Table, template: str, context: di
         context = context | {"table": table, "stop_url": stop_url(follower)}
         body = render_to_string(template, context)
         subject = render_to_string(template.replace(".txt", "_subject.txt"), context).strip()
-    EmailMultiAlternatives(subject=subject, body=body, to=[follower.email]).send()
+    EmailMultiAlternatives(subject=one_line(subject), body=body, to=[follower.email]).send()
 
 
 def send_table_news(*, table: Table, occasion: str, template: str, context: dict) -> int:

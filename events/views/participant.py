@@ -49,6 +49,7 @@ from events.queries_participant import (
     table_projects,
     table_ref,
 )
+from territoire.inputs import parse_int
 
 PAGE = "events/table_participant.html"
 JOIN_PAGE = "events/table_join.html"
@@ -77,8 +78,9 @@ def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int 
         return None
     key, _sep, ids = value.partition(":")
     participant_id, _sep, table_id = ids.partition(":")
-    if participant_id.isdigit() and table_id.isdigit():
-        return key, int(participant_id), int(table_id)
+    participant_pk, table_pk = parse_int(participant_id), parse_int(table_id)
+    if participant_pk is not None and table_pk is not None:
+        return key, participant_pk, table_pk
     return key, None, None
 
 
