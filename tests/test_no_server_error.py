@@ -27,8 +27,10 @@ from tests.test_permission_matrix import ALL_URLS, EXPECTED, _objects, _url
 EXAMPLES = int(os.environ.get("NO500_EXAMPLES", "6"))
 # Answers that mean the view ran (or refused the method but may take a POST).
 REACHES_VIEW = {200, 302, 405}
-# Nothing to post to: the admin's object → change redirect, static uploads.
-SKIPPED = {"media"}
+# Nothing to post to: the admin's object → change redirect, static uploads. The signed-in
+# erasure deletes the account posting to it, so no two examples start alike (hypothesis calls
+# that flaky): its bad input is tested in tests/territoire/test_privacy_pages.py.
+SKIPPED = {"media", "my_data_erase"}
 
 
 def _targets() -> list[str]:

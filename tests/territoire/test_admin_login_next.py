@@ -29,6 +29,9 @@ def test_a_signed_in_organiser_is_never_sent_elsewhere(
     with django_assert_max_num_queries(10):
         response = _login(client, next_url)
 
+    if "\x00" in next_url:  # refused before the admin, as every NUL (territoire/middleware.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.url == reverse("admin:index")
 
@@ -37,6 +40,9 @@ def test_a_signed_in_organiser_is_never_sent_elsewhere(
 def test_a_visitor_goes_to_the_sign_in_page_with_a_next_on_this_site(client, db, next_url):
     response = _login(client, next_url)
 
+    if "\x00" in next_url:  # refused before the admin, as every NUL (territoire/middleware.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     target = urlsplit(response.url)
     assert target.path == reverse("account_login")

@@ -140,6 +140,7 @@ def test_an_offer_title_with_a_line_break_still_reaches_the_organisers(
     assert mailoutbox[0].to == ["orga@example.org"]
 
 
+@pytest.mark.django_db  # the task records the e-mail it sends (SentEmail)
 def test_an_e_mail_subject_is_sent_on_one_line(mailoutbox):
     task_send_email(subject="Des nouvelles\r\nde  Bus\nnumérique", body="…", to=["a@example.org"])
 
