@@ -16,9 +16,11 @@ from territoire.audit import record
 from territoire.domain.invitations import invite
 from territoire.domain.territories import start_territory_with
 from territoire.extensions import territory_starters
+from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Invitation, Membership, Organisation, Territory, User
 from territoire.queries import organised_territory_ids
 from territoire.reports.actions import request_report_action
+from territoire.rules import territory_id_of
 
 
 class RulesAdminMixin:
@@ -138,6 +140,31 @@ class TerritoryScopedAdmin(ScopedChoicesMixin, RulesAdminMixin, admin.ModelAdmin
         return queryset.filter(
             **{f"{self.territory_lookup}__in": organised_territory_ids(request.user)}
         ).distinct()
+
+    # Any admin write may change what a territory's impact page shows (a target, a deadline, a
+    # challenge's title, an evening's date): its cached figures are dropped, as the domain's
+    # writes drop them.
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _impact_changed_for(form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        territory_id = territory_id_of(obj)
+        super().delete_model(request, obj)
+        if territory_id is not None:
+            impact_changed(territory_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        territory_ids = {territory_id_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for territory_id in territory_ids - {None}:
+            impact_changed(territory_id)
+
+
+def _impact_changed_for(obj: Model) -> None:
+    territory_id = territory_id_of(obj)
+    if territory_id is not None:
+        impact_changed(territory_id)
 
 
 class MembershipInline(RulesInlineMixin, admin.TabularInline):

@@ -158,3 +158,32 @@ def test_the_downloads_keep_the_filter_and_personal_data_stay_with_the_organiser
 
     client.force_login(cast.organiser)
     assert registrations in client.get(url(cast)).content.decode()
+
+
+def test_a_target_changed_in_the_admin_reaches_the_cached_page(
+    client, cast, two_challenges, django_capture_on_commit_callbacks
+):
+    from tests.accompaniment.test_milestone_templates import _territory_form
+
+    client.force_login(cast.superuser)
+    assert "7 / 250" in client.get(url(cast)).content.decode()
+    territory = cast.territory
+    form = _territory_form(
+        name=territory.name,
+        slug=territory.slug,
+        job_target="300",
+        job_target_deadline=territory.job_target_deadline.isoformat(),
+        launched_on=territory.launched_on.isoformat(),
+        evening_on=territory.evening_on.isoformat(),
+        accompaniment_ends_on=territory.accompaniment_ends_on.isoformat(),
+    )
+    for field in ("privacy_controller", "privacy_contact"):
+        form[field] = ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:territoire_territory_change", args=[territory.pk]), form
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "7 / 300" in client.get(url(cast)).content.decode()
