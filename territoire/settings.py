@@ -376,12 +376,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# Paths are logged with their capability secrets replaced by "…" (territoire/logredact.py): a
+# ticket's or a link's token never reaches a log. gunicorn's access log: gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_paths": {"()": "territoire.logredact.RedactPathFilter"}},
+    "formatters": {
+        # Django's own format for runserver's request lines, redefined here with its handler.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A logger's filter changes the record before any handler, Django's included.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_paths"],
+        },
+        "django.request": {"filters": ["redact_paths"]},
+        "django.security.csrf": {"filters": ["redact_paths"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs every rendering step at INFO; its warnings (a missing image) still show.
         "weasyprint": {"level": "WARNING"},
