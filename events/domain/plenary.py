@@ -2,13 +2,16 @@
 
 The screen link is ``/ecran/<event pk>-<secret>/``: the event is found by its id, then the secret
 is compared in constant time with the one stored on the event (random, 192 bits). Renewing it
-makes the previous link answer 404 at once; revoking it leaves the event without one.
+makes the previous link answer 404 at once; revoking it leaves the event without one; it
+expires by itself two days after the evening ends.
 """
 
+import datetime
 import hmac
 import secrets
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, FormedProject, Idea
@@ -16,6 +19,9 @@ from territoire.inputs import parse_int
 from territoire.models import User
 
 SECRET_BYTES = 24  # 192 bits, 32 URL-safe characters
+# The projector serves the night; a link also opens the next day (a replay, a debrief), then
+# stops by itself, so a link copied into a chat or a browser's history does not last.
+SCREEN_LINK_DAYS_AFTER_EVENING = 2
 
 
 class SpotlightRefused(Exception):
@@ -39,9 +45,15 @@ def split_screen_token(token: str) -> tuple[int, str] | None:
     return pk, secret
 
 
+def screen_link_expires_at(event: Event) -> datetime.datetime:
+    """When the event's screen link stops opening: SCREEN_LINK_DAYS_AFTER_EVENING after it ends."""
+    return event.ends_at + datetime.timedelta(days=SCREEN_LINK_DAYS_AFTER_EVENING)
+
+
 def screen_secret_matches(event: Event, secret: str) -> bool:
-    """Whether ``secret`` opens the event's screen (constant time; never for a revoked link)."""
-    if not event.screen_secret:
+    """Whether ``secret`` opens the event's screen (constant time; never for a revoked link,
+    nor once the link expired)."""
+    if not event.screen_secret or timezone.now() >= screen_link_expires_at(event):
         return False
     return hmac.compare_digest(event.screen_secret.encode(), secret.encode())
 

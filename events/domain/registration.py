@@ -4,6 +4,7 @@ Places are handed out under a lock on the event row, so two people registering f
 place at the same instant cannot both get it; the waiting list is served oldest first.
 """
 
+import datetime
 import io
 import secrets
 import zlib
@@ -32,6 +33,8 @@ TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TICKET_LENGTH = 8
 TICKET_ATTEMPTS = 5
 TICKET_SALT = "events.ticket"
+# A ticket's links answer "ce billet a expiré" this many days after its evening ends.
+TICKET_DAYS_AFTER_EVENING = 7
 # Walk-ins need not give an address, but the model requires one: this domain can never receive
 # mail (RFC 2606), and nothing is ever sent to it.
 WALK_IN_EMAIL_DOMAIN = "walk-in.invalid"
@@ -302,8 +305,8 @@ def _ticket_signer() -> signing.Signer:
 
 
 def ticket_token(registration: Registration) -> str:
-    """The secret in the ticket's links. Without a timestamp: the same link in every e-mail, and
-    no expiry (the ticket lasts as long as the registration does)."""
+    """The secret in the ticket's links. Without a timestamp: the same link in every e-mail; it
+    expires with its evening instead (ticket_has_expired)."""
     return _ticket_signer().sign_object(registration.pk)
 
 
@@ -315,7 +318,23 @@ def registration_from_token(token: str) -> Registration | None:
         return None
     if not isinstance(registration_id, int):
         return None
-    return Registration.objects.select_related("event").filter(pk=registration_id).first()
+    rows = Registration.objects.select_related("event__territory")
+    return rows.filter(pk=registration_id).first()
+
+
+def ticket_expires_at(event: Event) -> datetime.datetime:
+    """When the ticket links of ``event`` stop working: TICKET_DAYS_AFTER_EVENING after it ends.
+
+    A ticket gets its holder in and lets them cancel; once the evening is over it only shows a
+    name and an organisation to whoever the e-mail was forwarded to. The few days after the
+    evening cover the attendee who looks at it the next morning (was I checked in?). What
+    follows the evening (its projects, their news) is on the evening's public page.
+    """
+    return event.ends_at + datetime.timedelta(days=TICKET_DAYS_AFTER_EVENING)
+
+
+def ticket_has_expired(registration: Registration, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= ticket_expires_at(registration.event)
 
 
 def ticket_links(registration: Registration) -> dict[str, str]:

@@ -13,6 +13,8 @@ from events.domain.registration import (
     cancel,
     register,
     registration_from_token,
+    ticket_expires_at,
+    ticket_has_expired,
     ticket_qr_svg,
     ticket_token,
     waiting_list_position,
@@ -46,6 +48,17 @@ def get_registration_for_token(token: str) -> Registration:
     if registration is None:
         raise Http404
     return registration
+
+
+def expired_ticket(request: HttpRequest, registration: Registration) -> HttpResponse:
+    """What a ticket's links answer once its evening is past (ticket_expires_at): 410 Gone, a
+    clear page and the way to the territory's public page. The name is not shown any more."""
+    event = registration.event
+    context = {"event": event, "territory": event.territory}
+    response = render(request, "events/ticket_expired.html", context, status=410)
+    response["X-Robots-Tag"] = NOINDEX
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def places_left(event: Event) -> int:
@@ -178,6 +191,8 @@ def event_register_done(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def ticket(request: HttpRequest, token: str) -> HttpResponse:
     registration = get_registration_for_token(token)
+    if ticket_has_expired(registration):
+        return expired_ticket(request, registration)
     context = {
         "registration": registration,
         "event": registration.event,
@@ -194,10 +209,16 @@ def ticket(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def ticket_qr(request: HttpRequest, token: str) -> HttpResponse:
     registration = get_registration_for_token(token)
+    now = timezone.now()
+    if ticket_has_expired(registration, now):
+        return expired_ticket(request, registration)
     response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
     response["X-Robots-Tag"] = NOINDEX
-    # A ticket's code never changes: the phone keeps the image, even offline at the door.
-    patch_cache_control(response, private=True, max_age=7 * 24 * 3600, immutable=True)
+    # A ticket's code never changes: the phone keeps the image, even offline at the door, for
+    # a week at most and never beyond the ticket's expiry.
+    until_expiry = int((ticket_expires_at(registration.event) - now).total_seconds())
+    max_age = min(7 * 24 * 3600, until_expiry)
+    patch_cache_control(response, private=True, max_age=max_age, immutable=True)
     return response
 
 
@@ -205,6 +226,8 @@ def ticket_qr(request: HttpRequest, token: str) -> HttpResponse:
 def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
     # E-mail scanners open links: a GET only shows the button, the POST cancels.
     registration = get_registration_for_token(token)
+    if ticket_has_expired(registration):
+        return expired_ticket(request, registration)
     status = 200
     refusal = None
     if request.method == "POST":

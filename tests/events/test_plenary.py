@@ -454,3 +454,20 @@ def test_an_event_with_a_spotlit_idea_can_still_be_deleted(db, event):
 
     assert not Event.objects.filter(pk=event.pk).exists()
     assert not Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_the_screen_link_expires_two_days_after_the_evening(client, event):
+    token = renew_screen_link(event=event, by=None)
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - datetime.timedelta(days=1, hours=4), ends_at=now - datetime.timedelta(1)
+    )
+    assert client.get(screen_url(token)).status_code == 200
+
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - datetime.timedelta(days=2, hours=4), ends_at=now - datetime.timedelta(2)
+    )
+    page = client.get(screen_url(token))
+    assert page.status_code == 404
+    assert "a expiré" in page.content.decode()
+    assert client.get(screen_url(token, live=True)).status_code == 404
