@@ -240,7 +240,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
-    # The audit log's rows older than AUDIT_LOG_RETENTION_MONTHS, and old sent-e-mail records.
+    # The audit log's rows older than AUDIT_LOG_RETENTION_MONTHS, old sent-e-mail records, and
+    # the privacy requests whose link expired.
     "purge-audit-log": {
         "task": "territoire.purge_audit_log",
         "schedule": crontab(hour=3, minute=10),

@@ -69,9 +69,12 @@ def task_send_email(
 
 @shared_task(name="territoire.purge_audit_log")
 def task_purge_audit_log() -> int:
-    """Delete the audit log's rows past their retention (territoire/audit.py)."""
+    """Delete the audit log's rows past their retention (territoire/audit.py), and the privacy
+    requests whose link expired (territoire/privacy/links.py)."""
     from territoire.audit import purge_audit_log
+    from territoire.privacy.links import purge_expired_requests
 
+    purge_expired_requests()
     return purge_audit_log()
 
 

@@ -461,9 +461,9 @@ def _url(key: str, cast, objects: dict[str, object]) -> str:
     elif key in {"impact", "privacy_notice", "privacy_register_csv"}:
         kwargs = {"territory": cast.territory.slug}
     elif key == "privacy_link":
-        from territoire.privacy.links import ACCESS, link_token
+        from territoire.privacy.links import ACCESS, new_request
 
-        kwargs = {"token": link_token("personne@example.org", ACCESS)}
+        kwargs = {"token": new_request(email="personne@example.org", action=ACCESS)}
     elif key == "invitation_accept":
         kwargs = {"token": objects["invitation"].token}
     elif key == "account_confirm_email":

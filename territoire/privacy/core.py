@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from territoire.models import AuditEntry, Invitation, Membership, User
+from territoire.privacy.models import PrivacyRequest
 from territoire.privacy.registry import PrivacyProvider, Processing, register_privacy
 
 PROCESSINGS = (
@@ -37,6 +38,14 @@ PROCESSINGS = (
         data=_("Nom de la personne qui agit, son rôle, l'action, l'objet, la date"),
         retention=_("24 mois, puis supprimé"),
         recipients=_("Les organisateurs du territoire"),
+    ),
+    Processing(
+        name=_("Demandes d'accès et d'effacement sans compte"),
+        purpose=_("Envoyer le lien qui donne ses données à la personne ou les efface."),
+        legal_basis=_("Obligation légale (droits d'accès et d'effacement)"),
+        data=_("Adresse e-mail, demande, date"),
+        retention=_("24 heures (la durée du lien), puis supprimées"),
+        recipients=_("Personne d'autre que la personne elle-même"),
     ),
 )
 
@@ -98,7 +107,11 @@ def export(email: str, user: User | None) -> dict:
 
 
 def erase(email: str, user: User | None) -> int:
-    changed = _invitations(email).delete()[0]
+    # Pending requests for the address go; one being used has already forgotten it
+    # (territoire/privacy/links.py: use_erasure_link). They are not exported: they are the
+    # request itself, gone within a day.
+    changed = PrivacyRequest.objects.filter(email__iexact=email).delete()[0]
+    changed += _invitations(email).delete()[0]
     if user is not None:
         changed += Membership.objects.filter(user=user).delete()[0]
     # The admin's history names objects by their label (a registration, a team member): the

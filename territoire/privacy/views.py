@@ -21,6 +21,7 @@ from territoire.privacy.links import (
     LinkRefused,
     read_link,
     send_link,
+    use_erasure_link,
 )
 from territoire.privacy.people import account_for, erase_person, export_person
 from territoire.privacy.registry import processings
@@ -108,21 +109,33 @@ def data_request(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def data_link(request: HttpRequest, token: str) -> HttpResponse:
-    """An e-mailed link. GET shows a button (mail scanners open links); POST acts."""
+    """An e-mailed link. GET shows a button (mail scanners open links); POST acts. An erasure
+    link already used shows the "erased" page again (a double click is not an error)."""
     try:
-        email, action = read_link(token)
+        data_request_row = read_link(token)
     except LinkRefused as refused:
         return render(request, "territoire/privacy/link.html", {"refused": str(refused)})
+    action = data_request_row.action
+    if action == ERASURE and data_request_row.used_at is not None:
+        if request.method == "POST":
+            return render(request, "territoire/privacy/erased.html")
+        refused = _("Ce lien a déjà servi : les données de cette adresse sont effacées.")
+        return render(request, "territoire/privacy/link.html", {"refused": refused})
     form = (
         ErasureConfirmForm(request.POST if request.method == "POST" else None)
         if action == ERASURE
         else None
     )
     if request.method == "POST":
+        email = data_request_row.email
         user = account_for(email)
         if action != ERASURE:
             return _json_download(export_person(email, user))
         if form.is_valid():
+            try:
+                use_erasure_link(token)
+            except LinkRefused as refused:
+                return render(request, "territoire/privacy/link.html", {"refused": str(refused)})
             if request.user.is_authenticated and request.user == user:
                 logout(request)
             erase_person(email, user)

@@ -7,11 +7,14 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from territoire.models import User
+from territoire.models import PrivacyRequest, User
 from territoire.privacy import links as privacy_links
+from territoire.privacy.people import erase_person
 from territoire.privacy.registry import processings
+from territoire.tasks import task_purge_audit_log
 from tests.events.factories import EventFactory
 from tests.territoire.privacy_people import (
     EMAIL,
@@ -122,7 +125,9 @@ def test_public_request_keeps_what_was_typed_on_a_bad_address(client, db):
 
 
 def test_e_mailed_access_link_downloads_the_data(client, jeanne):
-    url = reverse("privacy_link", args=[privacy_links.link_token(EMAIL, privacy_links.ACCESS)])
+    url = reverse(
+        "privacy_link", args=[privacy_links.new_request(email=EMAIL, action=privacy_links.ACCESS)]
+    )
     assert "Télécharger mes données" in client.get(url).content.decode()
     response = client.post(url)
     data = json.loads(response.content)
@@ -130,7 +135,9 @@ def test_e_mailed_access_link_downloads_the_data(client, jeanne):
 
 
 def test_e_mailed_erasure_link_erases_only_after_the_confirmation(client, jeanne):
-    url = reverse("privacy_link", args=[privacy_links.link_token(EMAIL, privacy_links.ERASURE)])
+    url = reverse(
+        "privacy_link", args=[privacy_links.new_request(email=EMAIL, action=privacy_links.ERASURE)]
+    )
     client.get(url)  # a mail scanner opening the link changes nothing
     assert User.objects.filter(pk=jeanne.pk).exists()
     client.post(url, {})
@@ -153,7 +160,7 @@ def test_tampered_links_answer_in_french(client, jeanne, token):
 
 
 def test_expired_links_answer_in_french(client, jeanne, monkeypatch):
-    token = privacy_links.link_token(EMAIL, privacy_links.ERASURE)
+    token = privacy_links.new_request(email=EMAIL, action=privacy_links.ERASURE)
     monkeypatch.setattr(privacy_links, "LINK_MAX_AGE", datetime.timedelta(seconds=-1))
     response = client.post(reverse("privacy_link", args=[token]), {"confirm": "on"})
     assert "Ce lien a expiré." in response.content.decode()
@@ -189,3 +196,55 @@ def test_public_requests_are_limited_per_connection(client, db):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Trop de demandes" in content and "quelquun@example.org" in content
+
+
+# The link names a row by a random secret: no address in it ---------------------------------
+
+
+def test_the_e_mailed_link_carries_no_address(client, jeanne, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy_request"), {"email": EMAIL, "action": "erasure"})
+    link = re.search(r"/mes-donnees/lien/([^/\s]+)/", mail.outbox[0].body).group(1)
+    assert len(link) >= 43
+    assert EMAIL.split("@")[0] not in link.lower()
+    request = PrivacyRequest.objects.get()
+    assert request.email == EMAIL.lower() and link not in request.secret_digest
+
+
+def test_an_erasure_link_clicked_twice_shows_erased_twice(client, jeanne):
+    url = reverse(
+        "privacy_link", args=[privacy_links.new_request(email=EMAIL, action=privacy_links.ERASURE)]
+    )
+    first = client.post(url, {"confirm": "on"})
+    second = client.post(url, {"confirm": "on"})
+    again = client.get(url)
+    assert "Vos données ont été effacées" in first.content.decode()
+    assert "Vos données ont été effacées" in second.content.decode()
+    assert "Ce lien a déjà servi" in again.content.decode().replace("&#x27;", "'")
+    # The spent row remembers no address; the erasure removed the other pending ones.
+    assert list(PrivacyRequest.objects.values_list("email", flat=True)) == [""]
+
+
+def test_an_access_link_downloads_again_on_a_double_click(client, jeanne):
+    url = reverse(
+        "privacy_link", args=[privacy_links.new_request(email=EMAIL, action=privacy_links.ACCESS)]
+    )
+    assert client.post(url).status_code == client.post(url).status_code == 200
+
+
+def test_erasure_deletes_the_persons_pending_requests(client, jeanne):
+    privacy_links.new_request(email=EMAIL, action=privacy_links.ACCESS)
+    privacy_links.new_request(email="autre@example.org", action=privacy_links.ACCESS)
+    erase_person(EMAIL, jeanne)
+    assert list(PrivacyRequest.objects.values_list("email", flat=True)) == ["autre@example.org"]
+
+
+def test_expired_requests_are_purged_by_the_daily_sweep(db):
+    privacy_links.new_request(email=EMAIL, action=privacy_links.ACCESS)
+    PrivacyRequest.objects.update(
+        created_at=timezone.now() - privacy_links.LINK_MAX_AGE - datetime.timedelta(minutes=1)
+    )
+    fresh = privacy_links.new_request(email=EMAIL, action=privacy_links.ERASURE)
+    task_purge_audit_log()
+    assert [r.action for r in PrivacyRequest.objects.all()] == ["erasure"]
+    assert privacy_links.read_link(fresh).action == "erasure"
