@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import Contribution, SignUp, TrainingAttendance
+from challenges.models import Contribution, SignUp, SignUpChange, TrainingAttendance
 from territoire.models import User
 from territoire.privacy.people import erased_address_expression, iso
 from territoire.privacy.registry import PrivacyProvider, Processing, register_privacy
@@ -114,7 +114,24 @@ def export(email: str, user: User | None) -> dict:
             .order_by("pk")
             .values("session__title", "session__starts_at", "will_attend", "attended")
         ]
-    return {"inscriptions": signups, "contributions": contributions, "formation": training}
+    # Details someone proposed for the address and its owner has not applied (yet): they are
+    # held about the person for up to seven days, so they are listed.
+    pending = [
+        {
+            "territoire": c["signup__territory__name"],
+            "details_proposes": c["values"],
+            "proposee_le": iso(c["created_at"]),
+        }
+        for c in SignUpChange.objects.filter(signup__email__iexact=email, used_at__isnull=True)
+        .order_by("pk")
+        .values("signup__territory__name", "values", "created_at")
+    ]
+    return {
+        "inscriptions": signups,
+        "modifications_en_attente": pending,
+        "contributions": contributions,
+        "formation": training,
+    }
 
 
 def erase(email: str, user: User | None) -> int:
@@ -124,6 +141,8 @@ def erase(email: str, user: User | None) -> int:
         author_email=erased_address_expression("contribution"),
         signup=None,
     )
+    # Pending changes carry the details proposed: they go before the address is anonymised.
+    changed += SignUpChange.objects.filter(signup__email__iexact=email).delete()[0]
     changed += _signups(email).update(
         full_name="",
         organisation_name="",

@@ -45,6 +45,11 @@ def task_send_signup_change(*, signup_id: int, token: str) -> None:
 
 @shared_task(name="challenges.purge_unconfirmed_signups")
 def task_purge_unconfirmed_signups() -> int:
+    """Unconfirmed sign-ups past 30 days, and sign-up changes whose link expired."""
+    from challenges.domain.signup_changes import purge_expired_changes
+
     deleted = purge_unconfirmed_signups()
     logger.info("deleted %d unconfirmed sign-ups older than 30 days", deleted)
+    changes = purge_expired_changes()
+    logger.info("deleted %d sign-up changes whose link expired", changes)
     return deleted

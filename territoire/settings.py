@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.send_due_table_news",
         "schedule": 15 * 60,
     },
+    # Unconfirmed sign-ups after 30 days; sign-up changes whose link expired.
     "purge-unconfirmed-signups": {
         "task": "challenges.purge_unconfirmed_signups",
         "schedule": 24 * 3600,

@@ -1,19 +1,19 @@
 """Changing a sign-up only with proof of owning its address.
 
-The sign-up form sent for an address that already signed up changes nothing: the owner of the
-address gets an e-mail with a signed link carrying the proposed details, valid seven days, and
-following it (a POST) applies them. The link is bound to the sign-up as it stood when the
-change was proposed: once the sign-up changed (this change applied, or another one), it is spent.
+The sign-up form sent for an address that already signed up changes nothing: the details are
+kept in a ``SignUpChange`` row and the owner of the address gets an e-mail with a link naming
+that row by a random secret (no name, no organisation in the URL), valid seven days; following
+it (a POST) applies them, once: a second POST of the same link (a double click) shows the same
+result. The change is bound to the sign-up as it stood when it was proposed: once the sign-up
+changed (this change applied, or another one), the link is spent.
 """
 
 import datetime
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,12 +27,12 @@ from challenges.domain.signups import (
     ConfirmationRefused,
 )
 from challenges.enums import ActorKind, ChallengeStatus
-from challenges.models import Challenge, SignUp
+from challenges.models import Challenge, SignUp, SignUpChange
 from territoire.enums import ConsentChannel
 from territoire.impact.cache import impact_changed
 from territoire.ratelimit import allow
+from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
-CHANGE_SALT = "challenges.signup.change"
 # The same form sent again within this time, unchanged, is a double click: nothing more is sent.
 DOUBLE_SUBMIT_WINDOW_SECONDS = 120
 CHANGED_FIELDS = (
@@ -47,8 +47,9 @@ CHANGED_FIELDS = (
 
 @dataclass(frozen=True)
 class ProposedChange:
-    """What a change link would write, read back from its token."""
+    """What a change link would write, read back from its row."""
 
+    row: SignUpChange
     signup: SignUp
     values: dict
     challenges: list[Challenge]
@@ -99,75 +100,86 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
 
 
 def change_token(signup: SignUp, values: dict) -> str:
-    """The secret of a change link: the sign-up, its state now, the details proposed."""
-    return signing.dumps(
-        {
-            "signup": signup.pk,
-            "state": _digest(_current_values(signup)),
-            "values": values,
-            "consent": SIGNUP_CONSENT_VERSION,
-        },
-        salt=CHANGE_SALT,
-        compress=True,
+    """Record the details proposed for ``signup`` and return the secret of their link.
+
+    Side effects: one SignUpChange row (the sign-up's state now, the values, the consent text).
+    """
+    secret = new_link_secret()
+    SignUpChange.objects.create(
+        signup=signup,
+        secret_digest=secret_digest(secret),
+        state=_digest(_current_values(signup)),
+        values=values,
+        consent_text_version=SIGNUP_CONSENT_VERSION,
+    )
+    return secret
+
+
+def _find(token: str, *, lock: bool) -> SignUpChange:
+    """The change row a link names, whatever its state. Raises ConfirmationRefused."""
+    rows = SignUpChange.objects.select_related("signup__territory")
+    if lock:
+        rows = rows.select_for_update(of=("self", "signup"))
+    row = (
+        rows.filter(secret_digest=secret_digest(token)).first() if is_urlsafe_token(token) else None
+    )
+    if row is None:
+        raise ConfirmationRefused(_("Ce lien de confirmation n'est pas valide."))
+    if row.created_at <= timezone.now() - CONFIRMATION_MAX_AGE:
+        raise ConfirmationRefused(
+            _("Ce lien a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.")
+        )
+    return row
+
+
+def _spent() -> ConfirmationRefused:
+    return ConfirmationRefused(
+        _("Ce lien a déjà servi, ou votre inscription a changé depuis : il ne s'applique plus.")
     )
 
 
-def _load(token: str) -> dict:
-    try:
-        data = signing.loads(token, salt=CHANGE_SALT, max_age=CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ConfirmationRefused(
-            _("Ce lien a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.")
-        ) from None
-    except (signing.BadSignature, ValueError, TypeError, zlib.error):
-        data = None
-    values = data.get("values") if isinstance(data, dict) else None
-    if (
-        not isinstance(values, dict)
-        or not isinstance(data.get("signup"), int)
-        or set(values) != {*CHANGED_FIELDS, "challenges"}
-    ):
-        raise ConfirmationRefused(_("Ce lien de confirmation n'est pas valide."))
-    return data
-
-
-def read_change(token: str, *, lock: bool = False) -> ProposedChange:
-    """The change a link proposes, while it still applies.
-
-    Raises ConfirmationRefused with a message for the person (expired, tampered, spent).
-    """
-    data = _load(token)
-    rows = SignUp.objects.select_related("territory")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    signup = rows.filter(pk=data["signup"]).first()
-    if signup is None or _digest(_current_values(signup)) != data["state"]:
-        raise ConfirmationRefused(
-            _("Ce lien a déjà servi, ou votre inscription a changé depuis : il ne s'applique plus.")
-        )
+def _proposed(row: SignUpChange) -> ProposedChange:
+    signup = row.signup
     challenges = list(
         Challenge.objects.filter(
-            pk__in=data["values"]["challenges"],
+            pk__in=row.values.get("challenges", []),
             territory_id=signup.territory_id,
             status=ChallengeStatus.OPEN,
         ).order_by("order", "title")
     )
     return ProposedChange(
+        row=row,
         signup=signup,
-        values=data["values"],
+        values=row.values,
         challenges=challenges,
-        consent_text_version=str(data.get("consent", "")),
+        consent_text_version=row.consent_text_version,
     )
 
 
-def confirm_change(*, token: str) -> SignUp:
-    """Apply the details a change link carries: the owner of the address confirmed them.
+def read_change(token: str, *, lock: bool = False) -> ProposedChange:
+    """The change a link proposes, while it still applies.
 
-    Raises ConfirmationRefused (expired, tampered or spent link).
+    Raises ConfirmationRefused with a message for the person (unknown, expired, spent).
+    """
+    row = _find(token, lock=lock)
+    if row.used_at is not None or _digest(_current_values(row.signup)) != row.state:
+        raise _spent()
+    return _proposed(row)
+
+
+def confirm_change(*, token: str) -> SignUp:
+    """Apply the details a change link names: the owner of the address confirmed them.
+
+    A link already applied returns the sign-up unchanged (a double click shows the same page).
+    Raises ConfirmationRefused (unknown, expired or spent link).
     Side effects: the sign-up's details, choices and consent (date, text version, web form)
-    replaced; the sign-up confirmed when it was not; the territory's impact figures moved.
+    replaced; the sign-up confirmed when it was not; the change row marked used; the
+    territory's impact figures moved.
     """
     with transaction.atomic():
+        row = _find(token, lock=True)
+        if row.used_at is not None:
+            return row.signup
         change = read_change(token, lock=True)
         signup = change.signup
         for name in CHANGED_FIELDS:
@@ -182,8 +194,16 @@ def confirm_change(*, token: str) -> SignUp:
         signup.confirmation_nonce = ""
         signup.save()
         signup.challenges.set(change.challenges)
+        SignUpChange.objects.filter(pk=row.pk).update(used_at=now)
         impact_changed(signup.territory_id)
     return signup
+
+
+def purge_expired_changes(*, now: datetime.datetime | None = None) -> int:
+    """Delete the change rows whose link expired, applied or not. Returns how many."""
+    cutoff = (now or timezone.now()) - CONFIRMATION_MAX_AGE
+    _total, by_model = SignUpChange.objects.filter(created_at__lte=cutoff).delete()
+    return by_model.get("challenges.SignUpChange", 0)
 
 
 def send_change_confirmation(*, signup: SignUp, token: str) -> None:

@@ -194,10 +194,14 @@ def test_signup_with_a_known_address_changes_nothing_until_its_owner_confirms(
     assert signup.consent_text_version == SIGNUP_CONSENT_VERSION
     assert signup.consent_channel == ConsentChannel.WEB_FORM
 
+    # A double click shows the same page and changes nothing more; the link is spent.
     again = client.post(link)
+    reopened = client.get(link)
 
-    assert again.status_code == 400
-    assert "Ce lien a déjà servi" in again.content.decode()
+    assert again.status_code == 200
+    assert "Inscription confirmée" in again.content.decode()
+    assert reopened.status_code == 400
+    assert "Ce lien a déjà servi" in reopened.content.decode()
 
 
 def test_change_link_confirms_a_signup_never_confirmed(
