@@ -11,6 +11,7 @@ from events.models import (
     Participant,
     Quote,
     Registration,
+    RegistrationChange,
     SynthesisContribution,
     TableFollower,
     TeamMember,
@@ -191,8 +192,23 @@ def export(email: str, user: User | None) -> dict:
         .order_by("pk")
         .values("project__name", "full_name", "email", "phone", "organisation_name", "is_lead")
     ]
+    # Details someone proposed for the address and its owner has not applied (yet): held about
+    # the person for up to seven days, so they are listed.
+    pending = [
+        {
+            "soiree": c["registration__event__title"],
+            "details_proposes": c["values"],
+            "proposee_le": iso(c["created_at"]),
+        }
+        for c in RegistrationChange.objects.filter(
+            registration__email__iexact=email, used_at__isnull=True
+        )
+        .order_by("pk")
+        .values("registration__event__title", "values", "created_at")
+    ]
     return {
         "inscriptions": registrations,
+        "modifications_en_attente": pending,
         "tables": tables,
         "citations": quotes,
         "synthese": synthesis,
@@ -215,6 +231,8 @@ def erase(email: str, user: User | None) -> int:
         cancel(registration=registration)
     participant_ids = list(_participants(email).values_list("pk", flat=True))
     changed = _followers(email).delete()[0]
+    # Pending changes carry the details proposed: they go before the address is anonymised.
+    changed += RegistrationChange.objects.filter(registration__email__iexact=email).delete()[0]
     changed += _team_members(email).update(
         full_name="", phone="", email=erased_address_expression("equipe")
     )

@@ -70,3 +70,13 @@ def task_anonymise_past_evenings() -> list[int]:
     from events.domain.retention import anonymise_past_evenings
 
     return anonymise_past_evenings()
+
+
+@shared_task(name="events.purge_expired_registration_changes")
+def task_purge_expired_registration_changes() -> int:
+    """Delete the registration changes whose link expired (domain/registration_changes.py)."""
+    from events.domain.registration_changes import purge_expired_changes
+
+    deleted = purge_expired_changes()
+    logger.info("deleted %d registration changes whose link expired", deleted)
+    return deleted

@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "territoire.purge_audit_log",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Registration changes whose 7-day link expired (the details proposed, applied or not).
+    "purge-registration-changes": {
+        "task": "events.purge_expired_registration_changes",
+        "schedule": crontab(hour=3, minute=25),
+    },
     # Evenings past their territory's attendee retention: attendees who joined no project
     # anonymised, once.
     "anonymise-past-evenings": {

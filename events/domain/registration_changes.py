@@ -1,20 +1,20 @@
 """Changing a registration only with proof of owning its address.
 
 The registration form sent for an address already registered for the evening changes nothing:
-the owner of the address gets their ticket again and a signed link carrying the details
-proposed, valid seven days; following it (a POST) applies them through apply_registration(). The
-link is bound to the registration as it stood when the change was proposed: once it changed
-(this change applied, a cancellation, another change), the link is spent.
+the details are kept in a ``RegistrationChange`` row, and the owner of the address gets their
+ticket again and a link naming that row by a random secret (no name in the URL), valid seven
+days; following it (a POST) applies them through apply_registration(), once: a second POST (a
+double click) leads to the same ticket. The change is bound to the registration as it stood
+when it was proposed: once it changed (this change applied, a cancellation, another change),
+the link is spent.
 """
 
 import datetime
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,11 +33,11 @@ from events.domain.registration import (
     waiting_list_position,
 )
 from events.enums import EventStatus, RegistrationStatus
-from events.models import Event, Registration
+from events.models import Event, Registration, RegistrationChange
 from territoire.enums import ConsentChannel
 from territoire.ratelimit import allow
+from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
-CHANGE_SALT = "events.registration.change"
 CHANGE_MAX_AGE = datetime.timedelta(days=7)
 # The same form sent again within this time, unchanged, is a double click: nothing more is sent.
 DOUBLE_SUBMIT_WINDOW_SECONDS = 120
@@ -57,8 +57,9 @@ class ChangeRefused(Exception):
 
 @dataclass(frozen=True)
 class ProposedChange:
-    """What a change link would write, read back from its token."""
+    """What a change link would write, read back from its row."""
 
+    row: RegistrationChange
     registration: Registration
     values: dict
     challenges: list[Challenge]
@@ -112,77 +113,85 @@ def propose_change(*, registration: Registration, values: dict) -> bool:
 
 
 def change_token(registration: Registration, values: dict) -> str:
-    """The secret of a change link: the registration, its state now, the details proposed."""
-    return signing.dumps(
-        {
-            "registration": registration.pk,
-            "state": _state(registration),
-            "values": values,
-            "consent": REGISTRATION_CONSENT_VERSION,
-        },
-        salt=CHANGE_SALT,
-        compress=True,
+    """Record the details proposed for ``registration`` and return the secret of their link.
+
+    Side effects: one RegistrationChange row (the registration's state now, the values, the
+    consent text).
+    """
+    secret = new_link_secret()
+    RegistrationChange.objects.create(
+        registration=registration,
+        secret_digest=secret_digest(secret),
+        state=_state(registration),
+        values=values,
+        consent_text_version=REGISTRATION_CONSENT_VERSION,
     )
+    return secret
 
 
-def _load(token: str) -> dict:
-    try:
-        data = signing.loads(token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE)
-    except signing.SignatureExpired:
+def _find(token: str, *, lock: bool) -> RegistrationChange:
+    """The change row a link names, whatever its state. Raises ChangeRefused."""
+    rows = RegistrationChange.objects.select_related("registration__event")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    row = (
+        rows.filter(secret_digest=secret_digest(token)).first() if is_urlsafe_token(token) else None
+    )
+    if row is None:
+        raise ChangeRefused(_("Ce lien de confirmation n'est pas valide."))
+    if row.created_at <= timezone.now() - CHANGE_MAX_AGE:
         raise ChangeRefused(
             _("Ce lien a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.")
-        ) from None
-    except (signing.BadSignature, ValueError, TypeError, zlib.error):
-        data = None
-    values = data.get("values") if isinstance(data, dict) else None
-    if (
-        not isinstance(values, dict)
-        or not isinstance(data.get("registration"), int)
-        or set(values) != set(PROPOSED_FIELDS)
-        or not isinstance(values["preferred_challenges"], list)
-    ):
-        raise ChangeRefused(_("Ce lien de confirmation n'est pas valide."))
-    return data
+        )
+    return row
 
 
 def read_change(token: str, *, lock: bool = False) -> ProposedChange:
     """The change a link proposes, while it still applies. Raises ChangeRefused."""
-    data = _load(token)
+    row = _find(token, lock=False)
     rows = Registration.objects.select_related("event")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    registration = rows.filter(pk=data["registration"]).first()
-    if registration is None or _state(registration) != data["state"]:
+    registration = rows.filter(pk=row.registration_id).first()
+    if registration is None or row.used_at is not None or _state(registration) != row.state:
         raise ChangeRefused(
             _("Ce lien a déjà servi, ou votre inscription a changé depuis : il ne s'applique plus.")
         )
     challenges = allowed_challenges(
         registration.event,
-        Challenge.objects.filter(pk__in=data["values"]["preferred_challenges"]).order_by(
+        Challenge.objects.filter(pk__in=row.values.get("preferred_challenges", [])).order_by(
             "order", "title"
         ),
     )
     return ProposedChange(
+        row=row,
         registration=registration,
-        values=data["values"],
+        values=row.values,
         challenges=challenges,
-        consent_text_version=str(data.get("consent", "")),
+        consent_text_version=row.consent_text_version,
     )
 
 
 def confirm_change(*, token: str) -> Registration:
-    """Apply the details a change link carries: the owner of the address confirmed them.
+    """Apply the details a change link names: the owner of the address confirmed them.
 
-    Raises ChangeRefused (expired, tampered or spent link) and RegistrationRefused (the
+    A link already applied returns the registration unchanged (a double click leads to the same
+    ticket). Raises ChangeRefused (unknown, expired or spent link) and RegistrationRefused (the
     evening no longer takes registrations).
     Side effects: as apply_registration(): the details and consent (date, text version, web
-    form) replaced, a cancelled registration back in the queue, e-mails, impact figures moved.
+    form) replaced, a cancelled registration back in the queue, e-mails, impact figures moved;
+    the change row marked used.
     """
     with transaction.atomic():
-        data = _load(token)
+        row = _find(token, lock=False)
+        # The event first, then the change row, then the registration: the order of every
+        # registration write (register, cancel), so two of them never wait on each other.
         event = (
-            Event.objects.select_for_update().filter(registrations__pk=data["registration"]).first()
+            Event.objects.select_for_update().filter(registrations__pk=row.registration_id).first()
         )
+        row = _find(token, lock=True)
+        if row.used_at is not None:
+            return row.registration
         change = read_change(token, lock=True)
         if event is None or event.status != EventStatus.REGISTRATION_OPEN:
             raise RegistrationRefused(_("Les inscriptions à cette soirée ne sont pas ouvertes."))
@@ -190,7 +199,15 @@ def confirm_change(*, token: str) -> Registration:
         registration.consent_text_version = change.consent_text_version
         registration.consent_channel = ConsentChannel.WEB_FORM
         apply_registration(registration, change.values, event=event, challenges=change.challenges)
+        RegistrationChange.objects.filter(pk=row.pk).update(used_at=timezone.now())
     return registration
+
+
+def purge_expired_changes(*, now: datetime.datetime | None = None) -> int:
+    """Delete the change rows whose link expired, applied or not. Returns how many."""
+    cutoff = (now or timezone.now()) - CHANGE_MAX_AGE
+    _total, by_model = RegistrationChange.objects.filter(created_at__lte=cutoff).delete()
+    return by_model.get("events.RegistrationChange", 0)
 
 
 def send_registration_change(*, registration: Registration, token: str) -> bool:

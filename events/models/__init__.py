@@ -1,6 +1,12 @@
 """The launch evening: the event and its people, the tables and what they produced."""
 
-from events.models.event import Event, ProgrammeItem, Registration, ReminderSent
+from events.models.event import (
+    Event,
+    ProgrammeItem,
+    Registration,
+    RegistrationChange,
+    ReminderSent,
+)
 from events.models.follow import TableFollower, TableNewsSent
 from events.models.outcome import FormedProject, Quote, SynthesisContribution, TeamMember
 from events.models.reminders import FacilitatorReminderSent
@@ -15,6 +21,7 @@ __all__ = [
     "ProgrammeItem",
     "Quote",
     "Registration",
+    "RegistrationChange",
     "ReminderSent",
     "SynthesisContribution",
     "Table",

@@ -215,6 +215,35 @@ class Registration(models.Model):
         return f"{self.full_name} — {self.event}"
 
 
+class RegistrationChange(models.Model):
+    """Details proposed for a registration by someone who typed its address, waiting for its
+    owner. The e-mailed link names the row by a random secret (only its SHA-256 is kept), so
+    the details never travel in a URL (events/domain/registration_changes.py). ``state`` is the
+    registration's fingerprint when the change was proposed: once it changed, the link is
+    spent. Deleted with the registration, by the person's erasure, and by the daily purge.
+    """
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="pending_changes",
+        verbose_name=_("inscription"),
+    )
+    secret_digest = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=32)
+    values = models.JSONField(_("détails proposés"))
+    consent_text_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("modification d'inscription en attente")
+        verbose_name_plural = _("modifications d'inscription en attente")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.created_at:%Y-%m-%d}"
+
+
 class ReminderSent(models.Model):
     """One reminder e-mail to one registration: the unique pair is what makes it exactly once."""
 

@@ -175,10 +175,13 @@ def test_change_link_applies_the_details_and_the_consent(
     assert list(registration.preferred_challenges.all()) == [challenge]
     assert Registration.objects.count() == 1
 
+    # A double click leads to the same ticket and changes nothing more; the link is spent.
     again = client.post(link)
+    reopened = client.get(link)
 
-    assert again.status_code == 400
-    assert "Ce lien a déjà servi" in again.content.decode()
+    assert (again.status_code, again["Location"]) == (302, applied["Location"])
+    assert reopened.status_code == 400
+    assert "Ce lien a déjà servi" in reopened.content.decode()
 
 
 def test_register_again_after_cancelling_goes_to_the_end_of_the_queue_once_confirmed(
