@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "territoire.requeue_stalled_reports",
         "schedule": 5 * 60,
     },
+    # Tasks asked for while the broker was away, kept in the database (territoire/outbox.py).
+    "send-pending-tasks": {
+        "task": "territoire.send_pending_tasks",
+        "schedule": 60,
+    },
     # Once a day, in the morning: the digest's unique (person, day) makes a second run harmless.
     "send-accompaniment-reminders": {
         "task": "accompaniment.send_reminders",
