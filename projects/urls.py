@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.urls import path
 
 import territoire.converters  # noqa: F401  (registers <id:…>, a bounded database id)
-from projects.views import organiser, public, team, team_members
+from projects.views import images, organiser, public, team, team_members
 
 PROJECT = "territoires/<slug:territory>/projets/<slug:slug>/"
 SPACE = "espace/projets/<slug:territory>/<slug:slug>/"
@@ -11,6 +12,12 @@ urlpatterns = [
     path("territoires/<slug:territory>/projets/", public.showcase, name="project_showcase"),
     path(PROJECT, public.project_detail, name="project_detail"),
     path(f"{PROJECT}suivre/", public.follow, name="project_follow"),
+    # Uploaded images, at their media address, checked like the project's page (a draft's too).
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}projects/<str:name>",
+        images.project_image,
+        name="project_image",
+    ),
     path("projets/suivre/<str:token>/", public.follow_confirm, name="project_follow_confirm"),
     path("projets/arreter/<str:token>/", public.follow_stop, name="project_follow_stop"),
     path(

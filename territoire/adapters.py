@@ -9,6 +9,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from territoire.clientip import client_address
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 
@@ -47,6 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             None,
         )
-        task_send_email.delay_on_commit(
-            subject=message.subject, body=message.body, to=list(message.to), html=html
+        enqueue(
+            task_send_email,
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            html=html,
         )

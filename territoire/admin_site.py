@@ -4,10 +4,12 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,42 @@ class TerritoireAdminSite(admin.AdminSite):
         if not issubclass(admin_class, KnownSelectedIdsMixin):
             admin_class = type(admin_class.__name__, (KnownSelectedIdsMixin, admin_class), {})
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self) -> list:
+        """Django's, with "view on site" (``r/<content type>/<id>/``) answered by
+        ``view_on_site``: Django's own shortcut redirects anyone with admin access to any object's
+        page, which tells another territory's organiser the address (slug) of a draft."""
+        urls = super().get_urls()
+        view_on_site = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [
+            view_on_site if isinstance(url, URLPattern) and url.name == "view_on_site" else url
+            for url in urls
+        ]
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: str, object_id: str
+    ) -> HttpResponse:
+        """Redirect to the object's page when this person may view the object in the admin
+        (its model admin's queryset, scoped to the organiser's territories, and its view
+        permission); 404 otherwise, as for an object that does not exist."""
+        if not content_type_id.isdecimal():
+            raise Http404
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        model = content_type.model_class() if content_type else None
+        model_admin = self._registry.get(model)
+        if model_admin is None:
+            # An inline's model, without an admin of its own: the platform's superusers only.
+            if model is None or not request.user.is_superuser:
+                raise Http404
+        else:
+            obj = model_admin.get_object(request, object_id)
+            if obj is None or not model_admin.has_view_permission(request, obj):
+                raise Http404
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -14,6 +14,14 @@ first call after that tries again. Writes missed while Redis was away may leave 
 behind (a board version that was not dropped), so the first call that gets through after them
 empties our namespace (``KEY_PREFIX``; the Celery broker's keys are not ours) before anything
 reads it.
+
+Rate limits must hold while Redis is away. Ours count with ``count_hit``, which then falls back
+to this process's counter (``local_hits``). allauth's sign-in limits do not count: each keeps a
+list of attempt times under ``allauth:rl:…``, guarded by a lock taken with ``cache.add``. Answered
+as misses, every ``add`` of that lock would fail, and allauth, after waiting a second for it,
+would refuse every sign-in as "too many attempts" (fail closed, for everybody). So while Redis is
+away those keys, and only those, live in a local-memory cache of this process (``_local``):
+limits still hold, per worker, and sign-in still works.
 """
 
 import logging
@@ -24,6 +32,7 @@ from typing import Any
 
 import redis
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +41,8 @@ RETRY_AFTER = 2.0
 # What "Redis is away" looks like (a refused or cut connection, a timeout, Redis loading).
 UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 _MISSING = object()
+# Keys kept in this process's memory while Redis is away: allauth's rate limits and their locks.
+LOCAL_WHILE_AWAY = "allauth:rl:"
 
 
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
@@ -97,24 +108,29 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._breaker = _breakers.setdefault(str(server), Breaker())
+        self._local = LocMemCache(f"territoire-while-away:{server}", {"MAX_ENTRIES": 10_000})
 
     # The one place a Redis failure is caught ---------------------------------------------------
 
-    def _run(self, default: Any, write: bool, call: Callable, *args, **kwargs) -> Any:
+    def _run(
+        self, default: Any, write: bool, call: Callable, *args, local: Callable | None = None
+    ) -> Any:
+        """``call(*args)``, or, while Redis is away, ``local(*args)`` when given (a key kept in
+        this process's memory), else ``default``."""
         breaker = self._breaker
         if breaker.is_open():
             breaker.stale = breaker.stale or write
-            return default
+            return local(*args) if local else default
         try:
             if breaker.stale:
                 self._forget_stale_entries()
-            result = call(*args, **kwargs)
+            result = call(*args)
         except UNAVAILABLE as exc:
             if not breaker.is_open():
                 logger.warning("cache unavailable, reading from the database: %s", exc)
             breaker.trip()
             breaker.stale = breaker.stale or write
-            return default
+            return local(*args) if local else default
         if breaker.open_until:
             breaker.open_until = 0.0
             logger.warning("cache available again")
@@ -145,20 +161,28 @@ class RedisCache(django_redis.RedisCache):
 
     # Django's cache API, each call through _run ----------------------------------------------
 
+    def _local_for(self, key, method: str) -> Callable | None:
+        """The local-memory cache's ``method`` for a key kept there while Redis is away."""
+        return getattr(self._local, method) if str(key).startswith(LOCAL_WHILE_AWAY) else None
+
     def add(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        return self._run(False, True, super().add, key, value, timeout, version)
+        local = self._local_for(key, "add")
+        return self._run(False, True, super().add, key, value, timeout, version, local=local)
 
     def get(self, key, default=None, version=None):
-        return self._run(default, False, super().get, key, default, version)
+        local = self._local_for(key, "get")
+        return self._run(default, False, super().get, key, default, version, local=local)
 
     def set(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        self._run(None, True, super().set, key, value, timeout, version)
+        local = self._local_for(key, "set")
+        self._run(None, True, super().set, key, value, timeout, version, local=local)
 
     def touch(self, key, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
         return self._run(False, True, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._run(False, True, super().delete, key, version)
+        local = self._local_for(key, "delete")
+        return self._run(False, True, super().delete, key, version, local=local)
 
     def get_many(self, keys, version=None):
         return self._run({}, False, super().get_many, keys, version)

@@ -61,3 +61,22 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PendingTask(models.Model):
+    """A background task the broker (Redis) could not take when it was asked for: kept here,
+    sent by the beat's sweep once the broker is back (territoire/outbox.py). Written only there."""
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    queue = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche en attente")
+        verbose_name_plural = _("tâches en attente")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.task}"

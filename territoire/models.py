@@ -373,6 +373,6 @@ class Invitation(models.Model):
 
 # The audit log, the sent e-mails' records and the reports' model live beside their machinery;
 # importing them here registers them.
-from territoire.ledger import AuditEntry, SentEmail  # noqa: E402, F401
+from territoire.ledger import AuditEntry, PendingTask, SentEmail  # noqa: E402, F401
 from territoire.privacy.models import PrivacyRequest  # noqa: E402, F401
 from territoire.reports.models import Report  # noqa: E402, F401

@@ -215,6 +215,17 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that does not answer (Redis frozen, a network cut) must not hold a request for ever:
+# sending a task then fails in ~3 s (one try, no retry: measured against a SIGSTOPped Redis; the
+# default retries took over a minute), and the task is kept in the database instead
+# (territoire/outbox.py). The read timeout stays above kombu's 1 s BRPOP.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "send-event-reminders": {
@@ -235,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-reports": {
         "task": "territoire.requeue_stalled_reports",
         "schedule": 5 * 60,
+    },
+    # Tasks asked for while the broker was away, kept in the database (territoire/outbox.py).
+    "send-pending-tasks": {
+        "task": "territoire.send_pending_tasks",
+        "schedule": 60,
     },
     # Once a day, in the morning: the digest's unique (person, day) makes a second run harmless.
     "send-accompaniment-reminders": {

@@ -119,3 +119,11 @@ def task_requeue_stalled_reports() -> list[int]:
     from territoire.reports.lifecycle import requeue_stalled_reports
 
     return requeue_stalled_reports()
+
+
+@shared_task(name="territoire.send_pending_tasks")
+def task_send_pending_tasks() -> int:
+    """Send the tasks kept while the broker was away (territoire/outbox.py)."""
+    from territoire.outbox import send_pending_tasks
+
+    return send_pending_tasks()

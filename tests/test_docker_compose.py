@@ -153,3 +153,46 @@ def test_dockerfile_healthcheck_hits_healthz():
     checks = [rest for keyword, rest in dockerfile_instructions() if keyword == "HEALTHCHECK"]
     assert len(checks) == 1
     assert "/healthz" in checks[0]
+
+
+# Uploaded files: what the documented reverse proxy serves itself, and what it leaves to Django --
+
+
+def _production_doc_block(language: str) -> str:
+    text = (ROOT / "docs" / "production.md").read_text()
+    blocks = re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 1, f"docs/production.md should have one {language} block"
+    return blocks[0]
+
+
+def test_the_documented_proxy_serves_only_public_uploads_from_the_media_volume():
+    override = yaml.safe_load(_production_doc_block("yaml"))
+    mounts = override["services"]["proxy"]["volumes"]
+    media_mount = next(m for m in mounts if m.startswith("media:"))
+    proxy_root = media_mount.split(":")[1]
+    caddyfile = _production_doc_block("caddy")
+    served = re.findall(r"handle_path (\S+) \{\s*root \* (\S+)", caddyfile)
+
+    assert media_mount.endswith(":ro")
+    # Only challenge images (public) come straight from the volume; reports, evidence files and
+    # project images (a draft's must not leak) go to Django, which checks who asks.
+    assert served == [("/media/challenges/*", f"{proxy_root}/challenges")]
+    assert "reverse_proxy" in caddyfile
+
+
+def test_project_images_are_served_by_django_from_the_shared_media_volume(settings):
+    from django.urls import resolve
+
+    from projects.models import Project
+
+    settings.DEBUG = False
+    upload_to = Project._meta.get_field("image").upload_to
+    match = resolve(f"/{settings.MEDIA_URL.lstrip('/')}{upload_to}photo-1a2b3c4d.jpg")
+    env_lines = [rest for keyword, rest in dockerfile_instructions() if keyword == "ENV"]
+    dockerfile_env = " ".join(env_lines)
+
+    assert match.url_name == "project_image"
+    assert "MEDIA_ROOT=/app/media" in dockerfile_env
+    # web, which answers /media/projects/..., reads the volume the uploads are written to.
+    assert environment("web")["MEDIA_ROOT"] == "/app/media"
+    assert "media:/app/media" in service("web")["volumes"]

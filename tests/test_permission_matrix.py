@@ -113,8 +113,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "admin:password_change_done": ADMIN_PAGE,
     "admin:autocomplete": answers(403, anonymous=LOGIN),
     "admin:jsi18n": ADMIN_PAGE,
+    # Territory A's page: B's organiser gets a 404, never A's address (territoire/admin_site.py).
     "admin:view_on_site": answers(
-        403, anonymous=LOGIN, organiser=302, other_organiser=302, superuser=302
+        403, anonymous=LOGIN, organiser=302, other_organiser=404, superuser=302
     ),
     "admin:app_list": ADMIN_PAGE,
     "admin:<catch-all>": answers(

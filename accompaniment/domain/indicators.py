@@ -27,6 +27,7 @@ from projects.models import Project
 from territoire.domain.languages import languages_of
 from territoire.impact.cache import impact_changed
 from territoire.models import User
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 # DecimalField(max_digits=12, decimal_places=2): what the columns can hold.
@@ -271,7 +272,7 @@ def send_value_verification_request(*, record: IndicatorValue) -> int:
                 "accompaniment/email/indicator_value_to_verify.txt",
                 {"record": record, "indicator": indicator, "project": project, "url": url},
             )
-        task_send_email.delay_on_commit(subject=subject, body=body, to=[person.email])
+        enqueue(task_send_email, subject=subject, body=body, to=[person.email])
     return len(people)
 
 

@@ -24,6 +24,7 @@ from territoire.domain.languages import languages_of
 from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import User
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 
@@ -128,7 +129,7 @@ def send_verification_request(*, job: JobRecord) -> int:
                 "accompaniment/email/jobs_to_verify.txt",
                 {"job": job, "project": project, "url": url},
             )
-        task_send_email.delay_on_commit(subject=subject, body=body, to=[person.email])
+        enqueue(task_send_email, subject=subject, body=body, to=[person.email])
     return len(people)
 
 

@@ -15,6 +15,7 @@ from territoire.audit import record
 from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Organisation, Territory, User
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 # The wording of the public offer form's consent box (accompaniment/forms.py ProposeOfferForm):
@@ -145,7 +146,7 @@ def send_proposal_emails(*, offer: ResourceOffer) -> int:
             "accompaniment/email/offer_proposed.txt", {"offer": offer, "url": url}
         )
         for email in emails:
-            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
+            enqueue(task_send_email, subject=subject, body=body, to=[email])
     return len(emails)
 
 
@@ -208,9 +209,9 @@ def send_match_emails(*, match: NeedMatch) -> int:
         subject = _("Une ressource pour votre besoin : %(offer)s") % {"offer": offer.title}
         body = render_to_string("accompaniment/email/match_team.txt", {**context, "url": space_url})
         for email in team:
-            task_send_email.delay_on_commit(subject=subject, body=body, to=[email])
+            enqueue(task_send_email, subject=subject, body=body, to=[email])
             sent += 1
         subject = _("Mise en relation avec le projet %(project)s") % {"project": project.name}
         body = render_to_string("accompaniment/email/match_offer.txt", context)
-        task_send_email.delay_on_commit(subject=subject, body=body, to=[offer.contact_email])
+        enqueue(task_send_email, subject=subject, body=body, to=[offer.contact_email])
     return sent + 1

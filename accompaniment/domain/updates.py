@@ -14,6 +14,7 @@ from accompaniment.models import ProjectUpdate
 from projects.models import Project, ProjectFollower
 from territoire.impact.cache import impact_changed
 from territoire.models import User
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 
@@ -98,6 +99,6 @@ def send_public_news(*, update: ProjectUpdate) -> int:
                     "unfollow_url": _unfollow_url(follower),
                 },
             )
-        task_send_email.delay_on_commit(subject=subject, body=body, to=[follower.email])
+        enqueue(task_send_email, subject=subject, body=body, to=[follower.email])
         sent += 1
     return sent

@@ -30,6 +30,7 @@ from challenges.enums import ActorKind, ChallengeStatus
 from challenges.models import Challenge, SignUp, SignUpChange
 from territoire.enums import ConsentChannel
 from territoire.impact.cache import impact_changed
+from territoire.outbox import enqueue
 from territoire.ratelimit import allow
 from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
@@ -95,7 +96,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     ):
         return False
     token = change_token(signup, values)
-    task_send_signup_change.delay_on_commit(signup_id=signup.pk, token=token)
+    enqueue(task_send_signup_change, signup_id=signup.pk, token=token)
     return True
 
 

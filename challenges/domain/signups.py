@@ -17,6 +17,7 @@ from challenges.models import Challenge, SignUp
 from territoire.enums import ConsentChannel, Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
+from territoire.outbox import enqueue
 from territoire.text import one_line
 
 CONFIRMATION_SALT = "challenges.signup.confirm"
@@ -87,7 +88,7 @@ def sign_up(
             else:
                 signup.challenges.set(chosen)
                 impact_changed(territory.pk)
-                task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk)
+                enqueue(task_send_signup_confirmation, signup_id=signup.pk)
                 return signup
         propose_change(signup=existing, values=values | {"challenges": [c.pk for c in chosen]})
     return existing

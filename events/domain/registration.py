@@ -26,6 +26,7 @@ from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
 from territoire.enums import ConsentChannel
+from territoire.outbox import enqueue
 from territoire.text import one_line
 
 # No 0/O nor 1/I: a code read aloud at the door or typed from a crumpled print-out stays a code.
@@ -121,7 +122,7 @@ def _fill_free_places(event: Event) -> tuple[list[Registration], int]:
 def _queue_email(registration_id: int, kind: str) -> None:
     from events.tasks import task_send_registration_email
 
-    task_send_registration_email.delay_on_commit(registration_id=registration_id, kind=kind)
+    enqueue(task_send_registration_email, registration_id=registration_id, kind=kind)
 
 
 def register(

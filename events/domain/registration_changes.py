@@ -35,6 +35,7 @@ from events.domain.registration import (
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration, RegistrationChange
 from territoire.enums import ConsentChannel
+from territoire.outbox import enqueue
 from territoire.ratelimit import allow
 from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
@@ -108,7 +109,7 @@ def propose_change(*, registration: Registration, values: dict) -> bool:
     if not allow("registration-change", who, limit=1, window=DOUBLE_SUBMIT_WINDOW_SECONDS):
         return False
     token = change_token(registration, values)
-    task_send_registration_change.delay_on_commit(registration_id=registration.pk, token=token)
+    enqueue(task_send_registration_change, registration_id=registration.pk, token=token)
     return True
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Participant
 from projects.models import Project, ProjectFollower
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 from territoire.tokens import is_urlsafe_token
 
@@ -92,7 +93,7 @@ def _send_confirmation(follower: ProjectFollower) -> None:
         }
         subject = _("Confirmez que vous suivez le projet %(project)s") % {"project": project.name}
         body = render_to_string("projects/email/follow_confirmation.txt", context)
-    task_send_email.delay_on_commit(subject=subject, body=body, to=[follower.email])
+    enqueue(task_send_email, subject=subject, body=body, to=[follower.email])
 
 
 def confirm_following(*, token: str) -> ProjectFollower:

@@ -13,6 +13,7 @@ from projects.tasks import task_announce_publication
 from territoire.audit import record
 from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Organisation, Territory, User
+from territoire.outbox import enqueue
 
 SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
 
@@ -21,7 +22,7 @@ def announce_when_public(project: Project) -> None:
     """Queue the news of the project to its table's followers once it is public (the task
     sends each follower one e-mail, however often it is queued)."""
     if project.source_table_id and project.is_public and project.status in SHOWCASE_STATUSES:
-        task_announce_publication.delay_on_commit(project_id=project.pk)
+        enqueue(task_announce_publication, project_id=project.pk)
 
 
 class ProjectRefused(Exception):

@@ -15,6 +15,7 @@ from projects.enums import MemberRole
 from projects.models import Project, ProjectMember
 from territoire.domain.invitations import create_invited_account
 from territoire.models import User
+from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 
@@ -58,7 +59,7 @@ def send_member_invitation(
             "project": project.name
         }
         body = render_to_string("projects/email/member_invitation.txt", context)
-    task_send_email.delay_on_commit(subject=subject, body=body, to=[member.email])
+    enqueue(task_send_email, subject=subject, body=body, to=[member.email])
     return member
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from territoire.audit import record
 from territoire.models import Invitation, Membership, Organisation, Territory, User
+from territoire.outbox import enqueue
 from territoire.queries import forget_roles
 from territoire.tasks import task_send_email
 
@@ -86,7 +87,7 @@ def send_invitation(*, invitation: Invitation) -> None:
         body = render_to_string("territoire/email/invitation.txt", context)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
-    task_send_email.delay_on_commit(subject=subject, body=body, to=[invitation.email])
+    enqueue(task_send_email, subject=subject, body=body, to=[invitation.email])
 
 
 def check_usable(invitation: Invitation, *, now: datetime.datetime | None = None) -> None:

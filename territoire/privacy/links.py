@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from territoire.outbox import enqueue
 from territoire.privacy.models import PrivacyRequest
 from territoire.privacy.people import account_for, holds_something
 from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
@@ -112,7 +113,10 @@ def send_link(*, email: str, action: str, language: str | None = None) -> bool:
         else:
             subject = _("Vos données personnelles")
         body = render_to_string("territoire/email/privacy_link.txt", context)
-    task_send_email.delay_on_commit(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[email]
+    enqueue(
+        task_send_email,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[email],
     )
     return True

@@ -9,7 +9,6 @@ leaves a second file.
 
 import datetime
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,6 +22,7 @@ from django.utils.translation import gettext
 
 from territoire.enums import ReportStatus
 from territoire.models import User
+from territoire.outbox import enqueue
 from territoire.reports.kinds import Scope, get_report_kind
 from territoire.reports.models import Report, reports_storage
 from territoire.reports.render import build_pdf
@@ -52,12 +52,13 @@ def request_report(
     """Ask for a new version of a report; it is rendered in the background.
 
     Side effects: one Report row (queued); the rendering task is sent once the transaction
-    commits. Earlier versions of the same report are kept.
+    commits. Earlier versions of the same report are kept. With the broker away, the report
+    stays queued and ``requeue_stalled_reports`` sends it once the broker is back.
     """
     from territoire.tasks import task_render_report
 
     report = _new_report(kind_code, scope, requested_by, language)
-    task_render_report.delay_on_commit(report_id=report.pk)
+    enqueue(task_render_report, swept=True, report_id=report.pk)
     return report
 
 
@@ -195,11 +196,7 @@ def requeue_stalled_reports(
             pk=report.pk, status=report.status, render_task_id=report.render_task_id
         ).update(status=ReportStatus.QUEUED, render_task_id="", lease_expires_at=None)
         if requeued:
-            transaction.on_commit(
-                partial(
-                    task_render_report.apply_async, kwargs={"report_id": report.pk}, queue=queue
-                )
-            )
+            enqueue(task_render_report, queue=queue, swept=True, report_id=report.pk)
             sent.append(report.pk)
     return sent
 
@@ -281,8 +278,11 @@ def _notify(report: Report) -> None:
                 "title": report.title
             }
         body = render_to_string("territoire/email/report_done.txt", context)
-    task_send_email.delay_on_commit(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[person.email]
+    enqueue(
+        task_send_email,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[person.email],
     )
 
 

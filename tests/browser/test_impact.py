@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from accompaniment.enums import JobKind, JobStatus
 from territoire.enums import Role
+from territoire.reports import lifecycle
 from territoire.reports.models import Report
-from territoire.tasks import task_render_report
 from tests.accompaniment.factories import JobRecordFactory
 from tests.browser.conftest import shot
 from tests.browser.test_journey import CODE_LINE, BrowserLog
@@ -45,7 +45,7 @@ def test_official_reads_the_impact_narrows_it_downloads_and_asks_for_the_report(
 ):
     person, food = official
     held = []  # no worker here: the report's rendering is queued, not run
-    monkeypatch.setattr(task_render_report, "delay_on_commit", lambda **kw: held.append(kw))
+    monkeypatch.setattr(lifecycle, "enqueue", lambda task, **kw: held.append(kw))
     origin = live_server.url.rstrip("/")
     log = BrowserLog(page, origin)
 

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from territoire.enums import Role
+from territoire.reports import lifecycle
 from territoire.reports.lifecycle import render_report
 from territoire.reports.models import Report
-from territoire.tasks import task_render_report
 from tests.browser.conftest import shot
 from tests.browser.test_journey import BrowserLog
 from tests.factories import PASSWORD, MembershipFactory, TerritoryFactory, UserFactory
@@ -28,7 +28,7 @@ def test_organiser_asks_for_a_report_and_watches_it_become_ready(
 ):
     # No worker in this test: the task is held back, then run by the test itself.
     held = []
-    monkeypatch.setattr(task_render_report, "delay_on_commit", lambda **kwargs: held.append(kwargs))
+    monkeypatch.setattr(lifecycle, "enqueue", lambda task, **kw: held.append(kw))
     log = BrowserLog(page, live_server.url.rstrip("/"))
     page.goto("/compte/login/")
     password_form = page.get_by_role("region", name="Avec un mot de passe")

@@ -1,6 +1,7 @@
 """The projects' rows of tests/test_permission_matrix.py: who reaches which URL, the objects the
 URLs need, and their parameters. Kept here so the shared matrix only includes them."""
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from projects.domain.followers import confirmation_token
@@ -34,6 +35,7 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         "project_showcase": answers(200),
         "project_detail": answers(200),
         "project_follow": answers(302),  # GET goes back to the page's form
+        "project_image": answers(200),  # its image, at its media address
         "project_follow_confirm": answers(200),  # GET shows a button, the POST confirms
         "project_follow_stop": answers(200),  # likewise
         # A pending invitation, for an address without an account: only they may use it.
@@ -69,7 +71,8 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
 
 
 def objects(cast) -> dict[str, object]:
-    """A pending team invitation and a follower of ``cast.project``."""
+    """A pending team invitation, a follower and an image of ``cast.project``."""
+    cast.project.image.save("matrice.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     return {
         "project": cast.project,
         "projectmember": ProjectMemberFactory(
@@ -108,6 +111,8 @@ def url(key: str, cast, objects: dict[str, object]) -> str:
         return reverse(key, kwargs={"token": objects["projectmember"].invitation_token})
     if key == "project_follow_confirm":
         return reverse(key, kwargs={"token": confirmation_token(objects["projectfollower"])})
+    if key == "project_image":
+        return reverse(key, kwargs={"name": cast.project.image.name.split("/", 1)[1]})
     if key == "project_follow_stop":
         return reverse(key, kwargs={"token": objects["projectfollower"].token})
     raise KeyError(key)

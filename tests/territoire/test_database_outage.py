@@ -2,7 +2,7 @@
 and the site back by itself once the database is. A PostgreSQL cluster of the test's own
 (initdb + pg_ctl into a temporary folder, as the ``postgres`` user when the tests run as root)
 serves the site for the test, is stopped the hard way (``-m immediate``, as a crash) and
-restarted."""
+restarted, once between pages and once under load (phones posting and polling from threads)."""
 
 import glob
 import os
@@ -11,7 +11,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,9 +25,11 @@ from django.db.utils import load_backend
 from django.test import Client
 from django.urls import reverse
 
+from events.models import Idea
 from territoire.outage import server_error
 from tests.conftest import require_service
 from tests.events.factories import EventFactory, TableFactory
+from tests.events.test_participant import HTMX, board_url, idea_url, join
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.services
@@ -98,6 +103,9 @@ def own_postgres(django_db_blocker):
     }
     wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
     connections["default"] = wrapper
+    # Other threads (the phones of the load test) open their own connections, from these.
+    previous_settings = connections.settings["default"]
+    connections.settings["default"] = settings_dict
     try:
         with django_db_blocker.unblock():
             with wrapper.schema_editor() as editor:
@@ -108,6 +116,7 @@ def own_postgres(django_db_blocker):
             wrapper.close()
     finally:
         connections["default"] = previous
+        connections.settings["default"] = previous_settings
         server.stop()
         server.remove()
 
@@ -156,6 +165,99 @@ def test_pages_answer_a_503_retry_page_while_postgresql_is_down_then_recover(own
         assert response["Retry-After"] == "10"
     assert health.status_code == 503 and health.json()["failing"] == ["database"]
     assert [response.status_code for response in after] == [200, 200, 200]
+
+
+IDEA_ACKNOWLEDGED = "Votre idée est au tableau"
+# Ideas each phone posts (then it only polls): with those sent again, under the flood limit
+# (events.domain.participation.IDEAS_PER_WINDOW).
+IDEAS_PER_PHONE = 10
+
+
+def test_phones_posting_and_polling_get_503s_only_while_postgresql_is_down_then_recover(
+    own_postgres,
+):
+    """Six phones at two tables post ideas (double taps included) and poll their boards from
+    threads while the cluster is stopped the hard way and restarted: 503 retry pages only, never
+    a 500 or a traceback; every acknowledged idea stored once; the ideas refused while it was
+    down (a 503 says "réessayez") posted again by their phone with the same key, stored once."""
+    tables = [TableFactory(event=EventFactory(slug=f"soiree-{n}")) for n in range(2)]
+    phones = []
+    for n in range(6):
+        phone = Browser()
+        join(phone, tables[n % 2], name=f"Personne {n}")
+        phones.append((phone, tables[n % 2]))
+    moment = {"now": "up"}
+    statuses = {"up": Counter(), "down": Counter(), "back": Counter()}
+    acknowledged, to_retry, leaks, failures = [], [], [], []
+    lock, stop = threading.Lock(), threading.Event()
+
+    def phone_at_work(phone: Browser, table, number: int) -> None:
+        try:
+            for round_ in range(1000):
+                if stop.is_set():
+                    break
+                now = moment["now"]
+                if round_ >= IDEAS_PER_PHONE:
+                    with lock:
+                        statuses[now][phone.get(board_url(table), headers=HTMX).status_code] += 1
+                    time.sleep(0.2)
+                    continue
+                data = {
+                    "text": f"Idée {round_} de {number} ({now})",
+                    "client_key": str(uuid.uuid4()),
+                }
+                answers = [phone.post(idea_url(table), data, headers=HTMX) for _ in range(2)]
+                answers.append(phone.get(board_url(table), headers=HTMX))
+                with lock:
+                    for response in answers:
+                        statuses[now][response.status_code] += 1
+                        page = response.content.decode()
+                        if "Traceback" in page or "OperationalError" in page:
+                            leaks.append(page[:200])
+                    if IDEA_ACKNOWLEDGED in answers[0].content.decode():
+                        acknowledged.append(data["client_key"])
+                    else:  # said so: the phone keeps the idea and sends it again later
+                        assert answers[0].status_code == 503
+                        assert UNAVAILABLE in answers[0].content.decode()
+                        to_retry.append((phone, table, data))
+                time.sleep(0.3)
+        except Exception as exc:
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=phone_at_work, args=(phone, table, n), daemon=True)
+        for n, (phone, table) in enumerate(phones)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    moment["now"] = "down"
+    own_postgres.stop()
+    time.sleep(2.0)
+    own_postgres.start()
+    moment["now"] = "back"
+    time.sleep(1.5)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    retried = [phone.post(idea_url(table), data, headers=HTMX) for phone, table, data in to_retry]
+    close_old_connections()
+
+    assert failures == []
+    assert leaks == []
+    answers = sum(statuses.values(), Counter())
+    assert set(answers) <= {200, 503}  # never a 500
+    assert statuses["down"][503] > 0  # the phones were at work while it was down
+    assert to_retry  # ideas among what it refused
+    assert statuses["back"][200] > 0
+    assert all(response.status_code == 200 for response in retried)
+    assert all(IDEA_ACKNOWLEDGED in response.content.decode() for response in retried)
+    stored = Counter(str(key) for key in Idea.objects.values_list("client_key", flat=True))
+    sent = acknowledged + [data["client_key"] for _phone, _table, data in to_retry]
+    assert [key for key in sent if stored[key] != 1] == []  # none lost, none doubled
+    assert sum(stored.values()) == len(sent)
 
 
 # Without a cluster of its own: the same answers, the database refused by a patched cursor ------

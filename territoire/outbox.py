@@ -1,0 +1,77 @@
+"""Background tasks that survive the broker being away: ``enqueue`` is the one way the code
+sends a task.
+
+A task is sent once the transaction that asked for it commits (as Celery's ``delay_on_commit``).
+If Redis, the broker, does not take it (down, restarting), the write the person made is already
+saved: the task is kept in the database instead (``PendingTask``), the request goes on with its
+usual answer, and the beat's sweep (``send_pending_tasks``, every minute) sends what was kept
+once Redis answers again. Nothing asked for is lost, and no request fails because of the broker.
+
+Where a row already says what is still to do and a sweep of its own sends it again (a report
+"queued", territoire/reports/lifecycle.py: requeue_stalled_reports), ``swept=True`` keeps
+nothing more: the row is the outbox.
+"""
+
+import logging
+from functools import partial
+
+import kombu.exceptions
+from celery import Task, current_app
+from django.db import transaction
+
+from territoire.cache import UNAVAILABLE
+from territoire.ledger import PendingTask
+
+logger = logging.getLogger(__name__)
+
+# What "the broker is away" looks like when publishing: kombu wraps a refused or cut connection.
+BROKER_UNAVAILABLE = (kombu.exceptions.OperationalError, *UNAVAILABLE)
+# Kept tasks sent by one sweep at most (a long outage of a busy site is sent over a few minutes).
+SWEEP_BATCH = 500
+
+
+def enqueue(task: Task, *, queue: str | None = None, swept: bool = False, **kwargs) -> None:
+    """Send ``task(**kwargs)`` to the workers once the current transaction commits (at once
+    outside one); kept in the database when the broker is away, unless ``swept`` (a row and a
+    sweep of its own already say it is to be done). Never raises because of the broker."""
+    transaction.on_commit(partial(_send, task, kwargs, queue, swept))
+
+
+def _send(task: Task, kwargs: dict, queue: str | None, swept: bool) -> None:
+    if task.app.conf.task_always_eager:  # no broker (make demo, tests): run here, as before
+        task.apply_async(kwargs=kwargs, queue=queue)
+        return
+    try:
+        task.apply_async(kwargs=kwargs, queue=queue)
+    except BROKER_UNAVAILABLE as exc:
+        if swept:
+            logger.warning("broker unavailable, %s left to its sweep: %s", task.name, exc)
+            return
+        logger.warning("broker unavailable, %s kept to send later: %s", task.name, exc)
+        PendingTask.objects.create(
+            task=task.name, kwargs=kwargs, queue=queue or "", error=str(exc)[:300]
+        )
+
+
+def send_pending_tasks() -> int:
+    """Send the tasks kept while the broker was away, oldest first; stop at the first the broker
+    refuses (it is still away: the next sweep goes on). Returns how many were sent.
+
+    A kept task is deleted once the broker took it, so a sweep that dies half-way sends the rest
+    next time; one sent just before a crash may be sent twice, which every task allows (e-mails
+    are recorded once sent, reports claimed)."""
+    sent = 0
+    for pending in PendingTask.objects.all()[:SWEEP_BATCH]:
+        task = current_app.tasks.get(pending.task)
+        if task is None:  # a task renamed or removed since: nothing can run it
+            logger.error("kept task %s (%s) is unknown, dropped", pending.task, pending.kwargs)
+            pending.delete()
+            continue
+        try:
+            task.apply_async(kwargs=pending.kwargs, queue=pending.queue or None)
+        except BROKER_UNAVAILABLE as exc:
+            logger.warning("broker still unavailable, %s kept: %s", pending.task, exc)
+            break
+        pending.delete()
+        sent += 1
+    return sent
