@@ -76,7 +76,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     an e-mail was queued: not for a double click (the same values just saved, or just proposed).
     Side effects: the change-confirmation e-mail task queued.
     """
-    from challenges.tasks import task_send_signup_change
+    from challenges.tasks import task_send_signup_confirmation
 
     values = {name: values[name] for name in CHANGED_FIELDS} | {
         "challenges": sorted(values["challenges"])
@@ -94,7 +94,8 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     ):
         return False
     token = change_token(signup, values)
-    task_send_signup_change.delay_on_commit(signup_id=signup.pk, token=token)
+    # The same task as a new address's confirmation: the same path after commit.
+    task_send_signup_confirmation.delay_on_commit(signup_id=signup.pk, token=token)
     return True
 
 
