@@ -15,10 +15,8 @@ the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in o
 - ``timer``: the phase's end, or "Temps écoulé" once it has passed (the board's HTML stays the
   same when a timer runs out: nothing was written).
 
-One part lies outside the board: the facilitators' question "may we name you in the
-synthesis?". Asking bumps the table's version like any write; the shared board then lists who
-awaits an answer (``awaiting_naming``), and only their polls add the question, out of band
-(``naming_requests_oob``): one more query for those few phones, none for the others.
+Outside the board, "may we name you in the synthesis?": asking bumps the version, the shared
+board lists who awaits an answer, and only their polls add the question out of band.
 
 Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
 HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
@@ -84,8 +82,8 @@ class SharedBoard:
     authors: dict[int, int] = field(default_factory=dict)
     # idea id → the start of its text, escaped, for the Retirer buttons' names
     labels: dict[int, str] = field(default_factory=dict)
-    # the table's name, and the participants asked whether they may be named, yet to answer
     name: str = ""
+    # the participants asked whether they may be named, who have not answered yet
     awaiting_naming: frozenset[int] = frozenset()
 
 
