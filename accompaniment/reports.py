@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accompaniment.enums import NeedStatus
 from accompaniment.models import Need
 from projects.models import Project, ProjectMember
-from projects.queries import showcase_projects
+from projects.queries import NAME_IS_PUBLIC, showcase_projects
 from territoire.reports.kinds import ReportKind, Scope, register_report_kind
 from territoire.reports.typography import long_date, paragraphs
 
@@ -138,7 +138,7 @@ def portfolio_projects(scope: Scope) -> QuerySet[Project]:
     """
     # Like the public page (projects.queries.public_team): only members who agreed themselves.
     members = (
-        ProjectMember.objects.filter(project__show_team=True, from_team_member__name_public=True)
+        ProjectMember.objects.filter(NAME_IS_PUBLIC, project__show_team=True)
         .only("pk", "project_id", "full_name", "organisation_name", "role")
         .order_by("role", "full_name", "pk")
     )

@@ -17,12 +17,20 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     max_retries=6,
 )
-def task_send_signup_confirmation(*, signup_id: int) -> None:
+def task_send_signup_confirmation(*, signup_id: int, token: str = "") -> None:
+    """Every e-mail answering the sign-up form: for a new address, the link confirming it; for
+    a known one (``token`` given), the link confirming the details proposed. One path, queued
+    after commit, so that both answers cost the requester the same (docs/security.md)."""
     signup = SignUp.objects.select_related("territory").filter(pk=signup_id).first()
     if signup is None:
-        logger.info("sign-up %s is gone; no confirmation to send", signup_id)
+        logger.info("sign-up %s is gone; no e-mail to send", signup_id)
         return
-    send_confirmation(signup=signup)
+    if token:
+        from challenges.domain.signup_changes import send_change_confirmation
+
+        send_change_confirmation(signup=signup, token=token)
+    else:
+        send_confirmation(signup=signup)
 
 
 @shared_task(
@@ -33,14 +41,8 @@ def task_send_signup_confirmation(*, signup_id: int) -> None:
     max_retries=6,
 )
 def task_send_signup_change(*, signup_id: int, token: str) -> None:
-    """The link to confirm details proposed for an address that had already signed up."""
-    from challenges.domain.signup_changes import send_change_confirmation
-
-    signup = SignUp.objects.select_related("territory").filter(pk=signup_id).first()
-    if signup is None:
-        logger.info("sign-up %s is gone; no change to confirm", signup_id)
-        return
-    send_change_confirmation(signup=signup, token=token)
+    """Kept for the messages queued before task_send_signup_confirmation took this path."""
+    task_send_signup_confirmation(signup_id=signup_id, token=token)
 
 
 @shared_task(name="challenges.purge_unconfirmed_signups")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from events.demo_tables import TABLES, TableWork
-from events.domain.naming import answer_naming_request
+from events.domain.naming import CHANNEL_TABLE_PHONE, answer_naming_request
 from events.enums import EventStatus, Phase, ProgrammeKind, RegistrationStatus
 from events.models import (
     Event,
@@ -227,12 +227,18 @@ def _table_work(table: Table, registrations: list[Registration], work: TableWork
         if created:
             project.ideas.set([ideas[i] for i in born.ideas])
             for member in participants[:3]:
+                # Those who agreed to be named in the synthesis plausibly said yes, on their
+                # phone, to their name on the project's public pages too.
+                agreed = member.consent_to_be_named
                 TeamMember.objects.create(
                     project=project,
                     participant=member,
                     full_name=member.display_name,
                     email=member.registration.email if member.registration else "",
                     organisation_name=member.organisation_name,
+                    name_public=agreed,
+                    name_public_answered_at=member.joined_at if agreed else None,
+                    name_public_channel=CHANNEL_TABLE_PHONE if agreed else "",
                 )
     for order, said in enumerate(work.contributions):
         contribution, created = SynthesisContribution.objects.get_or_create(

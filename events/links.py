@@ -50,11 +50,28 @@ def when(event: Event) -> str:
     }
 
 
+# The public sees how many places are left in steps, never the exact count: a registration
+# for a new address moves it, one for a known address does not, and the page must not tell
+# them apart (docs/security.md, "No enumeration").
+PLACES_STEPS = (50, 10)
+
+
+def places_left_step(left: int) -> int:
+    """The step shown for ``left`` places: 50 ("more than 50"), 10 ("more than 10"), 1 (the
+    last places) or 0 (full: the waiting list)."""
+    for step in PLACES_STEPS:
+        if left > step:
+            return step
+    return 1 if left > 0 else 0
+
+
 def places_left_text(event: Event) -> str:
-    left = max(event.capacity - event.confirmed, 0)
-    if not left:
+    step = places_left_step(max(event.capacity - event.confirmed, 0))
+    if not step:
         return _("Complet : inscription sur liste d'attente")
-    return ngettext("%(n)s place restante", "%(n)s places restantes", left) % {"n": left}
+    if step == 1:
+        return _("Dernières places")
+    return _("Plus de %(n)s places") % {"n": step}
 
 
 def evening_card(event: Event, now: datetime.datetime) -> Card:

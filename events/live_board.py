@@ -15,6 +15,9 @@ the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in o
 - ``timer``: the phase's end, or "Temps écoulé" once it has passed (the board's HTML stays the
   same when a timer runs out: nothing was written).
 
+Outside the board, "may we name you in the synthesis?": asking bumps the version, the shared
+board lists who awaits an answer, and only their polls add the question out of band.
+
 Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
 HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
 rendered from templates: there can be several per idea per poll, and a template render each
@@ -39,7 +42,12 @@ from django.utils.translation import gettext as _
 from events.domain.board import DOTS_TTL, current_version, dots_key
 from events.enums import Phase
 from events.models import Participant, Table
-from events.queries_participant import board_ideas, table_is_over
+from events.queries_participant import (
+    awaiting_naming_answer,
+    board_ideas,
+    naming_requests,
+    table_is_over,
+)
 
 TEMPLATE = "events/table_participant.html"
 # One entry per table and language, overwritten by each newer version: memory stays bounded
@@ -74,6 +82,9 @@ class SharedBoard:
     authors: dict[int, int] = field(default_factory=dict)
     # idea id → the start of its text, escaped, for the Retirer buttons' names
     labels: dict[int, str] = field(default_factory=dict)
+    name: str = ""
+    # the participants asked whether they may be named, who have not answered yet
+    awaiting_naming: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -137,7 +148,7 @@ def forget_in_process_boards() -> None:
 
 
 def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedBoard | None:
-    """Render the board as every phone at the table sees it: two queries, one template."""
+    """Render the board as every phone at the table sees it: three queries, one template."""
     if table is None:
         table = Table.objects.select_related("event").filter(pk=table_id).first()
     if table is None:
@@ -150,9 +161,11 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         over=table_is_over(table),
         project_count=table.project_count,
         dots_per_participant=table.dots_per_participant,
+        name=table.name,
     )
     if board.over:
         return board
+    board.awaiting_naming = awaiting_naming_answer(table.pk)
     if table.phase_ends_at is not None:
         board.phase_ends_at = table.phase_ends_at.timestamp()
         timer = get_template(f"{TEMPLATE}#timer")
@@ -230,6 +243,19 @@ def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
         if vote_id is not None:
             votes_by_idea.setdefault(idea_id, []).append(vote_id)
     return dots_left, votes_by_idea
+
+
+def naming_requests_oob(request, board: SharedBoard, participant_id: int) -> SafeString:
+    """For a participant asked whether she may be named and yet to answer: the question, to
+    be swapped out of band into her page by the poll; empty for everyone else (no query)."""
+    if participant_id not in board.awaiting_naming:
+        return mark_safe("")
+    context = {
+        "table": {"name": board.name, "code": board.code},
+        "naming_requests": naming_requests(Participant(pk=participant_id)),
+        "oob": True,
+    }
+    return get_template(f"{TEMPLATE}#naming").render(context, request)
 
 
 def personal_board(request, board: SharedBoard, state: PhoneState) -> SafeString:

@@ -260,3 +260,23 @@ def naming_requests(participant: Participant) -> list[dict]:
         row["pending"] = row["naming_answered_at"] is None
     rows.sort(key=lambda row: (not row["pending"], row["naming_asked_at"], row["pk"]))
     return rows
+
+
+def awaiting_naming_answer(table_id: int) -> frozenset[int]:
+    """The participants of the table a facilitator asked whether they may be named and who
+    have not answered yet: the board's poll shows them the question (events/live_board.py).
+    One query (a UNION)."""
+
+    def pending(model):
+        return (
+            model.objects.filter(
+                table_id=table_id,
+                participant__isnull=False,
+                naming_asked_at__isnull=False,
+                naming_answered_at__isnull=True,
+            )
+            .order_by()
+            .values_list("participant_id", flat=True)
+        )
+
+    return frozenset(pending(SynthesisContribution).union(pending(Quote)))

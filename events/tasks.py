@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from events.domain.facilitator_reminders import send_due_facilitator_reminders
-from events.domain.registration import send_registration_email
+from events.domain.registration import EmailKind, send_registration_email
 from events.domain.reminders import send_due_reminders
 from events.domain.table_news import send_due_table_news
 from events.models import Registration
@@ -20,12 +20,21 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     max_retries=6,
 )
-def task_send_registration_email(*, registration_id: int, kind: str) -> None:
+def task_send_registration_email(*, registration_id: int, kind: str, token: str = "") -> None:
+    """Every e-mail answering the registration form, for a new address (its ticket) and a known
+    one (``kind`` "change": its ticket and the link to confirm the details proposed, in
+    ``token``): one path, queued after commit, so that both answers cost the requester the
+    same (docs/security.md, "No enumeration")."""
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None:
         logger.info("registration %s is gone; no e-mail to send", registration_id)
         return
-    send_registration_email(registration=registration, kind=kind)
+    if kind == EmailKind.CHANGE:
+        from events.domain.registration_changes import send_registration_change
+
+        send_registration_change(registration=registration, token=token)
+    else:
+        send_registration_email(registration=registration, kind=kind)
 
 
 @shared_task(
@@ -36,15 +45,10 @@ def task_send_registration_email(*, registration_id: int, kind: str) -> None:
     max_retries=6,
 )
 def task_send_registration_change(*, registration_id: int, token: str) -> None:
-    """To an address already registered: its ticket, and the link to confirm the details
-    proposed."""
-    from events.domain.registration_changes import send_registration_change
-
-    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None:
-        logger.info("registration %s is gone; no change to confirm", registration_id)
-        return
-    send_registration_change(registration=registration, token=token)
+    """Kept for the messages queued before task_send_registration_email took this path."""
+    task_send_registration_email(
+        registration_id=registration_id, kind=EmailKind.CHANGE, token=token
+    )
 
 
 @shared_task(name="events.send_due_reminders")

@@ -19,8 +19,19 @@ from territoire.audit import record
 class ProjectMemberInline(RulesInlineMixin, admin.TabularInline):
     model = ProjectMember
     extra = 0
-    fields = ["full_name", "email", "phone", "organisation_name", "role", "user", "joined_at"]
-    readonly_fields = ["user", "joined_at"]
+    fields = [
+        "full_name",
+        "email",
+        "phone",
+        "organisation_name",
+        "role",
+        "user",
+        "joined_at",
+        "name_public",
+        "name_public_answered_at",
+    ]
+    # The member's own answer about their public name: shown, never set from here.
+    readonly_fields = ["user", "joined_at", "name_public", "name_public_answered_at"]
 
 
 class ProjectAdminForm(forms.ModelForm):

@@ -157,7 +157,8 @@ def _published_on(project: Project, moment: datetime.datetime) -> None:
 
 
 def _team_member(made: Demo, project: Project) -> None:
-    """The demo's "project team member" account, an accepted member of Numéribus."""
+    """The demo's "project team member" account, an accepted member of Numéribus, who chose to
+    show her name on its public page."""
     user = made.accounts["project team member"]
     ProjectMember.objects.get_or_create(
         project=project,
@@ -169,6 +170,9 @@ def _team_member(made: Demo, project: Project) -> None:
             "role": MemberRole.LEAD,
             "invited_at": TEAM_JOINED_AT,
             "joined_at": TEAM_JOINED_AT,
+            # She said yes, from her project space, to her name on the public page.
+            "name_public": True,
+            "name_public_answered_at": TEAM_JOINED_AT,
         },
     )
 

@@ -154,6 +154,11 @@ class ProjectMember(models.Model):
     invitation_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     invited_at = models.DateTimeField(_("invité·e le"), null=True, blank=True)
     joined_at = models.DateTimeField(_("a rejoint le"), null=True, blank=True)
+    # Their own answer, from their project space, to "may your name appear on the project's
+    # public pages?"; only they set it (projects/domain/members.py, set_own_name_public). Until
+    # they answer, the answer given at the table (``from_team_member.name_public``) holds.
+    name_public = models.BooleanField(_("accepte que son nom soit public"), default=False)
+    name_public_answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
 
     # Who removed, merged or changed whom: the domain sets the person (``_history_user``).
     history = HistoricalRecords(excluded_fields=["invitation_token"])

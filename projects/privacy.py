@@ -53,6 +53,8 @@ def export(email: str, user: User | None) -> dict:
             "organisation": m["organisation_name"],
             "role": m["role"],
             "a_rejoint_le": iso(m["joined_at"]),
+            "nom_public": m["name_public"],
+            "nom_public_repondu_le": iso(m["name_public_answered_at"]),
         }
         for m in _members(email, user)
         .order_by("pk")
@@ -64,6 +66,8 @@ def export(email: str, user: User | None) -> dict:
             "organisation_name",
             "role",
             "joined_at",
+            "name_public",
+            "name_public_answered_at",
         )
     ]
     followers = [
@@ -93,7 +97,7 @@ def erase(email: str, user: User | None) -> int:
     changed = _followers(email).delete()[0]
     # The team keeps its size; who the member was goes.
     changed += ProjectMember.objects.filter(pk__in=member_ids).update(
-        full_name="", email="", phone="", user=None, invitation_token=None
+        full_name="", email="", phone="", user=None, invitation_token=None, name_public=False
     )
     # The history of those rows carried the same name and address.
     changed += ProjectMember.history.filter(Q(id__in=member_ids) | Q(email__iexact=email)).update(

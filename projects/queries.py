@@ -100,17 +100,30 @@ def carried_ideas(project: Project) -> list[Idea]:
 
 def team(project: Project) -> list[ProjectMember]:
     """The whole team, for the team's own pages (private)."""
-    return list(project.members.select_related("user").order_by("role", "full_name"))
+    return list(
+        project.members.select_related("user", "from_team_member").order_by("role", "full_name")
+    )
+
+
+# The members whose name may be shown publicly: their own answer from their project space
+# (``ProjectMember.name_public``) once given, else the one given on their phone when joining
+# the team at the table (``TeamMember.name_public``). Nobody else answers for them.
+NAME_IS_PUBLIC = Q(name_public_answered_at__isnull=False, name_public=True) | Q(
+    name_public_answered_at__isnull=True, from_team_member__name_public=True
+)
+
+
+def shows_name(member: ProjectMember) -> bool:
+    """NAME_IS_PUBLIC for one member already loaded (with ``from_team_member``)."""
+    if member.name_public_answered_at is not None:
+        return member.name_public
+    return bool(member.from_team_member and member.from_team_member.name_public)
 
 
 def public_team(project: Project) -> list[ProjectMember]:
     """The members whose name may be shown on public pages: only those who agreed themselves
-    (opt-in, on their phone when joining the team at the table: ``TeamMember.name_public``).
-    Members added since (invitations, organisers) have no such answer yet and are not shown.
-    One query."""
-    return list(
-        project.members.filter(from_team_member__name_public=True).order_by("role", "full_name")
-    )
+    (NAME_IS_PUBLIC). Members who never answered are not shown. One query."""
+    return list(project.members.filter(NAME_IS_PUBLIC).order_by("role", "full_name"))
 
 
 def formed_projects_to_publish(territory: Territory) -> list[FormedProject]:

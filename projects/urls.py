@@ -40,6 +40,7 @@ urlpatterns = [
         name="project_member_role",
     ),
     path(f"{SPACE}equipe/fusionner/", team_members.member_merge, name="project_member_merge"),
+    path(f"{SPACE}equipe/mon-nom/", team_members.own_name_public, name="project_name_public"),
     # Organisers
     path(
         "espace/territoires/<slug:territory>/projets-a-publier/",

@@ -78,7 +78,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     an e-mail was queued: not for a double click (the same values just saved, or just proposed).
     Side effects: the change-confirmation e-mail task queued.
     """
-    from challenges.tasks import task_send_signup_change
+    from challenges.tasks import task_send_signup_confirmation
 
     values = {name: values[name] for name in CHANGED_FIELDS} | {
         "challenges": sorted(values["challenges"])
@@ -96,7 +96,8 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     ):
         return False
     token = change_token(signup, values)
-    enqueue(task_send_signup_change, signup_id=signup.pk, token=token)
+    # The same task as a new address's confirmation: the same path after commit.
+    enqueue(task_send_signup_confirmation, signup_id=signup.pk, token=token)
     return True
 
 

@@ -9,7 +9,7 @@ import secrets
 import uuid
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,9 +111,10 @@ def post_idea(
     whatever the phase is by then. Raises ParticipationRefused outside the ideas phase or for
     an empty text, TimeIsUp once the phase's timer has run out (``phase_ends_at`` past),
     SeatLost when the seat or the code no longer holds, TooManyIdeas past IDEAS_PER_WINDOW
-    ideas in the last ``one_statement.IDEA_WINDOW_SECONDS``.
-    Side effects: one Idea row; the table's board bumped. One statement on PostgreSQL
-    (``one_statement.py``), else two in one transaction: the checks are made by the bump.
+    ideas in the window of ``one_statement.IDEA_WINDOW_SECONDS`` opened by the first of them.
+    Side effects: one Idea row; the participant's flood counter; the table's board bumped. One
+    statement on PostgreSQL (``one_statement.py``), else three in one transaction: the checks
+    are made by the counter's UPDATE (the seat, the limit) and the bump (phase, timer, code).
     """
     text = text.strip()
     if not text:
@@ -132,10 +133,9 @@ def post_idea(
             forget_versions([participant.table_id])
         else:
             with transaction.atomic():
-                only_if = (
-                    Q(phase=Phase.IDEATION) & timer_running() & _seat_holds(participant, table_code)
-                )
-                if _ideas_in_window(participant) >= IDEAS_PER_WINDOW or not bump(
+                # Locks in a vote's order: the participant's row, then the table's.
+                only_if = Q(phase=Phase.IDEATION) & timer_running() & Q(**_code_lookup(table_code))
+                if not _count_idea(participant) or not bump(
                     participant.table_id, only_if=only_if, idea_count=1
                 ):
                     raise _Refused
@@ -154,14 +154,47 @@ def post_idea(
     return idea
 
 
-def _ideas_in_window(participant: Participant) -> int:
-    since = timezone.now() - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS)
-    return Idea.objects.filter(participant_id=participant.pk, created_at__gt=since).count()
+def _window_over(now: datetime.datetime) -> Q:
+    """The participant's flood window is over (or was never opened)."""
+    since = now - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS)
+    return Q(idea_window_started_at__isnull=True) | Q(idea_window_started_at__lte=since)
+
+
+def _count_idea(participant: Participant) -> bool:
+    """Count one more idea on the participant's own row, unless they already posted
+    IDEAS_PER_WINDOW in the window; False when refused (the flood, or no longer seated here).
+
+    One conditional UPDATE: the limit is in its WHERE, which PostgreSQL re-checks on the row
+    a concurrent post has just changed, so simultaneous posts by one phone are counted exactly
+    (the PostgreSQL statement does the same, ``one_statement.insert_idea``)."""
+    now = timezone.now()
+    window_over = _window_over(now)
+    return bool(
+        Participant.objects.filter(
+            window_over | Q(ideas_in_window__lt=IDEAS_PER_WINDOW),
+            pk=participant.pk,
+            table_id=participant.table_id,
+        ).update(
+            ideas_in_window=Case(When(window_over, then=1), default=F("ideas_in_window") + 1),
+            idea_window_started_at=Case(
+                When(window_over, then=Value(now)), default=F("idea_window_started_at")
+            ),
+        )
+    )
+
+
+def _flooded(participant: Participant) -> bool:
+    """The participant has posted IDEAS_PER_WINDOW ideas in the current window."""
+    return (
+        Participant.objects.filter(pk=participant.pk, ideas_in_window__gte=IDEAS_PER_WINDOW)
+        .exclude(_window_over(timezone.now()))
+        .exists()
+    )
 
 
 def _idea_refusal(participant: Participant) -> ParticipationRefused:
     """Why an idea was refused, once the seat is known to hold: a flood, the timer, the phase."""
-    if _ideas_in_window(participant) >= IDEAS_PER_WINDOW:
+    if _flooded(participant):
         return TooManyIdeas(_("Vous envoyez beaucoup d'idées d'un coup : patientez une minute."))
     if _time_is_up(participant.table_id, Phase.IDEATION):
         return TimeIsUp(
@@ -180,13 +213,6 @@ def _time_is_up(table_id: int, phase: str) -> bool:
         .exclude(timer_running())
         .exists()
     )
-
-
-def _seat_holds(participant: Participant, table_code: str | None) -> Q:
-    """On the table: the participant sits at it and, given, ``table_code`` is its code."""
-    seated = Participant.objects.filter(pk=participant.pk, table_id=OuterRef("pk"))
-    condition = Q(Exists(seated))
-    return condition & Q(code=table_code) if table_code is not None else condition
 
 
 def _seat_lost(participant: Participant, table_code: str | None) -> SeatLost | None:

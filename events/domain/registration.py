@@ -50,6 +50,8 @@ class RegistrationRefused(Exception):
 class EmailKind:
     CONFIRMATION = "confirmation"
     PROMOTED = "promoted"
+    # An address already registered: its ticket and a link to confirm the details proposed.
+    CHANGE = "change"
 
 
 def new_ticket_code() -> str:
@@ -119,10 +121,15 @@ def _fill_free_places(event: Event) -> tuple[list[Registration], int]:
     return promoted, free - len(promoted)
 
 
-def _queue_email(registration_id: int, kind: str) -> None:
+def queue_email(registration_id: int, kind: str, *, token: str = "") -> None:
+    """Queue an e-mail about a registration, sent once the transaction commits; every e-mail
+    answering the registration form goes this one way (events/tasks.py)."""
     from events.tasks import task_send_registration_email
 
-    enqueue(task_send_registration_email, registration_id=registration_id, kind=kind)
+    arguments = {"registration_id": registration_id, "kind": kind}
+    if token:
+        arguments["token"] = token
+    enqueue(task_send_registration_email, **arguments)
 
 
 def register(
@@ -237,8 +244,8 @@ def apply_registration(
     registration.preferred_challenges.set(challenges)
     for other in promoted:
         if other.pk != registration.pk:
-            _queue_email(other.pk, EmailKind.PROMOTED)
-    _queue_email(registration.pk, EmailKind.CONFIRMATION)
+            queue_email(other.pk, EmailKind.PROMOTED)
+    queue_email(registration.pk, EmailKind.CONFIRMATION)
     evening_changed(event)
 
 
@@ -263,7 +270,7 @@ def cancel(*, registration: Registration) -> Registration:
         registration.save(update_fields=["status", "cancelled_at"])
         if was_confirmed:
             for promoted in _fill_free_places(event)[0]:
-                _queue_email(promoted.pk, EmailKind.PROMOTED)
+                queue_email(promoted.pk, EmailKind.PROMOTED)
         evening_changed(event)
     return registration
 
@@ -278,7 +285,7 @@ def fill_free_places(*, event: Event) -> list[Registration]:
         event = Event.objects.select_for_update().get(pk=event.pk)
         promoted, _free = _fill_free_places(event)
         for registration in promoted:
-            _queue_email(registration.pk, EmailKind.PROMOTED)
+            queue_email(registration.pk, EmailKind.PROMOTED)
         if promoted:
             evening_changed(event)
     return promoted

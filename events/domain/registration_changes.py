@@ -25,17 +25,18 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from events.domain.registration import (
     REGISTRATION_CONSENT_VERSION,
+    EmailKind,
     RegistrationRefused,
     allowed_challenges,
     apply_registration,
     has_real_email,
+    queue_email,
     ticket_links,
     waiting_list_position,
 )
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration, RegistrationChange
 from territoire.enums import ConsentChannel
-from territoire.outbox import enqueue
 from territoire.ratelimit import allow
 from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
@@ -95,8 +96,6 @@ def propose_change(*, registration: Registration, values: dict) -> bool:
     a double click (the same values just registered, or just proposed).
     Side effects: the "already registered" e-mail task queued.
     """
-    from events.tasks import task_send_registration_change
-
     values = {name: values[name] for name in PROPOSED_FIELDS}
     values["preferred_challenges"] = sorted(values["preferred_challenges"])
     window = datetime.timedelta(seconds=DOUBLE_SUBMIT_WINDOW_SECONDS)
@@ -109,7 +108,7 @@ def propose_change(*, registration: Registration, values: dict) -> bool:
     if not allow("registration-change", who, limit=1, window=DOUBLE_SUBMIT_WINDOW_SECONDS):
         return False
     token = change_token(registration, values)
-    enqueue(task_send_registration_change, registration_id=registration.pk, token=token)
+    queue_email(registration.pk, EmailKind.CHANGE, token=token)
     return True
 
 

@@ -94,6 +94,12 @@ class Participant(models.Model):
         _("accepte d'être nommé·e dans la synthèse"), default=False
     )
     joined_at = models.DateTimeField(_("à la table depuis"), auto_now_add=True)
+    # The flood limit, on the participant's own row: the ideas posted since the window opened.
+    # An idea's write bumps them in a conditional UPDATE, whose WHERE PostgreSQL re-checks on
+    # the row a concurrent post has just changed: posts at once by one phone are counted
+    # exactly (events/domain/participation.py, post_idea).
+    ideas_in_window = models.PositiveSmallIntegerField(default=0, editable=False)
+    idea_window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("participant·e")

@@ -31,7 +31,13 @@ from events.forms_participant import (
     JoinForm,
     TeamJoinForm,
 )
-from events.live_board import SharedBoard, personal_board, phone_state, shared_board
+from events.live_board import (
+    SharedBoard,
+    naming_requests_oob,
+    personal_board,
+    phone_state,
+    shared_board,
+)
 from events.models import FormedProject, Participant
 from events.notices import notices_html
 from events.queries_live import sibling_with_room
@@ -324,6 +330,7 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
         html = _board_html(request, participant_id, board, seen_projects=seen_projects)
         if page_phase != board.phase:
             html += _vote_opened(request)
+        html += naming_requests_oob(request, board, participant_id)
         response = HttpResponse(html)
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)

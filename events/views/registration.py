@@ -22,6 +22,7 @@ from events.domain.registration import (
 from events.domain.registration_changes import ChangeRefused, confirm_change, read_change
 from events.enums import EventStatus, RegistrationStatus
 from events.forms_registration import RegistrationForm
+from events.links import places_left_step
 from events.models import Event, FormedProject, Registration
 from events.queries_outcome import BornProject, born_projects_shown
 from events.timing import EveningState, evening_state
@@ -71,7 +72,8 @@ def _event_context(event: Event) -> dict:
         "event": event,
         "territory": event.territory,
         "is_open": event.status == EventStatus.REGISTRATION_OPEN,
-        "places_left": places_left(event),
+        # In steps, never the exact count (events/links.py, places_left_step).
+        "places_left": places_left_step(places_left(event)),
     }
 
 

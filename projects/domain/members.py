@@ -3,6 +3,7 @@ same person, change who carries the project. The team's lead, its coach and the 
 organisers do it from the team page; ``ProjectMember.history`` keeps who did what."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.enums import MemberRole
@@ -146,3 +147,20 @@ def merge_members(*, member: ProjectMember, into: ProjectMember, by: User | None
             kept._history_user = by
             kept.save(update_fields=changed)
     return kept
+
+
+def set_own_name_public(*, member: ProjectMember, by: User, public: bool) -> ProjectMember:
+    """Record the member's own answer to "may your name appear on the project's public pages
+    and in the portfolio?". Consent is the person's: only the account ``member`` belongs to may
+    answer, not the lead, the coach, an organiser nor the admin (which shows it read-only).
+
+    Raises TeamChangeRefused when ``member`` is not ``by``'s own entry in the team.
+    Side effects: ``name_public`` and its date saved, one history row naming ``by``.
+    """
+    if member.user_id is None or member.user_id != by.pk:
+        raise TeamChangeRefused(_("Seule la personne concernée peut répondre pour son nom."))
+    member.name_public = public
+    member.name_public_answered_at = timezone.now()
+    member._history_user = by
+    member.save(update_fields=["name_public", "name_public_answered_at"])
+    return member

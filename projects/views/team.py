@@ -119,9 +119,12 @@ def render_team(
         invite_form = MemberInviteForm()
     if merge_form is None and can_manage and len(members) > 1:
         merge_form = MemberMergeForm(members=members)
+    own = next((m for m in members if m.user_id == request.user.pk), None)
     context.update(
         {
             "members": members,
+            "own": own,
+            "own_name_public": own is not None and queries.shows_name(own),
             "can_manage": can_manage,
             "role_choices": MemberRole.choices,
             "invite_form": invite_form,

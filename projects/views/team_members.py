@@ -1,4 +1,5 @@
-"""Changing the team from its page: remove someone, merge two entries, change a role.
+"""Changing the team from its page: remove someone, merge two entries, change a role; and each
+member's own answer about their name on the public page.
 
 The team's lead, its coach and the territory's organisers may; the other members read the team
 (403), people who may not read the project get a 404. Each action is a plain POST answered by a
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from projects.domain.members import (
     merge_members,
     remove_member,
     set_member_role,
+    set_own_name_public,
 )
 from projects.forms import MemberMergeForm, MemberRoleForm
 from projects.models import Project, ProjectMember
@@ -105,3 +108,34 @@ def member_merge(request: HttpRequest, territory: str, slug: str) -> HttpRespons
             )
             return _back(project)
     return render_team(request, project, merge_form=form, status=400)
+
+
+NAME_PUBLIC_ANSWERS = {"oui": True, "non": False}
+
+
+@login_required
+@require_POST
+def own_name_public(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+    """A member says, themself, whether their name may appear on the project's public page and
+    in the portfolio. Only their own entry: a reader of the project who is not in its team gets
+    a 403, whoever they are (the lead, the coach, an organiser)."""
+    project = queries.get_project_for_reader(request, territory, slug)
+    member = ProjectMember.objects.filter(project=project, user=request.user).first()
+    if member is None:
+        raise PermissionDenied
+    public = NAME_PUBLIC_ANSWERS.get(request.POST.get("reponse", ""))
+    if public is None:
+        messages.error(request, _("Choisissez : votre nom est public ou non."))
+        return redirect(_team_url(project) + "#mon-nom")
+    set_own_name_public(member=member, by=request.user, public=public)
+    if public:
+        messages.success(request, _("Votre nom figurera sur la page publique du projet."))
+    else:
+        messages.success(request, _("Votre nom ne figurera pas sur la page publique du projet."))
+    return redirect(_team_url(project) + "#mon-nom")
+
+
+def _team_url(project: Project) -> str:
+    return reverse(
+        "project_team", kwargs={"territory": project.territory.slug, "slug": project.slug}
+    )

@@ -41,7 +41,7 @@ def test_citizen_goes_from_home_to_a_registration(page: Page, territory):
 
     page.goto("/")
     card = page.locator(".next-card", has_text="La soirée du lancement")
-    expect(card).to_contain_text("500 places restantes")
+    expect(card).to_contain_text("Plus de 50 places")
     shot(page, "next-1-home")
     card.get_by_role("link", name="Je m'inscris à la soirée").click()
 

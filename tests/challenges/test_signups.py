@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +240,34 @@ def test_known_and_new_addresses_get_the_same_answer(cast, django_capture_on_com
         new = thanks_page(Client(), cast.territory, typed(email="nouvelle@example.org"))
 
     assert known == new
+    assert [m.to for m in mail.outbox] == [["karim@example.org"], ["nouvelle@example.org"]]
+
+
+def test_known_and_new_addresses_then_read_the_same_public_pages_in_as_many_queries(
+    cast, django_capture_on_commit_callbacks
+):
+    """The public figures count confirmed sign-ups only: a new address moves none of them
+    until its owner confirms, so the thanks page and the territory's page read the same."""
+    confirmed_signup(cast.territory)
+    answers, queries = [], []
+    with django_capture_on_commit_callbacks(execute=True):
+        for data in (typed(full_name="Autre"), typed(email="nouvelle@example.org")):
+            client = Client()
+            response = client.post(signup_url(cast.territory), data)
+            with CaptureQueriesContext(connection) as read:
+                thanks = client.get(response["Location"])
+                public = client.get(cast.territory.get_absolute_url())
+            answers.append(
+                [
+                    (page.status_code, without_csrf(page.content.decode()))
+                    for page in (thanks, public)
+                ]
+            )
+            answers[-1][0] = (answers[-1][0][0], answers[-1][0][1].replace(data["email"], "@"))
+            queries.append(len(read))
+
+    assert answers[0] == answers[1]
+    assert queries[0] == queries[1]
     assert [m.to for m in mail.outbox] == [["karim@example.org"], ["nouvelle@example.org"]]
 
 

@@ -7,6 +7,7 @@ import io
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -322,3 +323,65 @@ def test_the_migration_keeps_only_names_the_person_chose_herself():
     assert kept.naming_answered_at == chose.joined_at
     assert overruled.consent_to_be_named is False
     assert typed.consent_to_be_named is False
+
+
+def test_the_question_reaches_her_phone_at_the_next_poll_and_only_hers(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Asking bumps the table's version: the next poll of her phone swaps the question in, out
+    of band; a neighbour's poll shows the new board without it."""
+    table = TableFactory()
+    marie, voisin = Client(), Client()
+    asked = join(marie, table, "Marie", organisation_name="Mutuelle")
+    join(voisin, table, "Voisin")
+    board_url = reverse("table_board", kwargs={"code": table.code})
+    htmx = {"HX-Request": "true"}
+    etags = {
+        name: phone.get(board_url, headers=htmx)["ETag"]
+        for name, phone in (("marie", marie), ("voisin", voisin))
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_synthesis_contribution(
+            table=table,
+            person_name="",
+            organisation_name="",
+            text="Un atelier de réparation de vélos",
+            participant=asked,
+            ask_consent=True,
+        )
+    with django_assert_max_num_queries(8):
+        hers = marie.get(board_url, headers={**htmx, "If-None-Match": etags["marie"]})
+    theirs = voisin.get(board_url, headers={**htmx, "If-None-Match": etags["voisin"]})
+
+    html = hers.content.decode()
+    assert hers.status_code == 200
+    assert '<div id="naming-requests" hx-swap-oob="true">' in html
+    assert "souhaite vous nommer dans la synthèse" in html
+    assert "Un atelier de réparation de vélos" in html
+    assert (
+        reverse(
+            "naming_answer", kwargs={"code": table.code, "kind": "contribution", "item_id": 1}
+        ).rsplit("/", 2)[0]
+        in html
+    )
+    assert "csrfmiddlewaretoken" in html
+    assert theirs.status_code == 200
+    assert "naming-requests" not in theirs.content.decode()
+    assert "réparation de vélos" not in theirs.content.decode()
+
+    # Once she has answered, her polls no longer carry the question.
+    contribution = SynthesisContribution.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        marie.post(answer_url(table, "contribution", contribution), {"reponse": "non"})
+    assert "naming-requests" not in marie.get(board_url, headers=htmx).content.decode()
+
+
+def test_the_page_keeps_a_place_for_the_question_before_any_is_asked(client):
+    table = TableFactory()
+    join(client, table, "Marie")
+
+    html = page(client, table)
+
+    assert '<div id="naming-requests">' in html
+    assert "Vous nommer dans la synthèse" not in html

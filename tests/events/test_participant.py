@@ -29,17 +29,19 @@ from tests.events.factories import (
 )
 
 HTMX = {"HX-Request": "true"}
-# During the vote, after a change: the version, the table, its ideas (the board shared by the
-# table's phones); the participant's dots and votes are still cached from the first poll.
-BOARD_RENDER_QUERIES = 3
+# During the vote, after a change: the version, the table, its ideas and who awaits an answer
+# about being named (the board shared by the table's phones); the participant's dots and votes
+# are still cached from the first poll.
+BOARD_RENDER_QUERIES = 4
 # Another phone at the same table, once the board is rendered: its dots and its votes.
 PHONE_QUERIES = 2
-# The same page with the table behind the code not yet cached (one of them: what the participant
-# was asked about being named in the synthesis, a single UNION).
-PAGE_QUERIES = 5
+# The same page with the table behind the code not yet cached (two of them: what the participant
+# was asked about being named in the synthesis, and who at the table awaits an answer, for the
+# shared board; a single UNION each).
+PAGE_QUERIES = 6
 # During project formation: the participant and table; what she was asked about being named;
-# the ideas; the projects with their teams.
-FORMATION_PAGE_QUERIES = 4
+# the ideas and who awaits an answer about being named; the projects with their teams.
+FORMATION_PAGE_QUERIES = 5
 
 
 def join_url(table, code=None) -> str:

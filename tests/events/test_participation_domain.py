@@ -1,8 +1,10 @@
 """The participant's writes, called directly: joining, ideas, dots, teams, the board's version."""
 
+import datetime
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from events.domain import one_statement
 from events.domain.board import current_version
@@ -124,6 +126,26 @@ def test_post_idea_past_the_flood_limit_is_refused_and_a_retry_still_finds_its_i
     assert retry.text == "Idée 0"
     assert Idea.objects.filter(participant=participant).count() == IDEAS_PER_WINDOW
     assert refreshed(participant.table).idea_count == IDEAS_PER_WINDOW
+
+
+def test_the_flood_window_reopens_a_minute_after_its_first_idea_and_retries_do_not_count(db):
+    participant = ParticipantFactory()
+    key = uuid.uuid4()
+    post_idea(participant=participant, text="Idée 0", client_key=key)
+    post_idea(participant=participant, text="Idée 0", client_key=key)  # a retry
+    participant.refresh_from_db()
+    assert participant.ideas_in_window == 1
+
+    Participant.objects.filter(pk=participant.pk).update(
+        ideas_in_window=IDEAS_PER_WINDOW,
+        idea_window_started_at=timezone.now()
+        - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS + 1),
+    )
+    post_idea(participant=participant, text="Une minute plus tard", client_key=uuid.uuid4())
+
+    participant.refresh_from_db()
+    assert participant.ideas_in_window == 1
+    assert Idea.objects.filter(participant=participant).count() == 2
 
 
 def test_post_idea_under_a_code_the_table_no_longer_has_is_refused(db):

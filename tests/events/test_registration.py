@@ -8,6 +8,7 @@ from django.core import mail, signing
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,6 +273,42 @@ def test_known_and_new_addresses_get_the_same_answer(cast, django_capture_on_com
     assert Registration.objects.get(email="amina@example.org").full_name == "Amina"
 
 
+def answers_and_queries(event, data) -> tuple:
+    """What the requester sees of a registration: the POST's answer, the page it leads to, then
+    the evening's page with its places left; and how many queries those two pages took. (The
+    POST itself writes a row for a new address only: see docs/security.md.)"""
+    client, steps = Client(), []
+    response = client.post(register_url(event), data)
+    with CaptureQueriesContext(connection) as done:
+        page = client.get(response["Location"])
+    with CaptureQueriesContext(connection) as shown:
+        event_page = client.get(event.get_absolute_url())
+    for answer in (response, page, event_page):
+        html = answer.content.decode().replace(data["email"], "ADDRESS")
+        html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        steps.append((answer.status_code, answer.get("Location"), html))
+    return steps, [len(done), len(shown)]
+
+
+def test_a_known_address_and_a_new_one_answer_alike_down_to_places_left_and_queries(
+    cast, django_capture_on_commit_callbacks
+):
+    """The places left move only for a new address: the page shows them in steps, so the
+    evening's page after registering reads the same, in as many queries."""
+    event = EventFactory(territory=cast.territory, capacity=80)
+    registered_yesterday(event, "amina@example.org", full_name="Amina")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known, known_queries = answers_and_queries(event, typed(full_name="Autre"))
+        new, new_queries = answers_and_queries(event, typed(email="nouvelle@example.org"))
+
+    assert known == new
+    assert "Plus de 50 places disponibles." in new[2][2]
+    assert known_queries == new_queries
+    assert [m.to for m in mail.outbox] == [["amina@example.org"], ["nouvelle@example.org"]]
+
+
 def test_double_submit_is_one_row_and_one_email(client, cast, django_capture_on_commit_callbacks):
     event = EventFactory(territory=cast.territory)
 
@@ -495,7 +532,7 @@ def test_event_page_shows_date_place_programme_and_places_left(client, cast):
     assert html.index("Accueil café") < html.index("Tables de défis")
     assert ">19h30<" in html
     assert "Ateliers aux tables" in html
-    assert "Encore 2 places disponibles." in html
+    assert "Dernières places disponibles." in html
     assert f'href="{register_url(event)}"' in html
     assert reverse("event_ics", kwargs={"slug": event.slug}) in html
 

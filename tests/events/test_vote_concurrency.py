@@ -1,6 +1,7 @@
 """Votes under concurrency, on PostgreSQL: two requests racing for a participant's last dot make
 one vote, never two (the conditional UPDATE and the check constraint hold it), and the same vote
-sent twice at once is stored once (the unique key undoes the second statement)."""
+sent twice at once is stored once (the unique key undoes the second statement). Ideas posted at
+once by one phone stop exactly at the flood limit."""
 
 import threading
 import uuid
@@ -8,7 +9,13 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from events.domain.participation import ParticipationRefused, cast_vote, post_idea
+from events.domain.participation import (
+    IDEAS_PER_WINDOW,
+    ParticipationRefused,
+    TooManyIdeas,
+    cast_vote,
+    post_idea,
+)
 from events.enums import Phase
 from events.models import Idea, Participant, Table, Vote
 from tests.conftest import require_service
@@ -124,3 +131,44 @@ def test_a_vote_and_an_idea_on_a_connection_the_server_dropped_reconnect_and_go_
 
     assert Vote.objects.filter(participant=participant).count() == 2
     assert Idea.objects.filter(table=table, text="Un bus numérique").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_ideas_posted_at_once_by_one_phone_store_exactly_the_limit():
+    """The flood limit is a counter on the participant's row, checked by the UPDATE that bumps
+    it: simultaneous posts queue on that row instead of each counting from its own snapshot."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL needed (set DATABASE_URL) for real concurrent posts")
+    table = TableFactory(phase=Phase.IDEATION)
+    participant = ParticipantFactory(table=table)
+    barrier = threading.Barrier(30, timeout=20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def post(index: int) -> None:
+        try:
+            me = Participant.objects.get(pk=participant.pk)
+            barrier.wait()
+            try:
+                post_idea(participant=me, text=f"Idée {index}", client_key=uuid.uuid4())
+                outcome = "posted"
+            except TooManyIdeas:
+                outcome = "flood"
+            except ParticipationRefused:
+                outcome = "other refusal"
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(index,)) for index in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    participant.refresh_from_db()
+    table.refresh_from_db()
+    assert sorted(outcomes) == ["flood"] * 10 + ["posted"] * IDEAS_PER_WINDOW
+    assert Idea.objects.filter(participant=participant).count() == IDEAS_PER_WINDOW
+    assert (participant.ideas_in_window, table.idea_count) == (IDEAS_PER_WINDOW, IDEAS_PER_WINDOW)

@@ -8,7 +8,7 @@ from projects.domain.followers import confirmation_token
 from tests.projects.factories import ProjectFollowerFactory, ProjectMemberFactory
 
 PROJECT_KEYS = {"project_detail", "project_follow", "project_page_edit", "project_team"}
-PROJECT_KEYS |= {"project_status", "project_member_merge"}
+PROJECT_KEYS |= {"project_status", "project_member_merge", "project_name_public"}
 MEMBER_KEYS = {"project_member_remove", "project_member_role"}
 TERRITORY_KEYS = {"project_showcase", "project_review", "project_create"}
 
@@ -49,6 +49,7 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
         "project_member_remove": post_only,
         "project_member_role": post_only,
         "project_member_merge": post_only,
+        "project_name_public": post_only,
         # Organisers.
         "project_review": organisers,
         "project_publish": post_only,

@@ -40,7 +40,7 @@ def test_home_shows_the_next_evening_with_its_registration(client, db):
     assert "Brouillon" not in html
     assert "Je m&#x27;inscris à la soirée" in html
     assert reverse("event_register", args=[event.slug]) in html
-    assert "2 places restantes" in html
+    assert "Dernières places" in html
 
 
 def test_territory_page_separates_the_evening_from_the_mobilisation(client, db):
@@ -238,7 +238,7 @@ def test_on_the_day_before_the_doors_open_registration_comes_first(client, db, n
     assert "C&#x27;est ce soir" in card
     register = reverse("event_register", args=[event.slug])
     assert card.index(register) < card.index(f'href="{reverse("table_code_entry")}"')
-    assert "places restantes" in card
+    assert "Plus de 50 places" in card
     assert page.index(register) < page.index(f'href="{reverse("table_code_entry")}"')
 
 

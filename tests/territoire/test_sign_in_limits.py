@@ -32,7 +32,7 @@ def test_a_wrong_password_says_so_in_french(client, cast, django_assert_max_num_
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'role="alert"' in html
+    assert '<div class="message message--error" role="alert"><p>' in html  # the form's, not htmx's
     assert "mot de passe" in html and "incorrect" in html
     assert "_auth_user_id" not in client.session
 
@@ -63,7 +63,7 @@ def test_a_rate_limited_attempt_says_so_in_french_even_with_the_right_password(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'role="alert"' in html
+    assert '<div class="message message--error" role="alert"><p>' in html  # the form's, not htmx's
     assert "Trop de tentatives de connexion" in html
     assert "_auth_user_id" not in client.session
 
