@@ -105,3 +105,90 @@ def console_stamps(state) -> dict[str, str]:
 
 def _person(user) -> tuple[str, str] | None:
     return (user.get_full_name(), user.email) if user is not None else None
+
+
+# The control room -------------------------------------------------------------------------------
+
+
+def control_row_key(table_id: int) -> str:
+    return f"t{table_id}"
+
+
+def control_stamps(rows) -> dict[str, str]:
+    """The stamps of the control room's rows (``queries_live.ControlRow``), one per table, and
+    ``tables``: the list of tables itself (a table added, removed or renamed re-sends them all).
+    """
+    stamps = {"tables": stamp([(row.table.pk, row.table.name) for row in rows])}
+    for row in rows:
+        table = row.table
+        stamps[control_row_key(table.pk)] = stamp(
+            table.version,
+            table.name,
+            table.code,
+            table.challenge.title,
+            row.facilitator_names,
+            table.phase,
+            table.phase_ends_at,
+            table.participant_count,
+            table.capacity,
+            table.idea_count,
+            table.vote_count,
+            table.project_count,
+            table.hidden_idea_count,
+            row.needs_help,
+            row.lacks_facilitator,
+            row.has_facilitator,
+            row.is_silent,
+            row.is_full,
+            row.timer_over,
+            [(t.pk, t.name, t.participant_count, t.capacity) for t in row.siblings_with_room],
+        )
+    return stamps
+
+
+# The plenary ------------------------------------------------------------------------------------
+
+
+def plenary_card_key(table_id: int) -> str:
+    return f"t{table_id}"
+
+
+def plenary_stamps(event, screen) -> dict[str, str]:
+    """The stamps of the plenary's parts (``screen``: a ``queries_plenary.PlenaryScreen``).
+
+    ``screen`` is its layout: the tables and their pages, the spotlight (a spotlighted idea or
+    project shows nothing else, so it is all in this one). The overview adds the phase bar, the
+    figures, the projects and one card per table.
+    """
+    stats = screen.stats
+    idea, project = screen.spotlight_idea, screen.spotlight_project
+    stamps = {
+        "screen": stamp(
+            event.title,
+            event.venue,
+            [[(t.pk, t.code, t.name) for t in page] for page in screen.pages],
+            idea and (idea.pk, idea.text, idea.vote_count, idea.table.name),
+            project and (project.pk, project.name, project.pitch, project.table.name),
+        ),
+        "bar": stamp(screen.phase),
+    }
+    if screen.has_spotlight:
+        return stamps
+    stamps["figures"] = stamp(
+        stats.participant_count,
+        stats.present,
+        stats.idea_count,
+        stats.vote_count,
+        stats.project_count,
+    )
+    stamps["projects"] = stamp([(p.pk, p.name, p.table.name) for p in screen.projects])
+    for table in stats.tables:
+        table.stamp = stamp(
+            table.phase,
+            table.challenge_title,
+            table.participant_count,
+            table.idea_count,
+            [(i.pk, i.text, i.total_votes) for i in table.ideas],
+        )
+        stamps[plenary_card_key(table.pk)] = table.stamp
+    return stamps
