@@ -253,7 +253,7 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def console_live(request: HttpRequest, code: str) -> HttpResponse:
     """The live part of the console; 304 while the table's version has not moved."""
     table = get_table_for_console(request, code)

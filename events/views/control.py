@@ -114,7 +114,7 @@ def control_room(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def control_live(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     cache_down = cache_is_down()

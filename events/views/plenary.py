@@ -88,7 +88,7 @@ def plenary(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _live(request, event, reverse("plenary_live", kwargs={"slug": slug}))
@@ -145,7 +145,7 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def screen_live(request: HttpRequest, token: str) -> HttpResponse:
     try:
         event = get_event_for_screen(token)
