@@ -214,3 +214,19 @@ def test_the_plenary_and_control_room_polls_cost_the_same_for_3_or_30_tables(
             response = client.get(reverse(name, kwargs={"slug": event.slug}))
         report(f"{name}, {table_count} tables, everything", response)
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "parts",
+    ["", "garbage", "ideas", "=,=,==", "ideas=" + "x" * 500, ",".join(["a=b"] * 5000), "é=ü"],
+)
+def test_a_malformed_stamps_header_gets_every_part_again(client, cast, console_table, parts):
+    new_idea(console_table)
+    client.force_login(cast.facilitator)
+
+    response = client.get(console_urls(console_table)[1], headers={"X-Live-Parts": parts})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="idees"' in body and 'id="participants"' in body
+    assert "X-Live-Parts" in response["Vary"]
