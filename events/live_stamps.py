@@ -15,6 +15,10 @@ import hashlib
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from events.models import Event
+from events.queries_live import ConsoleState, ControlRow
+from events.queries_plenary import PlenaryScreen
+
 HEADER = "X-Live-Parts"
 # A page holds at most this many stamps (30 tables and a few event-wide parts, with room):
 # more is not a page of ours, and parsing it is not worth the time.
@@ -56,8 +60,8 @@ def changed_parts(stamps: dict[str, str], held: dict[str, str]) -> set[str]:
 CONSOLE_PARTS = ("participants", "ideas", "hidden", "projects")
 
 
-def console_stamps(state) -> dict[str, str]:
-    """The stamps of the console's parts (``state``: a ``queries_live.ConsoleState``)."""
+def console_stamps(state: ConsoleState) -> dict[str, str]:
+    """The stamps of the console's parts."""
     return {
         "participants": stamp(
             [(p.pk, p.display_name, p.organisation_name) for p in state.participants]
@@ -114,8 +118,8 @@ def control_row_key(table_id: int) -> str:
     return f"t{table_id}"
 
 
-def control_stamps(rows) -> dict[str, str]:
-    """The stamps of the control room's rows (``queries_live.ControlRow``), one per table, and
+def control_stamps(rows: list[ControlRow]) -> dict[str, str]:
+    """The stamps of the control room's rows, one per table, and
     ``tables``: the list of tables itself (a table added, removed or renamed re-sends them all).
     """
     stamps = {"tables": stamp([(row.table.pk, row.table.name) for row in rows])}
@@ -153,14 +157,14 @@ def plenary_card_key(table_id: int) -> str:
     return f"t{table_id}"
 
 
-def plenary_stamps(event, screen) -> dict[str, str]:
-    """The stamps of the plenary's parts (``screen``: a ``queries_plenary.PlenaryScreen``).
+def plenary_stamps(event: Event, screen: PlenaryScreen) -> dict[str, str]:
+    """The stamps of the plenary's parts.
 
     ``screen`` is its layout: the tables and their pages, the spotlight (a spotlighted idea or
     project shows nothing else, so it is all in this one). The overview adds the phase bar, the
     figures, the projects and one card per table.
     """
-    stats = screen.stats
+    stats, phase = screen.stats, screen.phase
     idea, project = screen.spotlight_idea, screen.spotlight_project
     stamps = {
         "screen": stamp(
@@ -170,7 +174,8 @@ def plenary_stamps(event, screen) -> dict[str, str]:
             idea and (idea.pk, idea.text, idea.vote_count, idea.table.name),
             project and (project.pk, project.name, project.pitch, project.table.name),
         ),
-        "bar": stamp(screen.phase),
+        # The phase's label is a lazy translation (its repr is not stable): the phase's value.
+        "bar": stamp(phase and (phase.phase, phase.ends_at, phase.table_count, phase.open_count)),
     }
     if screen.has_spotlight:
         return stamps

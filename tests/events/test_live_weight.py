@@ -198,6 +198,7 @@ def test_the_plenary_at_30_tables_re_sends_one_card_per_table_that_moved(
     assert "Un atelier vélo au pied des tours" in body
     assert 'id="plenary-figures"' in body  # the evening's count of ideas moved too
     assert 'id="plenary-live"' not in body  # not the whole screen
+    assert 'id="plenary-bar"' not in body  # nor the phase, which did not move
 
 
 @pytest.mark.parametrize("table_count", (3, 30))
@@ -230,3 +231,20 @@ def test_a_malformed_stamps_header_gets_every_part_again(client, cast, console_t
     assert response.status_code == 200
     assert 'id="idees"' in body and 'id="participants"' in body
     assert "X-Live-Parts" in response["Vary"]
+
+
+def test_stamps_are_stable_while_nothing_moves(client, cast, console_table):
+    """Two readings of the same data give the same stamps (no address, no lazy text in them):
+    otherwise every poll would re-send everything."""
+    fill(console_table, 3)
+    event = console_table.event
+    client.force_login(cast.organiser)
+    pages = {
+        "console-live": reverse("console", kwargs={"code": console_table.code}),
+        "control-live": reverse("control_room", kwargs={"slug": event.slug}),
+        "plenary-poll": reverse("plenary", kwargs={"slug": event.slug}),
+    }
+
+    for element_id, url in pages.items():
+        first, second = (poll_headers(client.get(url), element_id) for _ in range(2))
+        assert first["X-Live-Parts"] == second["X-Live-Parts"], element_id
