@@ -179,6 +179,9 @@ class ControlRow:
     timer_over: bool
     # Where a full table's newcomers can go (same challenge, room left), most room first.
     siblings_with_room: list[Table]
+    # What the row shows, digested (``live_stamps.control_stamps``): the poll re-sends a row
+    # only when it moved.
+    stamp: str = ""
 
     @property
     def lacks_facilitator(self) -> bool:

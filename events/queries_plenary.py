@@ -40,6 +40,8 @@ class TableStats:
     vote_count: int
     project_count: int
     ideas: list[Idea] = field(default_factory=list)
+    # What the table's card shows, digested (``live_stamps.plenary_stamps``).
+    stamp: str = ""
 
 
 @dataclass

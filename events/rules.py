@@ -50,6 +50,7 @@ for _model in (
         rules.add_perm(f"events.{_action}_{_model}", organiser_or_superuser)
 
 rules.add_perm("events.check_in", organises_event_of | facilitates_in_territory)
+# The console and its own pages (its live part, the idea picker, the synthesis) and actions.
 rules.add_perm("events.use_console", organises_event_of | facilitates_table)
 rules.add_perm("events.view_plenary", organises_event_of)
 rules.add_perm("events.use_control_room", organises_event_of)

@@ -5,6 +5,7 @@ from events.views import (
     checkin,
     console,
     console_moderation,
+    console_picker,
     control,
     control_timer,
     plenary,
@@ -56,6 +57,11 @@ urlpatterns = [
     path("espace/tables/<str:code>/themes/", console.theme, name="console_theme"),
     path("espace/tables/<str:code>/phase/", console.phase, name="console_phase"),
     path("espace/tables/<str:code>/projets/", console.project, name="console_project"),
+    path(
+        "espace/tables/<str:code>/idees/<id:idea_id>/",
+        console_picker.idea_picker,
+        name="console_idea",
+    ),
     path(
         "espace/tables/<str:code>/idees/<id:idea_id>/masquer/",
         console_moderation.hide,

@@ -238,6 +238,8 @@ EVENT_URLS = {
     "console": TABLE_CONSOLE,
     "console_live": TABLE_CONSOLE,
     "console_synthesis": TABLE_CONSOLE,
+    # The shared picker of one idea (regroup, theme, hide): the console's own rule.
+    "console_idea": TABLE_CONSOLE,
     "console_merge": POST_ONLY,
     "console_theme": POST_ONLY,
     "console_phase": POST_ONLY,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from events import live_stamps
 from events.domain.facilitation import (
     FacilitationRefused,
     form_project,
@@ -59,9 +60,13 @@ def see_other(url: str) -> HttpResponse:
     return HttpResponseSeeOther(url)
 
 
-def poll_headers(etag: str) -> str:
-    """The ``hx-headers`` of a polling element: it asks for its own version conditionally."""
-    return json.dumps({"If-None-Match": etag})
+def poll_headers(etag: str, parts: dict[str, str] | None = None) -> str:
+    """The ``hx-headers`` of a polling element: it asks for its own version conditionally,
+    and names the stamps of the parts it holds (``live_stamps``) to get only the others."""
+    headers = {"If-None-Match": etag}
+    if parts:
+        headers[live_stamps.HEADER] = live_stamps.header_value(parts)
+    return json.dumps(headers)
 
 
 def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
@@ -202,11 +207,13 @@ def member_forms(data=None) -> list[MemberForm]:
 
 def _live_context(table: Table, state: ConsoleState) -> dict:
     etag = console_etag(table)
+    stamps = live_stamps.console_stamps(state)
     return {
         "table": table,
         "state": state,
         "etag": etag,
-        "poll_headers": poll_headers(etag),
+        "stamps": stamps,
+        "poll_headers": poll_headers(etag, stamps),
         "phases": Phase.choices,
         "time_is_up": time_is_up(table),
     }
@@ -227,9 +234,14 @@ def _render_console(
     return with_etag(render(request, "events/console.html", context), context["etag"])
 
 
-def _render_live(request: HttpRequest, table: Table, *, flash: bool) -> HttpResponse:
+def _render_live(
+    request: HttpRequest, table: Table, *, flash: bool, held: dict[str, str] | None = None
+) -> HttpResponse:
+    """The status bar (the polling element) and, out of band, the parts of the console that
+    changed since the stamps ``held`` by the page (all of them when it holds none)."""
     context = _live_context(table, console_state(table)) | {"flash": flash}
-    return render(request, "events/console.html#live", context)
+    context["changed"] = live_stamps.changed_parts(context["stamps"], held or {})
+    return render(request, "events/console_live.html", context)
 
 
 @login_required
@@ -241,7 +253,7 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def console_live(request: HttpRequest, code: str) -> HttpResponse:
     """The live part of the console; 304 while the table's version has not moved."""
     table = get_table_for_console(request, code)
@@ -249,7 +261,8 @@ def console_live(request: HttpRequest, code: str) -> HttpResponse:
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    return with_etag(_render_live(request, table, flash=False), etag)
+    held = live_stamps.held_stamps(request)
+    return with_etag(_render_live(request, table, flash=False, held=held), etag)
 
 
 def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpResponse:

@@ -1,8 +1,10 @@
 """The organisers' control room ("régie") for the whole evening.
 
 Its live part polls every 5 seconds; an unchanged event answers 304 from one aggregate query (the
-sum of the tables' versions, their number, and the people checked in). The plenary screen is in
-views/plenary.py, what it spotlights and its secret link in views/spotlight.py.
+sum of the tables' versions, their number, and the people checked in). A changed one answers the
+event-wide parts and, out of band, only the tables' rows whose stamp moved (``live_stamps``).
+The plenary screen is in views/plenary.py, what it spotlights and its secret link in
+views/spotlight.py.
 """
 
 import datetime
@@ -19,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from events import live_stamps
 from events.domain.facilitation import (
     FacilitationRefused,
     redirect_newcomers,
@@ -70,6 +73,9 @@ def _control_context(event: Event, cache_down: bool) -> dict:
     now = timezone.now()
     rows = control_room_rows(event, now)
     etag = control_etag(event, now, cache_down)
+    stamps = live_stamps.control_stamps(rows)
+    for row in rows:
+        row.stamp = stamps[live_stamps.control_row_key(row.table.pk)]
     return {
         "event": event,
         "rows": rows,
@@ -85,7 +91,8 @@ def _control_context(event: Event, cache_down: bool) -> dict:
         "cache_down": cache_down,
         "now": now,
         "etag": etag,
-        "poll_headers": poll_headers(etag),
+        "stamps": stamps,
+        "poll_headers": poll_headers(etag, stamps),
     }
 
 
@@ -107,7 +114,7 @@ def control_room(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def control_live(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     cache_down = cache_is_down()
@@ -116,7 +123,14 @@ def control_live(request: HttpRequest, slug: str) -> HttpResponse:
     if unchanged is not None:
         return unchanged
     context = _control_context(event, cache_down)
-    return with_etag(render(request, "events/control_room.html#live", context), context["etag"])
+    # Only the rows that moved since the stamps the page holds; all of them (the whole list)
+    # when the tables themselves changed or the page holds nothing.
+    changed = live_stamps.changed_parts(context["stamps"], live_stamps.held_stamps(request))
+    context["all_tables"] = "tables" in changed
+    context["changed_rows"] = [
+        row for row in context["rows"] if live_stamps.control_row_key(row.table.pk) in changed
+    ]
+    return with_etag(render(request, "events/control_live.html", context), context["etag"])
 
 
 @login_required

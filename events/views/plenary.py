@@ -3,7 +3,8 @@
 Organisers open it signed in (``/espace/soirees/<slug>/pleniere/``); the projector's computer
 opens it without any session through the event's secret screen link (``/ecran/<token>/``),
 read-only, until an organiser revokes it. Both poll a live part every 5 seconds; an unchanged
-evening answers 304 from the one query that reads the event with its live fingerprint.
+evening answers 304 from the one query that reads the event with its live fingerprint, a changed
+one only the parts that moved (a table's card, the figures…: ``live_stamps``).
 """
 
 import io
@@ -17,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from events import live_stamps
 from events.domain.plenary import screen_secret_matches, split_screen_token
 from events.models import Event
 from events.queries_live import live_fingerprint, with_live_fingerprint
@@ -34,14 +36,17 @@ def plenary_etag(event: Event) -> str:
 def _context(event: Event, live_url: str) -> dict:
     etag = plenary_etag(event)
     join = join_url()
+    screen = plenary_screen(event)
+    stamps = live_stamps.plenary_stamps(event, screen)
     return {
         "event": event,
-        "screen": plenary_screen(event),
+        "screen": screen,
         "live_url": live_url,
         "join_url": join,
         "join_short": join.split("://", 1)[-1],
         "etag": etag,
-        "poll_headers": poll_headers(etag),
+        "stamps": stamps,
+        "poll_headers": poll_headers(etag, stamps),
     }
 
 
@@ -56,7 +61,15 @@ def _live(request: HttpRequest, event: Event, live_url: str) -> HttpResponse:
     if unchanged is not None:
         return unchanged
     context = _context(event, live_url)
-    return with_etag(render(request, "events/plenary.html#live", context), etag)
+    # Only the parts that moved since the stamps the screen holds (all when it holds none).
+    changed = live_stamps.changed_parts(context["stamps"], live_stamps.held_stamps(request))
+    context["changed"] = changed
+    context["changed_cards"] = [
+        table
+        for table in context["screen"].stats.tables
+        if live_stamps.plenary_card_key(table.pk) in changed
+    ]
+    return with_etag(render(request, "events/plenary_live.html", context), etag)
 
 
 # Signed in, for organisers ----------------------------------------------------------------------
@@ -75,7 +88,7 @@ def plenary(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _live(request, event, reverse("plenary_live", kwargs={"slug": slug}))
@@ -132,7 +145,7 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", live_stamps.HEADER)
 def screen_live(request: HttpRequest, token: str) -> HttpResponse:
     try:
         event = get_event_for_screen(token)

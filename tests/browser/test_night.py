@@ -80,9 +80,12 @@ def test_participant_and_facilitator_run_a_table(live_server, browser: Browser, 
     shot(console, "night-3-console-ideas")
     second = Idea.objects.get(text__startswith="Un bus qui passe")
     first = Idea.objects.get(text__startswith="Un bus numérique")
-    merge = console.locator(f"#idee-{second.pk}")
-    merge.locator("select[name=into]").select_option(str(first.pk))
-    merge.get_by_role("button", name="Regrouper").click()
+    # The idea's one "Regrouper, classer…" link opens the shared picker in a dialog.
+    console.locator(f"#idee-{second.pk}").get_by_role("link", name=re.compile("Regrouper")).click()
+    picker = console.locator("#console-picker")
+    expect(picker).to_be_visible()
+    picker.get_by_role("button", name=re.compile("Un bus numérique")).click()
+    expect(picker).to_be_hidden()
     expect(console.locator(f"#idee-{first.pk}")).to_contain_text("Un bus qui passe")
 
     _set_phase(console, "vote")
