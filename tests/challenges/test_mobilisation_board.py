@@ -199,7 +199,9 @@ def test_board_links_to_the_export_and_the_admin(client, cast):
 
 
 def read_csv(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    # Streamed row by row; read it whole (never response.close(): it closes the connection).
+    assert response.streaming
+    content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
