@@ -22,8 +22,12 @@ from challenges.models import Contribution
 from territoire.exports import CHUNK_SIZE, csv_download, neutralised
 from territoire.inputs import parse_int
 from territoire.models import Territory
+from territoire.pagination import paginate
 
-LATEST_CONTRIBUTIONS = 50
+# Rows per page of the board's lists (challenges, volunteers) and contributions per page: with
+# 30,000 sign-ups the board stays under 100 KB.
+BOARD_PAGE_SIZE = 50
+CONTRIBUTIONS_PAGE_SIZE = 20
 
 
 def get_territory_for(request: HttpRequest, territory_slug: str, perm: str) -> Territory:
@@ -48,20 +52,41 @@ def posted_ids(request: HttpRequest, name: str) -> set[int]:
     return {value for value in values if value is not None}
 
 
-def _board_url(territory: Territory, anchor: str) -> str:
-    return reverse("mobilisation_board", kwargs={"territory_slug": territory.slug}) + anchor
+def _board_url(request: HttpRequest, territory: Territory, param: str, anchor: str) -> str:
+    """Back to the board at the page of the list the form was posted from (``param``, sent by
+    the form as a hidden field) and at its anchor."""
+    page = parse_int(request.POST.get(param), max_digits=9)
+    query = f"?{param}={page}" if page and page > 1 else ""
+    url = reverse("mobilisation_board", kwargs={"territory_slug": territory.slug})
+    return f"{url}{query}{anchor}"
 
 
 @login_required
 @require_safe
 def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_mobilisation")
-    challenges = list(queries_board.challenges_with_counts(territory))
+    challenges = paginate(
+        request,
+        queries_board.challenges_with_counts(territory),
+        per_page=BOARD_PAGE_SIZE,
+        param="defis",
+        anchor="challenges",
+    )
+    volunteers = paginate(
+        request,
+        queries_board.volunteers(territory),
+        per_page=BOARD_PAGE_SIZE,
+        param="volontaires",
+        anchor="volunteers",
+    )
+    contributions = paginate(
+        request,
+        queries_board.contributions_newest_first(territory),
+        per_page=CONTRIBUTIONS_PAGE_SIZE,
+        param="contributions",
+        anchor="contributions",
+    )
     facilitators = queries_board.facilitator_emails(territory)
-    volunteers = [
-        {"signup": signup, "is_facilitator": signup.email.lower() in facilitators}
-        for signup in queries_board.volunteers(territory)
-    ]
     return render(
         request,
         "challenges/mobilisation_board.html",
@@ -69,13 +94,18 @@ def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpRespons
             "territory": territory,
             "totals": queries_board.signup_totals(territory),
             "weeks": queries_board.confirmed_by_week(territory),
-            "challenges": challenges,
-            "challenge_peak": max((c.confirmed_signups for c in challenges), default=0),
+            "challenges": challenges.items,
+            "challenge_page": challenges,
+            "challenge_peak": queries_board.challenge_peak(territory),
             "actor_kinds": queries_board.confirmed_by_actor_kind(territory),
-            "volunteers": volunteers,
-            "contributions": queries_board.latest_contributions(territory, LATEST_CONTRIBUTIONS),
+            "volunteers": [
+                {"signup": signup, "is_facilitator": signup.email.lower() in facilitators}
+                for signup in volunteers.items
+            ],
+            "volunteer_page": volunteers,
+            "contributions": contributions.items,
+            "contribution_page": contributions,
             "contribution_totals": queries_board.contribution_totals(territory),
-            "contribution_limit": LATEST_CONTRIBUTIONS,
         },
     )
 
@@ -146,7 +176,7 @@ def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse
     ids = posted_ids(request, "signups")
     if not ids:
         messages.warning(request, _("Cochez au moins une personne à inviter."))
-        return redirect(_board_url(territory, "#volunteers"))
+        return redirect(_board_url(request, territory, "volontaires", "#volunteers"))
     # Only this territory's confirmed volunteers: other ids are ignored.
     chosen = queries_board.volunteers(territory).filter(pk__in=ids).select_related("territory")
     invited = invite_volunteers_as_facilitators(signups=chosen, by=request.user)
@@ -160,7 +190,7 @@ def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse
         messages.info(
             request, _("Aucune invitation envoyée : ces personnes ont déjà été invitées.")
         )
-    return redirect(_board_url(territory, "#volunteers"))
+    return redirect(_board_url(request, territory, "volontaires", "#volunteers"))
 
 
 @login_required
@@ -179,4 +209,4 @@ def contribution_hide(request: HttpRequest, territory_slug: str, pk: int) -> Htt
             if hidden
             else _("La contribution est de nouveau visible."),
         )
-    return redirect(_board_url(territory, "#contributions"))
+    return redirect(_board_url(request, territory, "contributions", "#contributions"))
