@@ -7,7 +7,7 @@ from challenges.models import Challenge, SignUp
 from tests.challenges.factories import ChallengeFactory, ContributionFactory, SignUpFactory
 from tests.factories import DomainFactory
 
-LIST_QUERIES = 2  # the territory, its challenges with their counts
+LIST_QUERIES = 3  # the territory, the count, a page of challenges with their counts
 DETAIL_QUERIES = 2  # the challenge with its territory, domain and count; its contributions
 
 
@@ -109,12 +109,18 @@ def test_challenge_list_stays_bounded_with_many_challenges_and_signups(
         for shift in range(3)
     )
 
-    with django_assert_max_num_queries(LIST_QUERIES):
-        response = client.get(list_url(cast.territory))
+    counts = []
+    for page in ("1", "2"):
+        with django_assert_max_num_queries(LIST_QUERIES):
+            response = client.get(list_url(cast.territory), {"page": page})
+        counts += [c.confirmed_signups for _, group in response.context["groups"] for c in group]
 
-    counts = [c.confirmed_signups for _, group in response.context["groups"] for c in group]
     assert len(counts) == 40
     assert sum(counts) == 1200
+    html = response.content.decode()
+    assert "40 défis" in html
+    assert "Page 2 sur 2" in html
+    assert 'href="?" rel="prev"' in html
 
 
 def test_challenge_detail_shows_the_challenge_and_its_visible_contributions(client, cast):
