@@ -48,6 +48,11 @@ class ListPage:
         return (f"?{text}" if text else "?") + (f"#{self.anchor}" if self.anchor else "")
 
     @property
+    def current_url(self) -> str:
+        """This page's own query string (what a page that refreshes itself asks for)."""
+        return self.url(self.page.number).removesuffix(f"#{self.anchor}" if self.anchor else "")
+
+    @property
     def previous_url(self) -> str:
         return self.url(self.page.previous_page_number()) if self.page.has_previous() else ""
 
