@@ -237,9 +237,11 @@ def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list
     return changes
 
 
-def project_history(project: Project, limit: int = 200) -> list[Change]:
+def project_history(project: Project) -> list[Change]:
     """Who changed what, when: the project, its team, its milestones, job records, indicators
-    and their values, newest first. Six queries."""
+    and their values, newest first (the page shows it a page at a time). Six queries: a
+    change's fields are read against the same row's previous version, so each model's history
+    is read whole (one project's rows, a few hundred over its plan)."""
     changes = _changes(
         Project.history.filter(id=project.pk),
         "project",
@@ -278,4 +280,4 @@ def project_history(project: Project, limit: int = 200) -> list[Change]:
         ["period_start", "period_end", "value", "status", "return_reason", "evidence_note"],
     )
     changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    return changes
