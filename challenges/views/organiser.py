@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from challenges import queries_board
 from challenges.domain.contributions import set_hidden
 from challenges.domain.signups import invite_volunteers_as_facilitators
+from challenges.enums import ActorKind
 from challenges.models import Contribution
 from territoire.exports import CHUNK_SIZE, csv_download, neutralised
 from territoire.inputs import parse_int
@@ -133,6 +134,9 @@ def _signup_rows(territory: Territory) -> Iterator[list[str]]:
         _("invitation d'animateur·rice le"),
     ]
     yes, no = _("oui"), _("non")
+    # Translated once, not once a row (get_actor_kind_display hashes lazy labels every call:
+    # half the export's time at 30,000 rows).
+    kinds = {value: str(label) for value, label in ActorKind.choices}
     signups = queries_board.signups_for_export(territory).iterator(chunk_size=CHUNK_SIZE)
     for signup in signups:
         yield [
@@ -141,7 +145,7 @@ def _signup_rows(territory: Territory) -> Iterator[list[str]]:
                 signup.full_name,
                 signup.email,
                 signup.organisation_name,
-                signup.get_actor_kind_display(),
+                kinds.get(signup.actor_kind, signup.actor_kind),
                 " | ".join(challenge.title for challenge in signup.challenges.all()),
                 yes if signup.wants_to_facilitate else no,
                 yes if signup.wants_to_mentor else no,
