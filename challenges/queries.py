@@ -33,7 +33,7 @@ def open_challenges(territory: Territory) -> QuerySet[Challenge]:
 
 
 def visible_contributions(challenge: Challenge) -> QuerySet[Contribution]:
-    return challenge.contributions.filter(hidden_at__isnull=True).order_by("-created_at")
+    return challenge.contributions.filter(hidden_at__isnull=True).order_by("-created_at", "-pk")
 
 
 def confirmed_signups(territory: Territory) -> QuerySet[SignUp]:

@@ -26,6 +26,8 @@ from territoire.ratelimit import allow, client_key
 NOINDEX = "noindex, nofollow"
 # Cards per page of the public list of challenges (whole rows of 2, 3 or 4 columns).
 CHALLENGES_PAGE_SIZE = 24
+# Contributions per page of a challenge's public page, newest first.
+CONTRIBUTIONS_PAGE_SIZE = 20
 SIGNUP_SESSION_KEY = "challenges_signup"
 
 
@@ -88,13 +90,21 @@ def contribution_create(request: HttpRequest, territory_slug: str, slug: str) ->
 def _render_detail(
     request: HttpRequest, challenge: Challenge, form: ContributionForm, status: int = 200
 ) -> HttpResponse:
+    contributions = paginate(
+        request,
+        visible_contributions(challenge),
+        per_page=CONTRIBUTIONS_PAGE_SIZE,
+        param="contributions",
+        anchor="contributions",
+    )
     response = render(
         request,
         "challenges/challenge_detail.html",
         {
             "territory": challenge.territory,
             "challenge": challenge,
-            "contributions": visible_contributions(challenge),
+            "contributions": contributions.items,
+            "contribution_page": contributions,
             "form": form,
         },
         status=status,

@@ -8,7 +8,8 @@ from tests.challenges.factories import ChallengeFactory, ContributionFactory, Si
 from tests.factories import DomainFactory
 
 LIST_QUERIES = 3  # the territory, the count, a page of challenges with their counts
-DETAIL_QUERIES = 2  # the challenge with its territory, domain and count; its contributions
+# the challenge with its territory, domain and count; its contributions' count and a page of them
+DETAIL_QUERIES = 3
 
 
 def list_url(territory) -> str:
@@ -160,17 +161,35 @@ def test_challenge_detail_shows_the_challenge_and_its_visible_contributions(clie
     assert 'name="robots"' not in html
 
 
-@pytest.mark.parametrize("item_count", (1, 3))
-def test_challenge_detail_in_bounded_queries(client, cast, django_assert_num_queries, item_count):
+@pytest.mark.parametrize("item_count", (1, 21))
+def test_challenge_detail_in_bounded_queries(
+    client, cast, django_assert_max_num_queries, item_count
+):
     challenge = ChallengeFactory(territory=cast.territory)
     ContributionFactory.create_batch(item_count, challenge=challenge)
     SignUpFactory.create_batch(item_count, territory=cast.territory, challenges=[challenge])
 
-    with django_assert_num_queries(DETAIL_QUERIES):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(challenge.get_absolute_url())
 
-    assert len(response.context["contributions"]) == item_count
+    assert len(response.context["contributions"]) == min(item_count, 20)
+    assert response.context["contribution_page"].count == item_count
     assert response.context["challenge"].confirmed_signups == item_count
+
+
+def test_older_contributions_are_on_the_next_page(client, cast):
+    challenge = ChallengeFactory(territory=cast.territory)
+    for index in range(21):
+        ContributionFactory(challenge=challenge, text=f"Contribution {index:02}")
+    url = challenge.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"contributions": "2"}).content.decode()
+
+    assert "21 contributions" in first
+    assert "Contribution 20" in first and "Contribution 00" not in first
+    assert 'href="?contributions=2#contributions" rel="next"' in first
+    assert "Contribution 00" in second and "Contribution 01" not in second
 
 
 def test_closed_challenge_shows_no_contribution_form(client, cast):
