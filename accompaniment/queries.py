@@ -2,6 +2,7 @@
 history of a project. Every function here runs a fixed number of queries."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -127,6 +128,63 @@ class PortfolioRow:
     months: int | None
 
 
+def _health_condition(health: str, now: datetime.datetime) -> Q:
+    """``health_of`` as a database condition on ``with_follow_up``'s annotations, so that the
+    portfolio filters before it cuts a page: late milestones first, then silence since the last
+    update (or, with none, since the plan's start at midnight in ``now``'s time zone)."""
+    late = Q(milestones_late__gt=0)
+    cutoff = now - datetime.timedelta(days=SILENCE_DAYS)
+    # The last start day whose midnight is before the cutoff.
+    last_silent_start = (cutoff - datetime.timedelta(microseconds=1)).date()
+    no_news = Q(last_update_at__isnull=True)
+    # Spelled out both ways rather than negated: a NOT over a missing plan's NULL is no answer.
+    silent = Q(last_update_at__lt=cutoff) | (no_news & Q(plan__starts_on__lte=last_silent_start))
+    heard_of = Q(last_update_at__gte=cutoff) | (
+        no_news & (Q(plan__isnull=True) | Q(plan__starts_on__gt=last_silent_start))
+    )
+    if health == Health.LATE:
+        return late
+    if health == Health.SILENT:
+        return ~late & silent
+    return ~late & heard_of
+
+
+def portfolio_projects(
+    territory: Territory,
+    *,
+    now: datetime.datetime,
+    health: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Project]:
+    """The territory's projects by name, with what their health needs, filtered by health and
+    status in the database (so that a page is a slice of it). One query."""
+    projects = with_follow_up(
+        Project.objects.filter(territory=territory).order_by("name", "pk"), now.date()
+    )
+    if status:
+        projects = projects.filter(status=status)
+    if health:
+        projects = projects.filter(_health_condition(health, now))
+    return projects
+
+
+def portfolio_rows(projects: Iterable[Project], now: datetime.datetime) -> list[PortfolioRow]:
+    """Projects of ``portfolio_projects`` with their health and month of plan. No query."""
+    today = now.date()
+    rows = []
+    for project in projects:
+        plan = getattr(project, "plan", None)
+        rows.append(
+            PortfolioRow(
+                project=project,
+                health=health_of(project, now),
+                month=plan_month(plan, today) if plan else None,
+                months=plan.months if plan else None,
+            )
+        )
+    return rows
+
+
 def portfolio(
     territory: Territory,
     *,
@@ -135,22 +193,8 @@ def portfolio(
     status: str | None = None,
 ) -> list[PortfolioRow]:
     """Every project of the territory with its health, month of plan and figures. One query."""
-    projects = Project.objects.filter(territory=territory).order_by("name")
-    if status:
-        projects = projects.filter(status=status)
-    today = now.date()
-    rows = []
-    for project in with_follow_up(projects, today):
-        plan = getattr(project, "plan", None)
-        row = PortfolioRow(
-            project=project,
-            health=health_of(project, now),
-            month=plan_month(plan, today) if plan else None,
-            months=plan.months if plan else None,
-        )
-        if health is None or row.health == health:
-            rows.append(row)
-    return rows
+    projects = portfolio_projects(territory, now=now, health=health, status=status)
+    return portfolio_rows(projects, now)
 
 
 @dataclass
@@ -193,9 +237,11 @@ def _changes(history: QuerySet, kind: str, label_of, tracked: list[str]) -> list
     return changes
 
 
-def project_history(project: Project, limit: int = 200) -> list[Change]:
+def project_history(project: Project) -> list[Change]:
     """Who changed what, when: the project, its team, its milestones, job records, indicators
-    and their values, newest first. Six queries."""
+    and their values, newest first (the page shows it a page at a time). Six queries: a
+    change's fields are read against the same row's previous version, so each model's history
+    is read whole (one project's rows, a few hundred over its plan)."""
     changes = _changes(
         Project.history.filter(id=project.pk),
         "project",
@@ -234,4 +280,4 @@ def project_history(project: Project, limit: int = 200) -> list[Change]:
         ["period_start", "period_end", "value", "status", "return_reason", "evidence_note"],
     )
     changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    return changes

@@ -24,7 +24,7 @@ def public_challenges(territory: Territory) -> QuerySet[Challenge]:
     """Open and closed challenges (never drafts) with their counts and domain, in order."""
     return with_confirmed_counts(
         territory.challenges.exclude(status=ChallengeStatus.DRAFT).select_related("domain")
-    ).order_by("domain__slug", "order", "title")  # slugs are ASCII: "économie" sorts under e
+    ).order_by("domain__slug", "order", "title", "pk")  # slugs are ASCII: "économie" sorts under e
 
 
 def open_challenges(territory: Territory) -> QuerySet[Challenge]:
@@ -33,7 +33,7 @@ def open_challenges(territory: Territory) -> QuerySet[Challenge]:
 
 
 def visible_contributions(challenge: Challenge) -> QuerySet[Contribution]:
-    return challenge.contributions.filter(hidden_at__isnull=True).order_by("-created_at")
+    return challenge.contributions.filter(hidden_at__isnull=True).order_by("-created_at", "-pk")
 
 
 def confirmed_signups(territory: Territory) -> QuerySet[SignUp]:

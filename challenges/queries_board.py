@@ -4,7 +4,7 @@ the training sessions. Every function is one query (two with its prefetch), what
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from challenges.enums import ActorKind, ChallengeStatus
@@ -70,7 +70,14 @@ def confirmed_by_actor_kind(territory: Territory) -> list[Bar]:
 
 def challenges_with_counts(territory: Territory) -> QuerySet[Challenge]:
     """Every challenge of the territory, drafts included, with ``confirmed_signups``."""
-    return with_confirmed_counts(territory.challenges.all()).order_by("order", "title")
+    return with_confirmed_counts(territory.challenges.all()).order_by("order", "title", "pk")
+
+
+def challenge_peak(territory: Territory) -> int:
+    """The most confirmed sign-ups of one challenge: every page of the board's bars is drawn
+    against it."""
+    peak = challenges_with_counts(territory).aggregate(peak=Max("confirmed_signups"))["peak"]
+    return peak or 0
 
 
 def volunteers(territory: Territory) -> QuerySet[SignUp]:
@@ -92,12 +99,13 @@ def facilitator_emails(territory: Territory) -> set[str]:
     }
 
 
-def latest_contributions(territory: Territory, limit: int) -> QuerySet[Contribution]:
-    """The territory's latest contributions, hidden ones included, with their challenge."""
+def contributions_newest_first(territory: Territory) -> QuerySet[Contribution]:
+    """The territory's contributions, newest first, hidden ones included, with their
+    challenge."""
     return (
         Contribution.objects.filter(challenge__territory=territory)
         .select_related("challenge")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
 
 

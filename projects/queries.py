@@ -41,7 +41,7 @@ def showcase_projects(
     projects = (
         Project.objects.filter(territory=territory, is_public=True, status__in=SHOWCASE_STATUSES)
         .select_related("territory", "domain", "challenge")
-        .order_by("name")
+        .order_by("name", "pk")
     )
     if domain:
         projects = projects.filter(domain__slug=domain)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +17,12 @@ from accompaniment.forms import MatchForm, NeedForm, OfferForm, apply_refusal
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from accompaniment.views.common import flash_outcome, project_for, project_kwargs, territory_for
 from territoire.models import Organisation
+from territoire.pagination import paginate
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
+# Needs per page (each with its kind's offers and a form) and resources per page.
+NEEDS_PAGE_SIZE = 20
+RESOURCES_PAGE_SIZE = 50
 
 
 @login_required
@@ -75,22 +79,31 @@ def _available_offers(territory):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def needs_across(request: HttpRequest, territory: str) -> HttpResponse:
-    """Open needs of every project of the territory, each beside the available offers of its
-    kind. Three queries whatever the number of needs and offers."""
+    """Open needs of every project of the territory, a page at a time, each beside the
+    available offers of its kind. Four queries whatever the number of needs and offers."""
     place = territory_for(request, territory, "accompaniment.view_needs_across")
-    offers = list(_available_offers(place))
-    by_kind: dict[str, list[ResourceOffer]] = {}
-    for offer in offers:
-        by_kind.setdefault(offer.kind, []).append(offer)
-    open_needs = (
+    open_needs = paginate(
+        request,
         Need.objects.filter(project__territory=place, status=NeedStatus.OPEN)
         .select_related("project")
         .prefetch_related("matches")
-        .order_by("kind", "-created_at")
+        .order_by("kind", "-created_at", "-pk"),
+        per_page=NEEDS_PAGE_SIZE,
     )
+    needs_shown = list(open_needs.items)
+    matched_ids = {match.offer_id for need in needs_shown for match in need.matches.all()}
+    # Only the offers this page needs: those of its needs' kinds, and those already matched.
+    offers = list(
+        _available_offers(place).filter(
+            Q(kind__in={need.kind for need in needs_shown}) | Q(pk__in=matched_ids)
+        )
+    )
+    by_kind: dict[str, list[ResourceOffer]] = {}
+    for offer in offers:
+        by_kind.setdefault(offer.kind, []).append(offer)
     can_match = request.user.has_perm("accompaniment.match_needs", place)
     rows = []
-    for need in open_needs:
+    for need in needs_shown:
         matched = {match.offer_id for match in need.matches.all()}
         rows.append(
             {
@@ -102,7 +115,7 @@ def needs_across(request: HttpRequest, territory: str) -> HttpResponse:
     return render(
         request,
         "accompaniment/needs_across.html",
-        {"territory": place, "rows": rows, "can_match": can_match},
+        {"territory": place, "rows": rows, "needs": open_needs, "can_match": can_match},
     )
 
 
@@ -144,17 +157,30 @@ def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
             else:
                 messages.success(request, _("Ressource enregistrée."))
                 return redirect("resource_list", territory=place.slug)
-    offers, proposed = [], []
-    for offer in ResourceOffer.objects.filter(territory=place).select_related("organisation"):
-        # Proposed on the public page and not accepted yet: to review, not to match.
-        (proposed if offer.proposed_publicly and not offer.is_available else offers).append(offer)
+    offers = ResourceOffer.objects.filter(territory=place).select_related("organisation")
+    # Proposed on the public page and not accepted yet: to review, not to match.
+    to_review = Q(proposed_publicly=True, is_available=False)
+    proposed = paginate(
+        request,
+        offers.filter(to_review).order_by("kind", "title", "pk"),
+        per_page=RESOURCES_PAGE_SIZE,
+        param="propositions",
+        anchor="propositions",
+    )
+    offers = paginate(
+        request,
+        offers.exclude(to_review).order_by("kind", "title", "pk"),
+        per_page=RESOURCES_PAGE_SIZE,
+    )
     return render(
         request,
         "accompaniment/resource_list.html",
         {
             "territory": place,
-            "offers": offers,
-            "proposed": proposed,
+            "offers": offers.items,
+            "offer_page": offers,
+            "proposed": proposed.items,
+            "proposed_page": proposed,
             "can_manage": can_manage,
             "form": form if can_manage else None,
         },

@@ -10,6 +10,10 @@ from django.views.decorators.http import require_safe
 from accompaniment import queries
 from accompaniment.views.common import territory_for
 from projects.enums import ProjectStatus
+from territoire.pagination import paginate
+
+# Rows per page: a coach's morning scan; a page stays near 50 KB.
+PORTFOLIO_PAGE_SIZE = 50
 
 HEALTH_CHOICES = [
     (queries.Health.ON_TRACK, _("dans les temps")),
@@ -28,7 +32,13 @@ def portfolio(request: HttpRequest, territory: str) -> HttpResponse:
         health = None
     if status not in ProjectStatus.values:
         status = None
-    rows = queries.portfolio(place, now=timezone.now(), health=health, status=status)
+    now = timezone.now()
+    projects = paginate(
+        request,
+        queries.portfolio_projects(place, now=now, health=health, status=status),
+        per_page=PORTFOLIO_PAGE_SIZE,
+    )
+    rows = queries.portfolio_rows(projects.items, now)
     labels = dict(HEALTH_CHOICES)
     for row in rows:
         row.health_label = labels[row.health]
@@ -38,6 +48,7 @@ def portfolio(request: HttpRequest, territory: str) -> HttpResponse:
         {
             "territory": place,
             "rows": rows,
+            "projects": projects,
             "health_choices": HEALTH_CHOICES,
             "status_choices": ProjectStatus.choices,
             "health": health,

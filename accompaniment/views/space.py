@@ -16,8 +16,12 @@ from accompaniment.enums import NeedStatus
 from accompaniment.forms import MeetingNoteForm
 from accompaniment.models import Plan
 from accompaniment.views.common import project_for, project_kwargs
+from territoire.pagination import paginate
 
 LATEST = 3
+# Changes per page of a project's history, meeting notes per page.
+HISTORY_PAGE_SIZE = 50
+NOTES_PAGE_SIZE = 20
 
 
 def _page_edit_url(project) -> str:
@@ -69,10 +73,11 @@ def project_space(request: HttpRequest, territory: str, slug: str) -> HttpRespon
 @require_safe
 def project_history(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
+    changes = paginate(request, queries.project_history(project), per_page=HISTORY_PAGE_SIZE)
     return render(
         request,
         "accompaniment/project_history.html",
-        {"project": project, "changes": queries.project_history(project)},
+        {"project": project, "changes": changes.items, "change_page": changes},
     )
 
 
@@ -90,12 +95,16 @@ def meeting_notes(request: HttpRequest, territory: str, slug: str) -> HttpRespon
             record_meeting_note(project=project, by=request.user, **form.cleaned_data)
             messages.success(request, _("Compte rendu enregistré."))
             return redirect("meeting_notes", **project_kwargs(project))
+    notes = paginate(
+        request, project.meeting_notes.select_related("author"), per_page=NOTES_PAGE_SIZE
+    )
     return render(
         request,
         "accompaniment/meeting_notes.html",
         {
             "project": project,
-            "notes": project.meeting_notes.select_related("author"),
+            "notes": notes.items,
+            "note_page": notes,
             "form": form if can_write else None,
         },
     )

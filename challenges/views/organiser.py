@@ -1,13 +1,13 @@
 """The organisers' mobilisation board: sign-ups, volunteers to invite, contributions to moderate,
 and the sign-up export."""
 
-import csv
 import datetime
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,17 @@ from django.views.decorators.http import require_POST, require_safe
 from challenges import queries_board
 from challenges.domain.contributions import set_hidden
 from challenges.domain.signups import invite_volunteers_as_facilitators
+from challenges.enums import ActorKind
 from challenges.models import Contribution
+from territoire.exports import CHUNK_SIZE, csv_download, neutralised
 from territoire.inputs import parse_int
 from territoire.models import Territory
+from territoire.pagination import paginate
 
-LATEST_CONTRIBUTIONS = 50
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows per page of the board's lists (challenges, volunteers) and contributions per page: with
+# 30,000 sign-ups the board stays under 100 KB.
+BOARD_PAGE_SIZE = 50
+CONTRIBUTIONS_PAGE_SIZE = 20
 
 
 def get_territory_for(request: HttpRequest, territory_slug: str, perm: str) -> Territory:
@@ -49,20 +53,41 @@ def posted_ids(request: HttpRequest, name: str) -> set[int]:
     return {value for value in values if value is not None}
 
 
-def _board_url(territory: Territory, anchor: str) -> str:
-    return reverse("mobilisation_board", kwargs={"territory_slug": territory.slug}) + anchor
+def _board_url(request: HttpRequest, territory: Territory, param: str, anchor: str) -> str:
+    """Back to the board at the page of the list the form was posted from (``param``, sent by
+    the form as a hidden field) and at its anchor."""
+    page = parse_int(request.POST.get(param), max_digits=9)
+    query = f"?{param}={page}" if page and page > 1 else ""
+    url = reverse("mobilisation_board", kwargs={"territory_slug": territory.slug})
+    return f"{url}{query}{anchor}"
 
 
 @login_required
 @require_safe
 def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_mobilisation")
-    challenges = list(queries_board.challenges_with_counts(territory))
+    challenges = paginate(
+        request,
+        queries_board.challenges_with_counts(territory),
+        per_page=BOARD_PAGE_SIZE,
+        param="defis",
+        anchor="challenges",
+    )
+    volunteers = paginate(
+        request,
+        queries_board.volunteers(territory),
+        per_page=BOARD_PAGE_SIZE,
+        param="volontaires",
+        anchor="volunteers",
+    )
+    contributions = paginate(
+        request,
+        queries_board.contributions_newest_first(territory),
+        per_page=CONTRIBUTIONS_PAGE_SIZE,
+        param="contributions",
+        anchor="contributions",
+    )
     facilitators = queries_board.facilitator_emails(territory)
-    volunteers = [
-        {"signup": signup, "is_facilitator": signup.email.lower() in facilitators}
-        for signup in queries_board.volunteers(territory)
-    ]
     return render(
         request,
         "challenges/mobilisation_board.html",
@@ -70,66 +95,57 @@ def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpRespons
             "territory": territory,
             "totals": queries_board.signup_totals(territory),
             "weeks": queries_board.confirmed_by_week(territory),
-            "challenges": challenges,
-            "challenge_peak": max((c.confirmed_signups for c in challenges), default=0),
+            "challenges": challenges.items,
+            "challenge_page": challenges,
+            "challenge_peak": queries_board.challenge_peak(territory),
             "actor_kinds": queries_board.confirmed_by_actor_kind(territory),
-            "volunteers": volunteers,
-            "contributions": queries_board.latest_contributions(territory, LATEST_CONTRIBUTIONS),
+            "volunteers": [
+                {"signup": signup, "is_facilitator": signup.email.lower() in facilitators}
+                for signup in volunteers.items
+            ],
+            "volunteer_page": volunteers,
+            "contributions": contributions.items,
+            "contribution_page": contributions,
             "contribution_totals": queries_board.contribution_totals(territory),
-            "contribution_limit": LATEST_CONTRIBUTIONS,
         },
     )
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralised("" if value is None else str(value))
 
 
 def _when(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
-@login_required
-@require_safe
-def signups_csv(request: HttpRequest, territory_slug: str) -> HttpResponse:
-    """Every sign-up of the territory, one row each, for a spreadsheet.
-
-    Semicolon-separated and UTF-8 with a byte-order mark: what Excel expects in France, so that
-    it splits the columns and shows the accents right without an import wizard. A cell that a
-    spreadsheet would run as a formula gets a leading apostrophe.
-    """
-    territory = get_territory_for(request, territory_slug, "challenges.export_signups")
-    filename = f"inscriptions-{territory.slug}-{timezone.localdate().isoformat()}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("nom"),
-            _("e-mail"),
-            _("organisation"),
-            _("type d'acteur"),
-            _("défis"),
-            _("animer"),
-            _("parrainer"),
-            _("inscrit·e le"),
-            _("confirmée le"),
-            _("invitation d'animateur·rice le"),
-        ]
-    )
+def _signup_rows(territory: Territory) -> Iterator[list[str]]:
+    """The header, then one row per sign-up, read from the database a chunk at a time."""
+    yield [
+        _("nom"),
+        _("e-mail"),
+        _("organisation"),
+        _("type d'acteur"),
+        _("défis"),
+        _("animer"),
+        _("parrainer"),
+        _("inscrit·e le"),
+        _("confirmée le"),
+        _("invitation d'animateur·rice le"),
+    ]
     yes, no = _("oui"), _("non")
-    for signup in queries_board.signups_for_export(territory):
-        writer.writerow(
+    # Translated once, not once a row (get_actor_kind_display hashes lazy labels every call:
+    # half the export's time at 30,000 rows).
+    kinds = {value: str(label) for value, label in ActorKind.choices}
+    signups = queries_board.signups_for_export(territory).iterator(chunk_size=CHUNK_SIZE)
+    for signup in signups:
+        yield [
             _cell(value)
             for value in (
                 signup.full_name,
                 signup.email,
                 signup.organisation_name,
-                signup.get_actor_kind_display(),
+                kinds.get(signup.actor_kind, signup.actor_kind),
                 " | ".join(challenge.title for challenge in signup.challenges.all()),
                 yes if signup.wants_to_facilitate else no,
                 yes if signup.wants_to_mentor else no,
@@ -137,8 +153,24 @@ def signups_csv(request: HttpRequest, territory_slug: str) -> HttpResponse:
                 _when(signup.confirmed_at),
                 _when(signup.facilitator_invited_at),
             )
-        )
-    return response
+        ]
+
+
+@login_required
+@require_safe
+def signups_csv(request: HttpRequest, territory_slug: str) -> StreamingHttpResponse:
+    """Every sign-up of the territory, one row each, for a spreadsheet, streamed row by row
+    (30,000 sign-ups keep memory flat; territoire/exports.py).
+
+    Semicolon-separated and UTF-8 with a byte-order mark: what Excel expects in France, so that
+    it splits the columns and shows the accents right without an import wizard. A cell that a
+    spreadsheet would run as a formula gets a leading apostrophe.
+    """
+    territory = get_territory_for(request, territory_slug, "challenges.export_signups")
+    return csv_download(
+        _signup_rows(territory),
+        filename=f"inscriptions-{territory.slug}-{timezone.localdate().isoformat()}.csv",
+    )
 
 
 @login_required
@@ -148,7 +180,7 @@ def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse
     ids = posted_ids(request, "signups")
     if not ids:
         messages.warning(request, _("Cochez au moins une personne à inviter."))
-        return redirect(_board_url(territory, "#volunteers"))
+        return redirect(_board_url(request, territory, "volontaires", "#volunteers"))
     # Only this territory's confirmed volunteers: other ids are ignored.
     chosen = queries_board.volunteers(territory).filter(pk__in=ids).select_related("territory")
     invited = invite_volunteers_as_facilitators(signups=chosen, by=request.user)
@@ -162,7 +194,7 @@ def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse
         messages.info(
             request, _("Aucune invitation envoyée : ces personnes ont déjà été invitées.")
         )
-    return redirect(_board_url(territory, "#volunteers"))
+    return redirect(_board_url(request, territory, "volontaires", "#volunteers"))
 
 
 @login_required
@@ -181,4 +213,4 @@ def contribution_hide(request: HttpRequest, territory_slug: str, pk: int) -> Htt
             if hidden
             else _("La contribution est de nouveau visible."),
         )
-    return redirect(_board_url(territory, "#contributions"))
+    return redirect(_board_url(request, territory, "contributions", "#contributions"))

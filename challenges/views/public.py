@@ -20,21 +20,29 @@ from challenges.queries import (
     with_confirmed_counts,
 )
 from territoire.models import Territory
+from territoire.pagination import paginate
 from territoire.ratelimit import allow, client_key
 
 NOINDEX = "noindex, nofollow"
+# Cards per page of the public list of challenges (whole rows of 2, 3 or 4 columns).
+CHALLENGES_PAGE_SIZE = 24
+# Contributions per page of a challenge's public page, newest first.
+CONTRIBUTIONS_PAGE_SIZE = 20
 SIGNUP_SESSION_KEY = "challenges_signup"
 
 
 @require_safe
 def challenge_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = get_object_or_404(Territory, slug=territory_slug)
-    challenges = public_challenges(territory)
-    groups = [(domain, list(items)) for domain, items in groupby(challenges, lambda c: c.domain)]
+    challenges = paginate(request, public_challenges(territory), per_page=CHALLENGES_PAGE_SIZE)
+    # A page in domain order: a domain cut by the page's end goes on under its title next page.
+    groups = [
+        (domain, list(items)) for domain, items in groupby(challenges.items, lambda c: c.domain)
+    ]
     return render(
         request,
         "challenges/challenge_list.html",
-        {"territory": territory, "groups": groups},
+        {"territory": territory, "groups": groups, "challenges": challenges},
     )
 
 
@@ -82,13 +90,21 @@ def contribution_create(request: HttpRequest, territory_slug: str, slug: str) ->
 def _render_detail(
     request: HttpRequest, challenge: Challenge, form: ContributionForm, status: int = 200
 ) -> HttpResponse:
+    contributions = paginate(
+        request,
+        visible_contributions(challenge),
+        per_page=CONTRIBUTIONS_PAGE_SIZE,
+        param="contributions",
+        anchor="contributions",
+    )
     response = render(
         request,
         "challenges/challenge_detail.html",
         {
             "territory": challenge.territory,
             "challenge": challenge,
-            "contributions": visible_contributions(challenge),
+            "contributions": contributions.items,
+            "contribution_page": contributions,
             "form": form,
         },
         status=status,

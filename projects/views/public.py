@@ -21,9 +21,12 @@ from projects.forms import FollowForm, ShowcaseFilterForm
 from projects.links import project_space_url
 from projects.models import Project
 from territoire.models import Territory
+from territoire.pagination import paginate
 from territoire.ratelimit import allow, client_key
 
 NOINDEX = "noindex, nofollow"
+# Cards per page: 24 fill whole rows of 2, 3 or 4 columns; a page stays near 60 KB.
+SHOWCASE_PAGE_SIZE = 24
 
 
 @require_safe
@@ -41,7 +44,9 @@ def showcase(request: HttpRequest, territory: str) -> HttpResponse:
     )
     form = ShowcaseFilterForm(request.GET or None, domains=domains, challenges=challenges)
     filters = form.filters() if request.GET else {}
-    projects = list(queries.showcase_projects(territory_obj, **filters))
+    projects = paginate(
+        request, queries.showcase_projects(territory_obj, **filters), per_page=SHOWCASE_PAGE_SIZE
+    )
     return render(
         request,
         "projects/showcase.html",

@@ -1,22 +1,22 @@
 """The impact page's downloads: one kind as CSV, or every kind as one Excel workbook.
 
 Both read the kinds' rows lazily (``ExportKind.rows`` iterates a queryset with
-``.iterator()``): the CSV streams row by row, the workbook is written by a write-only
-openpyxl workbook to a temporary file, so memory stays flat whatever the export's size.
+``.iterator()``): the CSV streams row by row (``territoire/exports.py``), the workbook is
+written by a write-only openpyxl workbook to a temporary file, so memory stays flat whatever
+the export's size.
 
 A spreadsheet runs a text cell starting with ``= + - @`` (or a tab or carriage return) as a
 formula: every text cell of both formats is neutralised with a leading apostrophe, and in the
 workbook it is also forced to a string cell.
 """
 
-import csv
 import datetime
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,14 +25,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from territoire.exports import csv_download, neutralised
 from territoire.impact.registry import Column, ExportKind, ImpactFilter
 from territoire.models import Territory
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# What Excel expects in France (as the sign-ups CSV): semicolons between cells, UTF-8 with a
-# byte-order mark so that the accents show right without an import wizard.
-CSV_DELIMITER = ";"
-CSV_BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -41,11 +37,6 @@ WIDTHS = {"date": 12, "datetime": 17, "integer": 10, "number": 12, "boolean": 9}
 TEXT_WIDTH, MAX_WIDTH = 24, 60
 SHEET_TITLE_MAX = 31  # Excel's limit
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
-
-
-def neutralised(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert by a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export_filename(territory: Territory, stem: str, extension: str) -> str:
@@ -84,32 +75,16 @@ def csv_cell(value: object) -> str:
     return neutralised(str(value))
 
 
-class EchoBuffer:
-    """A pseudo-buffer: csv.writer writes one row, the generator hands it on."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(kind: ExportKind, impact: ImpactFilter, language: str) -> Iterator[str]:
-    # The response is consumed after the view returned: keep the request's language.
-    with translation.override(language):
-        writer = csv.writer(EchoBuffer(), delimiter=CSV_DELIMITER)
-        yield CSV_BOM + writer.writerow([neutralised(str(c.title)) for c in kind.columns])
-        for row in kind.rows(impact):
-            yield writer.writerow([csv_cell(value) for value in row])
+def _csv_rows(kind: ExportKind, impact: ImpactFilter) -> Iterator[list[str]]:
+    yield [neutralised(str(column.title)) for column in kind.columns]
+    for row in kind.rows(impact):
+        yield [csv_cell(value) for value in row]
 
 
 def csv_response(kind: ExportKind, impact: ImpactFilter) -> StreamingHttpResponse:
     """One kind as a CSV download, streamed row by row."""
-    filename = export_filename(impact.territory, kind.key, "csv")
-    return StreamingHttpResponse(
-        _csv_lines(kind, impact, translation.get_language() or "fr"),
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
+    return csv_download(
+        _csv_rows(kind, impact), filename=export_filename(impact.territory, kind.key, "csv")
     )
 
 

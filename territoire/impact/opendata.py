@@ -9,18 +9,17 @@ byte-order mark, decimals with a point, dates ISO, booleans ``true``/``false``. 
 spreadsheet would run as a formula still gets a leading apostrophe.
 """
 
-import csv
 import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from territoire.impact.exports import EchoBuffer, neutralised
+from territoire.exports import csv_download, neutralised
 from territoire.impact.registry import OpenDataset, open_datasets
 from territoire.models import Territory
 
@@ -63,12 +62,10 @@ def csv_text(value: object) -> str:
     return neutralised(str(value))
 
 
-def _csv_lines(dataset: OpenDataset, territory: Territory, language: str) -> Iterator[str]:
-    with translation.override(language):
-        writer = csv.writer(EchoBuffer())
-        yield writer.writerow([column.name for column in dataset.columns])
-        for row in dataset.rows(territory):
-            yield writer.writerow([csv_text(value) for value in row])
+def _csv_rows(dataset: OpenDataset, territory: Territory) -> Iterator[list[str]]:
+    yield [column.name for column in dataset.columns]
+    for row in dataset.rows(territory):
+        yield [csv_text(value) for value in row]
 
 
 def _headers(filename: str) -> dict[str, str]:
@@ -80,9 +77,12 @@ def _headers(filename: str) -> dict[str, str]:
 
 
 def dataset_csv_response(dataset: OpenDataset, territory: Territory) -> StreamingHttpResponse:
-    return StreamingHttpResponse(
-        _csv_lines(dataset, territory, translation.get_language() or "fr"),
-        content_type="text/csv; charset=utf-8",
+    return csv_download(
+        _csv_rows(dataset, territory),
+        filename=f"{dataset.key}.csv",
+        delimiter=",",
+        bom=False,
+        disposition="inline",
         headers=_headers(f"{dataset.key}.csv"),
     )
 

@@ -1,18 +1,16 @@
 """The privacy pages: a territory's notice and register, "my data" (access and erasure)."""
 
-import csv
-
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from territoire.impact.exports import neutralised
+from territoire.exports import csv_download, neutralised
 from territoire.models import Territory
 from territoire.privacy.forms import DataRequestForm, ErasureConfirmForm
 from territoire.privacy.links import (
@@ -47,17 +45,11 @@ def privacy_notice(request: HttpRequest, territory: str) -> HttpResponse:
 
 
 @login_required
-def privacy_register_csv(request: HttpRequest, territory: str) -> HttpResponse:
+def privacy_register_csv(request: HttpRequest, territory: str) -> StreamingHttpResponse:
     """The territory's register of processing, as CSV, for its organisers."""
     territory_obj = get_object_or_404(Territory, slug=territory)
     if not request.user.has_perm("territoire.view_privacy_register", territory_obj):
         raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"registre-des-traitements-{territory_obj.slug}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 with its mark
-    # Semicolons and inert formulas, as the impact exports (what a French Excel opens).
-    writer = csv.writer(response, delimiter=";")
     rows = [
         [_("Responsable du traitement"), territory_obj.privacy_controller],
         [_("Contact"), territory_obj.privacy_contact],
@@ -74,8 +66,11 @@ def privacy_register_csv(request: HttpRequest, territory: str) -> HttpResponse:
     rows += [
         [p.name, p.purpose, p.legal_basis, p.data, p.retention, p.recipients] for p in processings()
     ]
-    writer.writerows([neutralised(str(cell)) for cell in row] for row in rows)
-    return response
+    # Semicolons and inert formulas, as the impact exports (what a French Excel opens).
+    return csv_download(
+        ([neutralised(str(cell)) for cell in row] for row in rows),
+        filename=f"registre-des-traitements-{territory_obj.slug}.csv",
+    )
 
 
 def _json_download(data: dict) -> JsonResponse:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from territoire.models import Territory
+from territoire.pagination import ListPage, paginate
 from territoire.reports.downloads import report_file_response
 from territoire.reports.forms import ReportRequestForm
 from territoire.reports.kinds import report_kinds
@@ -21,8 +22,8 @@ from territoire.reports.publishing import (
     unpublish_report,
 )
 
-# Versions listed on the page; older ones stay downloadable from the admin.
-LISTED_REPORTS = 50
+# Versions listed per page, newest first (older ones on the next pages).
+REPORTS_PAGE_SIZE = 25
 
 
 def _territory_for_reports(request: HttpRequest, slug: str) -> Territory:
@@ -32,16 +33,21 @@ def _territory_for_reports(request: HttpRequest, slug: str) -> Territory:
     return territory
 
 
-def _report_rows(territory: Territory) -> list[Report]:
-    reports = list(
-        Report.objects.filter(territory=territory).select_related("requested_by")[:LISTED_REPORTS]
+def _report_rows(request: HttpRequest, territory: Territory) -> ListPage:
+    """A page of the territory's reports, each with its kind's label and whether it may be
+    published."""
+    page = paginate(
+        request,
+        Report.objects.filter(territory=territory).select_related("requested_by"),
+        per_page=REPORTS_PAGE_SIZE,
     )
+    reports = page.items
     kinds = {kind.code: kind for kind in report_kinds()}
     for report in reports:
         kind = kinds.get(report.kind)
         report.kind_label = kind.label if kind else report.kind
         report.is_public_kind = bool(kind and kind.public)
-    return reports
+    return page
 
 
 @login_required
@@ -79,11 +85,12 @@ def territory_reports(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     else:
         status = 200
-    reports = _report_rows(territory)
+    reports = _report_rows(request, territory)
     context = {
         "territory": territory,
-        "reports": reports,
-        "pending": any(report.is_pending for report in reports),
+        "reports": reports.items,
+        "report_page": reports,
+        "pending": any(report.is_pending for report in reports.items),
         "request_forms": list(forms.values()),
         "may_request": may_request,
     }

@@ -72,7 +72,7 @@ def test_the_team_sees_who_answered(client, cast):
     assert "SoBizHub" in response.text
 
 
-@pytest.mark.parametrize("item_count", (1, 3))
+@pytest.mark.parametrize("item_count", (1, 21))
 def test_needs_across_lists_open_needs_beside_offers_of_their_kind(
     client, cast, django_assert_max_num_queries, item_count
 ):
@@ -88,8 +88,9 @@ def test_needs_across_lists_open_needs_beside_offers_of_their_kind(
         response = client.get(f"/espace/territoires/{cast.territory.slug}/besoins/")
 
     rows = response.context["rows"]
-    assert len(rows) == item_count
-    assert [[o.title for o in row["offers"]] for row in rows] == [["Garage"]] * item_count
+    assert len(rows) == min(item_count, 20)
+    assert [[o.title for o in row["offers"]] for row in rows] == [["Garage"]] * len(rows)
+    assert response.context["needs"].count == item_count
 
 
 def test_organiser_matches_from_the_page(client, cast, django_capture_on_commit_callbacks):
@@ -138,3 +139,28 @@ def test_organiser_records_an_offer_and_a_bad_email_keeps_the_input(client, cast
     assert refused.status_code == 200
     assert accepted.status_code == 302
     assert ResourceOffer.objects.get().territory == cast.territory
+
+
+def test_needs_across_pages_show_the_rest_and_any_page_is_safe(client, cast):
+    for index in range(21):
+        NeedFactory(
+            project=ProjectFactory(territory=cast.territory, name=f"Projet {index:02}"),
+            kind=NeedKind.PREMISES,
+        )
+    ResourceOfferFactory(territory=cast.territory, kind=NeedKind.PREMISES, title="Garage")
+    client.force_login(cast.organiser)
+    url = f"/espace/territoires/{cast.territory.slug}/besoins/"
+
+    first = client.get(url)
+    second = client.get(url, {"page": "2"})
+    beyond = client.get(url, {"page": "99999999999999999999999"})
+
+    assert "21 besoins ouverts" in first.text
+    assert 'href="?page=2" rel="next"' in first.text
+    assert len(second.context["rows"]) == 1
+    assert second.context["rows"][0]["offers"][0].title == "Garage"
+    assert {row["need"].pk for row in first.context["rows"]}.isdisjoint(
+        {row["need"].pk for row in second.context["rows"]}
+    )
+    assert beyond.status_code == 200
+    assert len(beyond.context["rows"]) == 20

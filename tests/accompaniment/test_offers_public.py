@@ -235,25 +235,27 @@ def test_an_offer_of_another_territory_is_a_404(client, cast):
     assert not offer.is_available
 
 
-@pytest.mark.parametrize("item_count", (1, 3))
+@pytest.mark.parametrize("item_count", (1, 52))
 def test_organisers_see_the_proposals_to_review(
     client, cast, django_assert_max_num_queries, item_count
 ):
     for index in range(item_count):
-        proposed(cast.territory, title=f"Proposition {index}")
+        proposed(cast.territory, title=f"Proposition {index:02}")
     ResourceOfferFactory(territory=cast.territory, title="Garage municipal")
     client.force_login(cast.organiser)
 
-    with django_assert_max_num_queries(8):
+    # each list: its count and its page (50 a page)
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("resource_list", kwargs={"territory": cast.territory.slug}))
 
     html = response.text
     assert "Propositions à examiner" in html
     assert [o.title for o in response.context["proposed"]] == [
-        f"Proposition {index}" for index in range(item_count)
+        f"Proposition {index:02}" for index in range(min(item_count, 50))
     ]
     assert [o.title for o in response.context["offers"]] == ["Garage municipal"]
-    assert html.count(">Accepter</button>") == item_count
+    assert html.count(">Accepter</button>") == min(item_count, 50)
+    assert response.context["proposed_page"].count == item_count
     assert "Menuiserie Dupont" in html
 
 

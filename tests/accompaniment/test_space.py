@@ -124,3 +124,57 @@ def test_meeting_in_the_future_is_refused_keeping_the_text(client, cast):
     assert "pas encore eu lieu" in response.text
     assert "Plus tard" in response.text
     assert not MeetingNote.objects.exists()
+
+
+@pytest.mark.parametrize("note_count", (1, 21))
+def test_meeting_notes_a_page_at_a_time_in_bounded_queries(
+    client, cast, django_assert_max_num_queries, note_count
+):
+    for n in range(note_count):
+        MeetingNoteFactory(
+            project=cast.project,
+            met_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n),
+            text=f"Note {n:02}",
+        )
+    client.force_login(cast.coach)
+    url = space_url(cast.project, "meeting_notes")
+
+    with django_assert_max_num_queries(9):
+        first = client.get(url)
+    last = client.get(url, {"page": "2"})
+
+    assert [note.text for note in first.context["notes"]] == [
+        f"Note {n:02}" for n in reversed(range(max(0, note_count - 20), note_count))
+    ]
+    assert first.context["note_page"].count == note_count
+    if note_count > 20:
+        assert 'href="?page=2" rel="next"' in first.text
+        assert [note.text for note in last.context["notes"]] == ["Note 00"]
+
+
+@pytest.mark.parametrize("milestone_count", (1, 30))
+def test_the_history_a_page_at_a_time_in_bounded_queries(
+    client, cast, plan, django_assert_max_num_queries, milestone_count
+):
+    for n in range(milestone_count):
+        milestone = plans.add_milestone(
+            project=cast.project, title=f"Jalon {n}", due_on=datetime.date(2026, 7, 1), by=None
+        )
+        plans.edit_milestone(
+            milestone=milestone,
+            revision=milestone.revision,
+            title=f"Jalon {n} revu",
+            due_on=milestone.due_on,
+            by=cast.coach,
+        )
+    client.force_login(cast.official)
+    url = space_url(cast.project, "project_history")
+
+    with django_assert_max_num_queries(12):
+        first = client.get(url)
+    total = first.context["change_page"].count
+    last = client.get(url, {"page": str(-(-total // 50))})
+
+    assert total >= 2 * milestone_count
+    assert len(first.context["changes"]) == min(total, 50)
+    assert len(last.context["changes"]) == total - 50 * (-(-total // 50) - 1)

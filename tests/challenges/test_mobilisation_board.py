@@ -138,29 +138,79 @@ def test_board_marks_volunteers_who_already_are_facilitators(client, cast):
     assert 'name="signups"' not in response.content.decode()
 
 
-@pytest.mark.parametrize("item_count", (1, 3))
-def test_board_in_bounded_queries(client, cast, django_assert_num_queries, item_count):
+@pytest.mark.parametrize("item_count", (1, 55))
+def test_board_in_bounded_queries(client, cast, django_assert_max_num_queries, item_count):
     for index in range(item_count):
         challenge = ChallengeFactory(territory=cast.territory)
         SignUpFactory(
             territory=cast.territory,
             challenges=[challenge],
             wants_to_facilitate=True,
-            confirmed_at=at(2 + 7 * index),
-            actor_kind=list(ActorKind)[index],
+            confirmed_at=at(2 + 7 * (index % 4)),
+            actor_kind=list(ActorKind)[index % len(ActorKind)],
         )
         SignUpFactory(territory=cast.territory, confirmed_at=None)
         ContributionFactory(challenge=challenge, hidden_at=timezone.now() if index else None)
     client.force_login(cast.organiser)
 
-    # session, user, territory, roles, totals, weeks, challenges, kinds, volunteers and their
-    # challenges, facilitators' addresses, contributions, contribution totals
-    with django_assert_num_queries(13):
+    # session, user, territory, roles, totals, weeks, kinds, challenge peak, and for each of the
+    # three lists its count and its page (volunteers' challenges too), facilitators' addresses,
+    # contribution totals
+    with django_assert_max_num_queries(17):
         response = client.get(board_url(cast.territory))
 
     assert response.status_code == 200
-    assert len(response.context["volunteers"]) == item_count
-    assert len(response.context["contributions"]) == item_count
+    assert len(response.context["volunteers"]) == min(item_count, 50)
+    assert len(response.context["contributions"]) == min(item_count, 20)
+    assert len(response.context["challenges"]) == min(item_count, 50)
+    assert response.context["volunteer_page"].count == item_count
+
+
+def test_board_lists_page_by_page_each_list_on_its_own(client, cast):
+    challenge = ChallengeFactory(territory=cast.territory, title="Se déplacer")
+    for index in range(52):
+        SignUpFactory(
+            territory=cast.territory,
+            full_name=f"Volontaire {index:02}",
+            wants_to_mentor=True,
+            challenges=[challenge],
+        )
+    for index in range(21):
+        ContributionFactory(challenge=challenge, text=f"Idée {index:02}")
+    client.force_login(cast.organiser)
+
+    first = client.get(board_url(cast.territory))
+    html = first.content.decode()
+    second = client.get(board_url(cast.territory), {"volontaires": "2", "contributions": "2"})
+    beyond = client.get(board_url(cast.territory), {"volontaires": "40", "contributions": "x"})
+
+    assert first.context["volunteer_page"].count == 52
+    assert 'href="?volontaires=2#volunteers" rel="next"' in html
+    assert 'href="?contributions=2#contributions" rel="next"' in html
+    assert [row["signup"].full_name for row in second.context["volunteers"]] == [
+        "Volontaire 50",
+        "Volontaire 51",
+    ]
+    assert [c.text for c in second.context["contributions"]] == ["Idée 00"]
+    # Each list's links keep the other list's page.
+    assert 'href="?contributions=2#volunteers" rel="prev"' in second.content.decode()
+    assert 'href="?volontaires=2#contributions" rel="prev"' in second.content.decode()
+    assert beyond.status_code == 200
+    assert len(beyond.context["volunteers"]) == 2
+    assert len(beyond.context["contributions"]) == 20
+
+
+def test_hiding_a_contribution_goes_back_to_its_page(client, cast):
+    contribution = ContributionFactory(challenge=ChallengeFactory(territory=cast.territory))
+    client.force_login(cast.organiser)
+    url = reverse(
+        "contribution_hide",
+        kwargs={"territory_slug": cast.territory.slug, "pk": contribution.pk},
+    )
+
+    response = client.post(url, {"hidden": "1", "contributions": "3"})
+
+    assert response["Location"] == board_url(cast.territory) + "?contributions=3#contributions"
 
 
 def test_board_shows_contributions_hidden_ones_marked(client, cast):
@@ -199,7 +249,9 @@ def test_board_links_to_the_export_and_the_admin(client, cast):
 
 
 def read_csv(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    # Streamed row by row; read it whole (never response.close(): it closes the connection).
+    assert response.streaming
+    content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 

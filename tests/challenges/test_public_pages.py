@@ -7,8 +7,9 @@ from challenges.models import Challenge, SignUp
 from tests.challenges.factories import ChallengeFactory, ContributionFactory, SignUpFactory
 from tests.factories import DomainFactory
 
-LIST_QUERIES = 2  # the territory, its challenges with their counts
-DETAIL_QUERIES = 2  # the challenge with its territory, domain and count; its contributions
+LIST_QUERIES = 3  # the territory, the count, a page of challenges with their counts
+# the challenge with its territory, domain and count; its contributions' count and a page of them
+DETAIL_QUERIES = 3
 
 
 def list_url(territory) -> str:
@@ -109,12 +110,18 @@ def test_challenge_list_stays_bounded_with_many_challenges_and_signups(
         for shift in range(3)
     )
 
-    with django_assert_max_num_queries(LIST_QUERIES):
-        response = client.get(list_url(cast.territory))
+    counts = []
+    for page in ("1", "2"):
+        with django_assert_max_num_queries(LIST_QUERIES):
+            response = client.get(list_url(cast.territory), {"page": page})
+        counts += [c.confirmed_signups for _, group in response.context["groups"] for c in group]
 
-    counts = [c.confirmed_signups for _, group in response.context["groups"] for c in group]
     assert len(counts) == 40
     assert sum(counts) == 1200
+    html = response.content.decode()
+    assert "40 défis" in html
+    assert "Page 2 sur 2" in html
+    assert 'href="?" rel="prev"' in html
 
 
 def test_challenge_detail_shows_the_challenge_and_its_visible_contributions(client, cast):
@@ -154,17 +161,35 @@ def test_challenge_detail_shows_the_challenge_and_its_visible_contributions(clie
     assert 'name="robots"' not in html
 
 
-@pytest.mark.parametrize("item_count", (1, 3))
-def test_challenge_detail_in_bounded_queries(client, cast, django_assert_num_queries, item_count):
+@pytest.mark.parametrize("item_count", (1, 21))
+def test_challenge_detail_in_bounded_queries(
+    client, cast, django_assert_max_num_queries, item_count
+):
     challenge = ChallengeFactory(territory=cast.territory)
     ContributionFactory.create_batch(item_count, challenge=challenge)
     SignUpFactory.create_batch(item_count, territory=cast.territory, challenges=[challenge])
 
-    with django_assert_num_queries(DETAIL_QUERIES):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(challenge.get_absolute_url())
 
-    assert len(response.context["contributions"]) == item_count
+    assert len(response.context["contributions"]) == min(item_count, 20)
+    assert response.context["contribution_page"].count == item_count
     assert response.context["challenge"].confirmed_signups == item_count
+
+
+def test_older_contributions_are_on_the_next_page(client, cast):
+    challenge = ChallengeFactory(territory=cast.territory)
+    for index in range(21):
+        ContributionFactory(challenge=challenge, text=f"Contribution {index:02}")
+    url = challenge.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"contributions": "2"}).content.decode()
+
+    assert "21 contributions" in first
+    assert "Contribution 20" in first and "Contribution 00" not in first
+    assert 'href="?contributions=2#contributions" rel="next"' in first
+    assert "Contribution 00" in second and "Contribution 01" not in second
 
 
 def test_closed_challenge_shows_no_contribution_form(client, cast):

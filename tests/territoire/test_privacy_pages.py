@@ -58,7 +58,8 @@ def test_organisers_export_the_register(client, cast, django_assert_max_num_quer
     client.force_login(cast.organiser)
     with django_assert_max_num_queries(8):
         response = client.get(url)
-    body = response.content.decode("utf-8-sig")
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in body
     assert response["Content-Type"].startswith("text/csv")
     assert "Inscriptions à la soirée" in body and "Base légale" in body

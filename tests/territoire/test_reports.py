@@ -345,7 +345,7 @@ def _url(cast) -> str:
     return reverse("territory_reports", kwargs={"slug": cast.territory.slug})
 
 
-@pytest.mark.parametrize("item_count", [1, 3])
+@pytest.mark.parametrize("item_count", [1, 26])
 def test_the_reports_page_lists_the_versions(
     client, cast, test_kinds, item_count, django_assert_max_num_queries
 ):
@@ -364,10 +364,26 @@ def test_the_reports_page_lists_the_versions(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("Version ") == item_count
+    assert html.count("Version ") == min(item_count, 25)
     assert "Ailleurs" not in html
     assert 'hx-trigger="every 2s"' in html
     assert "Demander un rapport" in html
+
+
+def test_older_versions_are_on_the_next_page_which_follows_itself(client, cast, test_kinds):
+    for number in range(26):
+        Report.objects.create(territory=cast.territory, kind="essai", title=f"Version {number:02}")
+    client.force_login(cast.organiser)
+
+    first = client.get(_url(cast)).content.decode()
+    second = client.get(_url(cast), {"page": "2"}).content.decode()
+    polled = client.get(_url(cast), {"page": "2"}, headers={"HX-Request": "true"})
+
+    assert "Version 25" in first and "Version 00" not in first
+    assert 'href="?page=2" rel="next"' in first
+    assert "Version 00" in second and "Version 01" not in second
+    assert f'hx-get="{_url(cast)}?page=2"' in second
+    assert "Version 00" in polled.content.decode()
 
 
 def test_officials_and_coaches_read_but_do_not_ask(client, cast, test_kinds):
