@@ -3,9 +3,10 @@
 Rendered reports: a PDF (the synthesis of an evening, a portfolio, an impact report) may print
 the name of a person who asks for erasure, and it cannot be edited. Erasure therefore deletes
 every rendered version of every report of the territories where the person left something
-(rows, then their files once the erasure commits); the organisers ask for a new
-version, rendered from the anonymised data. Deleting rather than re-rendering in place keeps the
-erasure one transaction that does not depend on the PDF renderer.
+(rows, then their files once the erasure commits), and asks for a new version of the latest
+of each, rendered in the background from the anonymised data (``rerender_after_erasure``): a
+version replacing a published one is published as soon as it is ready. Deleting, then
+rendering anew, keeps the erasure one transaction that does not depend on the PDF renderer.
 """
 
 import logging
@@ -79,9 +80,11 @@ def erase_person(email: str, user: User | None = None) -> dict[str, int]:
     jobs) keep their counts.
 
     Side effects: every provider's ``erase``; the rendered reports of the territories
-    concerned deleted (see the module's docstring); the account deleted; impact figures of
-    those territories moved. Returns how many rows each app changed.
+    concerned deleted and their latest versions asked for again (see the module's
+    docstring); the account deleted; impact figures of those territories moved. Returns how
+    many rows each app changed.
     """
+    from territoire.reports.lifecycle import rerender_after_erasure
     from territoire.reports.models import Report
 
     email = email.strip()
@@ -94,7 +97,8 @@ def erase_person(email: str, user: User | None = None) -> dict[str, int]:
             changed[provider.app] = provider.erase(email, user)
         reports = Report.objects.filter(territory_id__in=territory_ids)
         files = [(report.file.storage, report.file.name) for report in reports if report.file]
-        changed["reports"] = reports.delete()[0]
+        again = [report.pk for report in rerender_after_erasure(reports)]
+        changed["reports"] = reports.exclude(pk__in=again).delete()[0]
         # The PDFs go once the rows are gone for good (a rolled-back erasure keeps them).
         transaction.on_commit(lambda: _delete_files(files))
         if user is not None:

@@ -163,8 +163,46 @@ def render_report(*, report_id: int, task_id: str) -> Report | None:
         )
         if done:
             report.refresh_from_db()
+            if report.publish_when_ready:
+                from territoire.reports.publishing import publish_report
+
+                publish_report(report=report, by=None)
             _notify(report)
     return report
+
+
+def rerender_after_erasure(reports: QuerySet[Report]) -> list[Report]:
+    """Ask again, from the data as it now stands, for the latest ready version of each report
+    (kind, scope and language) among ``reports``, which a person's erasure is about to delete;
+    a version replacing a published one is published as soon as it is ready, so the public
+    pages link the synthesis again without an organiser's step.
+
+    Side effects: one queued Report per report, its rendering task sent once the transaction
+    commits. Returns the new versions.
+    """
+    from territoire.tasks import task_render_report
+
+    latest: dict[tuple, Report] = {}
+    published: set[tuple] = set()
+    for report in reports.filter(status=ReportStatus.READY).order_by("requested_at", "pk"):
+        key = (report.territory_id, report.kind, repr(report.parameters), report.language)
+        latest[key] = report
+        if report.published_at is not None:
+            published.add(key)
+    again = []
+    for key, report in latest.items():
+        version = Report.objects.create(
+            territory_id=report.territory_id,
+            kind=report.kind,
+            parameters=report.parameters,
+            title=report.title,
+            language=report.language,
+            requested_by=None,
+            publish_when_ready=key in published,
+        )
+        enqueue(task_render_report, swept=True, report_id=version.pk)
+        again.append(version)
+    return again
 
 
 def requeue_stalled_reports(

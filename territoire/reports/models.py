@@ -57,6 +57,9 @@ class Report(models.Model):
     # Set by an organiser for kinds meant for everyone (the synthesis of debates): the version
     # the public pages link and anyone may download.
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    # A version asked for by an erasure to replace a published one it deleted
+    # (lifecycle.rerender_after_erasure): published as soon as it is ready.
+    publish_when_ready = models.BooleanField(_("publier dès qu'il est prêt"), default=False)
 
     class Meta:
         verbose_name = _("rapport")

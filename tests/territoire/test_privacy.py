@@ -113,6 +113,47 @@ def test_erasure_gives_up_a_place_still_to_come(cast, db, django_capture_on_comm
 
 
 def test_erasure_runs_a_bounded_number_of_queries(cast, jeanne, django_assert_max_num_queries):
-    # Every change is an update or a delete over her rows, whatever their number.
-    with django_assert_max_num_queries(100):
+    # Every change is an update or a delete over her rows, whatever their number (plus one
+    # insert per report asked for again, none here).
+    with django_assert_max_num_queries(110):
         erase_person(EMAIL, jeanne)
+
+
+def test_erasure_renders_the_published_synthesis_again_without_her(
+    cast, jeanne, django_capture_on_commit_callbacks
+):
+    """The public pages keep a synthesis: the version that named her is replaced by one
+    rendered from the anonymised data, published as soon as it is ready."""
+    from pypdf import PdfReader
+
+    from events.models import Event, Quote, SynthesisContribution
+    from territoire.reports.kinds import Scope
+    from territoire.reports.lifecycle import render_in_process
+    from territoire.reports.publishing import publish_report, published_report
+
+    event = Event.objects.get(registrations__email__iexact=EMAIL)
+    # She said yes on her phone: the synthesis names her.
+    Quote.objects.filter(participant__registration__email__iexact=EMAIL).update(
+        consent_to_be_named=True
+    )
+    SynthesisContribution.objects.filter(person_name=NAME).update(consent_to_be_named=True)
+    scope = Scope(territory=cast.territory, event=event)
+    old = render_in_process(kind_code="synthesis", scope=scope)
+    publish_report(report=old, by=None)
+
+    def text_of(report) -> str:
+        with report.file.open("rb") as pdf:
+            return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+    assert NAME in text_of(old)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(EMAIL, jeanne)
+
+    assert not Report.objects.filter(pk=old.pk).exists()
+    new = published_report(
+        kind="synthesis", territory_id=cast.territory.pk, parameters=old.parameters
+    )
+    assert new is not None and new.pk != old.pk
+    assert new.requested_by is None
+    assert NAME not in text_of(new)
