@@ -273,7 +273,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="python -m bench.pages", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--sizes", default="1,10,100", help="among 1, 10, 100 (1,10,100)")
-    parser.add_argument("--rounds", type=int, default=10, help="requests of each page a size (10)")
+    parser.add_argument("--rounds", type=int, default=5, help="requests of each page a size (5)")
     parser.add_argument("--changes", type=int, default=5, help="polls after one idea a page (5)")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--keep-db", action="store_true", help=f"leave {DB_NAME} behind")
