@@ -84,3 +84,13 @@ bench-reports: install
 .PHONY: bench-dashboard
 bench-dashboard: install
 	$(BIN)/python -m bench.dashboard $(BENCH_ARGS)
+
+## The pages that grow with a territory (issue 15) at 1x, 10x and 100x, served by gunicorn: bytes,
+## queries and time of the facilitator console, the control room, the plenary (and their polls),
+## the lists and the sign-ups CSV beside the same server's trivial view, then the budgets checked
+## (exit 1 when one is missed; bench/README.md). Needs PostgreSQL (127.0.0.1:5432, user postgres,
+## trust) and Redis (127.0.0.1:6379); uses the database territoire_bench_pages (dropped after)
+## and Redis DB 15. A quick run: make bench-pages BENCH_ARGS="--sizes 1,10"
+.PHONY: bench-pages
+bench-pages: install
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)

@@ -573,6 +573,72 @@ async def cast_vote(
 
 
 # ---------------------------------------------------------------------------------------------
+# The staff: a facilitator at each table's console, organisers in the control room.
+
+
+@dataclass
+class Watcher:
+    """A signed-in page whose live part polls every ``POLL_EVERY`` seconds with the ETag it
+    holds, as its htmx does: a facilitator's console or an organiser's control room."""
+
+    kind: str  # "console" or "control room": the kinds recorded are "<kind> page|<status>"
+    page: str
+    live: str
+    cookie: str
+    etag: str | None = None
+
+
+def staff(built: dict, consoles: int, organisers: int) -> list[Watcher]:
+    """The consoles of the first ``consoles`` tables and ``organisers`` control rooms."""
+    watchers = [
+        Watcher(
+            "console",
+            f"/espace/tables/{t['code']}/",
+            f"/espace/tables/{t['code']}/flux/",
+            t["cookie"],
+        )
+        for t in built["tables"][:consoles]
+    ]
+    room = f"/espace/soirees/{built['event']}/regie/"
+    watchers += [
+        Watcher("control room", room, f"{room}flux/", cookie)
+        for cookie in built["organisers"][:organisers]
+    ]
+    return watchers
+
+
+async def run_watcher(client, rec: Recorder, night: "Night", watcher: Watcher, start: float):
+    """Open the page at the start of the night, then poll its live part until the end."""
+    loop = asyncio.get_running_loop()
+    end = start + night.duration
+    await asyncio.sleep(max(0.0, start + random.uniform(0, POLL_EVERY) - loop.time()))
+    headers = {"Accept": "text/html", "User-Agent": "bench-night", "Cookie": watcher.cookie}
+    response = await timed(client, rec, f"{watcher.kind} page", "GET", watcher.page, headers)
+    if response is not None:
+        watcher.etag = response.headers.get("etag")
+    next_poll = loop.time() + POLL_EVERY
+    while True:
+        await asyncio.sleep(max(0.0, next_poll - loop.time()))
+        if loop.time() >= end:
+            return
+        extra = {"HX-Request": "true"}
+        if watcher.etag:
+            extra["If-None-Match"] = watcher.etag
+        response = await timed(
+            client,
+            rec,
+            watcher.kind,
+            "GET",
+            watcher.live,
+            headers | extra,
+            classify=lambda r, kind=watcher.kind: f"{kind} {r.status}",
+        )
+        if response is not None and response.headers.get("etag"):
+            watcher.etag = response.headers["etag"]
+        next_poll = max(next_poll + POLL_EVERY, loop.time())
+
+
+# ---------------------------------------------------------------------------------------------
 # The night, open loop: each phone on its own schedule.
 
 
@@ -653,7 +719,7 @@ async def switch_phase(env: dict, name: str) -> dict:
 
 
 async def play_night(
-    host, port, env, tables, args, rec: Recorder, acks: Acks, master_pid: int
+    host, port, env, tables, args, rec: Recorder, acks: Acks, master_pid: int, watchers=()
 ) -> dict:
     client = Client(host, port, args.connections)
     night = Night(
@@ -681,7 +747,10 @@ async def play_night(
 
     cpu0 = cpu_snapshot(master_pid)
     switcher = asyncio.create_task(open_vote())
-    await asyncio.gather(*(run_phone(client, rec, acks, night, p, start) for p in phones))
+    await asyncio.gather(
+        *(run_phone(client, rec, acks, night, p, start) for p in phones),
+        *(run_watcher(client, rec, night, w, start) for w in watchers),
+    )
     await switcher
     elapsed = loop.time() - start
     client.close()
@@ -764,7 +833,7 @@ def run(cmd: list[str], env: dict | None = None) -> str:
     return done.stdout
 
 
-def prepare(env: dict, tables: int) -> dict:
+def prepare(env: dict, tables: int, organisers: int = 2) -> dict:
     for tool in ("dropdb", "createdb", "redis-cli", "pg_isready"):
         if not shutil.which(tool):
             raise RuntimeError(f"{tool} not found: PostgreSQL client tools and redis-cli needed")
@@ -781,7 +850,7 @@ def prepare(env: dict, tables: int) -> dict:
     run([PYTHON, "manage.py", "migrate", "--no-input"], env)
     # DEBUG off serves templates through the manifest storage: {% static %} needs the manifest.
     run([PYTHON, "manage.py", "collectstatic", "--no-input"], env)
-    built = run([PYTHON, "-m", "bench.setup_night", "build", str(tables)], env)
+    built = run([PYTHON, "-m", "bench.setup_night", "build", str(tables), str(organisers)], env)
     return json.loads(built.splitlines()[-1])
 
 
@@ -916,12 +985,12 @@ def fmt_ms(value: float) -> str:
 
 def table_lines(rows: list[tuple[str, int, float, dict, int, str]]) -> list[str]:
     lines = [
-        f"  {'endpoint':<14} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"  {'endpoint':<18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>7}  statuses"
     ]
     for kind, n, rps, stats, errors, statuses in rows:
         lines.append(
-            f"  {kind:<14} {n:>9,} {rps:>8,.1f} {fmt_ms(stats['p50']):>8} "
+            f"  {kind:<18} {n:>9,} {rps:>8,.1f} {fmt_ms(stats['p50']):>8} "
             f"{fmt_ms(stats['p95']):>8} {fmt_ms(stats['p99']):>8} {errors:>7}  {statuses}"
         )
     return lines
@@ -980,7 +1049,9 @@ def recorder_rows(rec: Recorder, elapsed: float, kinds: list[str]) -> list:
 # ---------------------------------------------------------------------------------------------
 
 
-async def benchmark(args, env: dict, tables: list[dict], port: int, master_pid: int) -> dict:
+async def benchmark(
+    args, env: dict, tables: list[dict], port: int, master_pid: int, watchers=()
+) -> dict:
     host = "127.0.0.1"
     probes: dict[str, dict] = {}
     conc = args.probe_connections
@@ -1027,10 +1098,11 @@ async def benchmark(args, env: dict, tables: list[dict], port: int, master_pid: 
     # The night.
     log(
         f"  the night: {args.participants} phones, {len(tables)} tables, {args.duration:.0f} s "
-        f"(ideas the first half, votes the second)…"
+        f"(ideas the first half, votes the second), {args.consoles} consoles and "
+        f"{args.organisers} control rooms polling…"
     )
     rec, acks = Recorder(), Acks()
-    night = await play_night(host, port, env, tables, args, rec, acks, master_pid)
+    night = await play_night(host, port, env, tables, args, rec, acks, master_pid, watchers)
     log(f"    done in {night['elapsed']:.1f} s (cores: {cpu_text(night['cores'])})")
 
     # Probes on the boards as the night left them. Each phone's ETag is its own (it carries the
@@ -1163,6 +1235,11 @@ def report(args, results: dict, worker_desc: str) -> bool:
         "board other",
         "idea POST",
         "vote POST",
+        *(
+            f"{staff_kind} {what}"
+            for staff_kind in ("console", "control room")
+            for what in ("page", "200", "304", "302", "403", "404")
+        ),
     ]
     rows = recorder_rows(rec, elapsed, kinds)
     total = sum(r[1] for r in rows)
@@ -1180,6 +1257,17 @@ def report(args, results: dict, worker_desc: str) -> bool:
         f"  board polls: {polls:,}, {share:.0%} answered 304; p50 {fmt_ms(board_stats['p50'])} ms, "
         f"p95 {fmt_ms(board_stats['p95'])} ms, p99 {fmt_ms(board_stats['p99'])} ms"
     )
+    for staff_kind, who in (("console", args.consoles), ("control room", args.organisers)):
+        polls = rec.samples.get(f"{staff_kind} 304", []) + rec.samples.get(f"{staff_kind} 200", [])
+        if not polls:
+            continue
+        stats = summary(polls)
+        unchanged = len(rec.samples.get(f"{staff_kind} 304", [])) / len(polls)
+        log(
+            f"  {staff_kind} polls ({who} open, every {POLL_EVERY:.0f} s): {len(polls):,}, "
+            f"{unchanged:.0%} answered 304; p50 {fmt_ms(stats['p50'])} ms, "
+            f"p95 {fmt_ms(stats['p95'])} ms"
+        )
     log(
         f"  by {WINDOW:.0f} s window (the vote opened at {night['switch_at']:.0f} s): "
         "requests/s | board p95 ms | POST p95 ms"
@@ -1312,6 +1400,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=120.0,
         help="seconds over which the phones arrive and join (120; at most a quarter of the night)",
     )
+    parser.add_argument(
+        "--consoles",
+        type=int,
+        default=None,
+        help="facilitators' consoles polling (one a table; 0 for none)",
+    )
+    parser.add_argument(
+        "--organisers", type=int, default=2, help="organisers polling the control room (2)"
+    )
     parser.add_argument("--retry-rate", type=float, default=0.05, help="posts sent twice (0.05)")
     parser.add_argument("--connections", type=int, default=200, help="night connection cap")
     parser.add_argument("--probe-seconds", type=float, default=10.0)
@@ -1336,7 +1433,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--keep-db", action="store_true", help="leave territoire_bench behind")
     parser.add_argument("--seed", type=int, default=None)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.consoles is None:
+        args.consoles = args.tables
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1351,7 +1451,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     log(f"bench-night: preparing {DB_NAME} on 127.0.0.1:5432 and Redis DB {REDIS_DB}…")
     try:
-        built = prepare(env, args.tables)
+        built = prepare(env, args.tables, args.organisers)
         if args.tables != len(built["tables"]):
             raise RuntimeError("table count mismatch")
     except RuntimeError as exc:
@@ -1372,7 +1472,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"SETUP FAILED: {exc}")
         return 2
     try:
-        results = asyncio.run(benchmark(args, env, tables, port, server.pid))
+        watchers = staff(built, args.consoles, args.organisers)
+        results = asyncio.run(benchmark(args, env, tables, port, server.pid, watchers))
     finally:
         stop_gunicorn(server)
     targets_met = report(args, results, worker_desc)

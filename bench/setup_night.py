@@ -3,7 +3,8 @@
 Run by ``bench/night.py`` in a subprocess whose environment points at the benchmark database
 (never the project's own)::
 
-    python -m bench.setup_night build            # one event, 30 tables in the ideas phase
+    python -m bench.setup_night build            # one event, 30 tables in the ideas phase, with
+                                                 # a facilitator a table and 2 organisers
     python -m bench.setup_night phase vote       # every table to the vote, from the control room
     python -m bench.setup_night check acks.json  # every acknowledged idea and vote exactly once
 
@@ -26,10 +27,13 @@ def _setup() -> None:
     django.setup()
 
 
-def build(*, tables: int = 30, dots: int = 3, capacity: int = 120) -> dict:
-    """One territory, its challenges, one event happening now, ``tables`` tables in IDEATION.
+def build(*, tables: int = 30, dots: int = 3, capacity: int = 120, organisers: int = 2) -> dict:
+    """One territory, its challenges, one event happening now, ``tables`` tables in IDEATION,
+    each with its facilitator, and ``organisers`` organisers of the territory.
 
-    Returns ``{"event": slug, "tables": [{"id", "code", "name"}, …]}``.
+    Returns ``{"event": slug, "tables": [{"id", "code", "name", "cookie"}, …], "organisers":
+    [cookie, …]}``: ``cookie`` is a signed-in session (``name=value``), the facilitator's for a
+    table, made with the test client's ``force_login``.
     """
     from django.db import transaction
     from django.utils import timezone
@@ -39,7 +43,8 @@ def build(*, tables: int = 30, dots: int = 3, capacity: int = 120) -> dict:
     from events.domain.tables import new_table_code
     from events.enums import EventStatus, Phase
     from events.models import Event, Table
-    from territoire.models import Domain, Territory
+    from territoire.enums import Role
+    from territoire.models import Domain, Membership, Territory, User
 
     now = timezone.now()
     with transaction.atomic():
@@ -90,8 +95,44 @@ def build(*, tables: int = 30, dots: int = 3, capacity: int = 120) -> dict:
                     phase=Phase.IDEATION,
                     phase_started_at=now,
                 )
-                made.append({"id": table.pk, "code": table.code, "name": table.name})
-    return {"event": event.slug, "tables": made}
+                facilitator = User.objects.create(
+                    email=f"animation-{len(made)}@bench.example",
+                    full_name=f"Animateur {len(made)}",
+                    password="!",
+                )
+                Membership.objects.create(
+                    user=facilitator, territory=territory, role=Role.FACILITATOR
+                )
+                table.facilitators.add(facilitator)
+                made.append(
+                    {
+                        "id": table.pk,
+                        "code": table.code,
+                        "name": table.name,
+                        "cookie": _session(facilitator),
+                    }
+                )
+        staff = []
+        for number in range(organisers):
+            organiser = User.objects.create(
+                email=f"organisation-{number}@bench.example",
+                full_name=f"Organisatrice {number}",
+                password="!",
+            )
+            Membership.objects.create(user=organiser, territory=territory, role=Role.ORGANISER)
+            staff.append(_session(organiser))
+    return {"event": event.slug, "tables": made, "organisers": staff}
+
+
+def _session(user) -> str:
+    """A signed-in session for ``user``, as the cookie a browser sends (``name=value``)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
 
 
 def phase(name: str) -> dict:
@@ -234,7 +275,10 @@ def main(argv: list[str]) -> int:
     _setup()
     command, args = argv[0], argv[1:]
     if command == "build":
-        out = build(tables=int(args[0]) if args else 30)
+        out = build(
+            tables=int(args[0]) if args else 30,
+            organisers=int(args[1]) if len(args) > 1 else 2,
+        )
     elif command == "phase":
         out = phase(args[0])
     elif command == "check":
