@@ -143,13 +143,15 @@ def budgets(results: dict[int, dict]) -> list[tuple[str, str, bool | None]]:
         size: found["in_process"]["sign-ups CSV"]["peak_kib"] for size, found in results.items()
     }
     if len(peaks) > 1:
-        small, large = min(peaks), max(peaks)
+        # Flat: once the rows outnumber one chunk the view reads (1,000), memory stops growing
+        # with them; the two largest sizes are compared (x1's 300 rows fit in one chunk).
+        small, large = sorted(peaks)[-2:]
         text = " → ".join(f"x{s}: {peaks[s] / 1024:,.1f} MiB" for s in sorted(peaks))
         checks.append(
             (
-                f"sign-ups CSV peak memory flat (x{large} within 2x of x{small})",
+                f"sign-ups CSV peak memory flat (x{large} within 1.5x of x{small})",
                 text,
-                peaks[large] <= 2 * peaks[small],
+                peaks[large] <= 1.5 * peaks[small],
             )
         )
     else:

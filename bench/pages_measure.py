@@ -113,21 +113,18 @@ class _Elements(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.polls: list[dict] = []
-        self.versions: list[dict] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         found = {name: value or "" for name, value in attrs}
         if "hx-get" in found and "every" in found.get("hx-trigger", ""):
             self.polls.append(found)
-        if "data-version" in found:
-            self.versions.append(found)
 
 
 def poll_state(html: str, etag: str | None, poll_url: str = "") -> dict:
     """What a browser holding this page sends when it polls: the polling element's URL (the one
     whose path is ``poll_url``, or the first), its ``hx-headers`` (today the page's ETag as
-    If-None-Match) and ``hx-vals``, the ``data-version`` of every element that has one (as
-    ``name`` or ``id`` = version), and the page's own ETag when no header carries one."""
+    If-None-Match, and the parts' stamps the page holds) and ``hx-vals``, and the page's own
+    ETag when no header carries one."""
     found = _Elements()
     found.feed(html)
     wanted = urlsplit(poll_url).path
@@ -146,9 +143,9 @@ def poll_state(html: str, etag: str | None, poll_url: str = "") -> dict:
             params += [(str(k), str(v)) for k, v in values.items()]
         else:
             into.update({str(k): str(v) for k, v in values.items()})
-    for versioned in found.versions:
-        name = versioned.get("name") or versioned.get("id") or "version"
-        params.append((name, versioned["data-version"]))
+    # The versions a page holds travel in its poll's hx-headers (X-Live-Parts, built by the
+    # server into the page), as a browser sends them: the ``data-version`` attributes are read
+    # by the page's own swaps, not sent (a query string of 300 tables' versions is a 414).
     if etag and "If-None-Match" not in headers:
         headers["If-None-Match"] = etag
     url = element.get("hx-get") or poll_url

@@ -20,9 +20,10 @@ from events.queries_live import ConsoleState, ControlRow
 from events.queries_plenary import PlenaryScreen
 
 HEADER = "X-Live-Parts"
-# A page holds at most this many stamps (30 tables and a few event-wide parts, with room):
+# A page holds at most this many stamps (an evening of 300 tables and a few event-wide parts,
+# with room; the header then weighs ~8 KB, within gunicorn's and nginx's default 8 KB a field):
 # more is not a page of ours, and parsing it is not worth the time.
-MAX_HELD = 200
+MAX_HELD = 400
 
 
 def stamp(*data: object) -> str:
