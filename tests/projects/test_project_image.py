@@ -47,7 +47,7 @@ def test_a_showcased_project_s_image_is_served_to_everybody_at_its_url(
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == _png()
     assert response["Cache-Control"] == "public, max-age=3600"
-    response.close()
+    # Read whole, the test client closed the file; response.close() would close the connection.
     # the page shows the image at that address
     page = client.get(
         reverse("project_detail", kwargs={"territory": cast.territory.slug, "slug": project.slug})
@@ -73,7 +73,9 @@ def test_a_draft_s_image_is_served_privately_to_its_readers(client, cast, draft,
     client.force_login(getattr(cast, role))
 
     response = client.get(draft.image.url)
-    response.close()
+    # Read whole (the test client then closes the file): never response.close(), which closes
+    # the database connection.
+    assert b"".join(response.streaming_content)
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
