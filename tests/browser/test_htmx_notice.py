@@ -37,9 +37,16 @@ def test_the_console_says_why_an_action_failed_and_when_the_network_is_down(
     page.goto(f"/espace/tables/{table.code}/")
     expect(page.locator("#htmx-notice")).to_be_hidden()
 
-    # Taken off the table meanwhile: the console's action answers 403.
+    def hide_from_the_picker():
+        page.locator("#idees").get_by_role("link", name="Regrouper, classer…").first.click()
+        picker = page.locator("#console-picker")
+        expect(picker).to_be_visible()
+        return picker.get_by_role("button", name="Masquer cette idée")
+
+    # Taken off the table while the picker is open: the console's action answers 403.
+    hide = hide_from_the_picker()
     table.facilitators.remove(facilitator)
-    page.locator("#idees").get_by_role("button", name="Masquer").first.click()
+    hide.click()
 
     notice = page.locator("#htmx-notice")
     expect(notice).to_be_visible()
@@ -53,8 +60,9 @@ def test_the_console_says_why_an_action_failed_and_when_the_network_is_down(
 
     # Back at the table, but the network is gone.
     table.facilitators.add(facilitator)
+    hide = hide_from_the_picker()
     page.route("**/espace/tables/**", lambda route: route.abort("internetdisconnected"))
-    page.locator("#idees").get_by_role("button", name="Masquer").first.click()
+    hide.click()
 
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Pas de réseau\N{NO-BREAK SPACE}: réessayez.")
