@@ -5,26 +5,27 @@ Every phone at a table polls the same board every 5 s. Rendering all of it for e
 1,000 phones ask for (docs/benchmarks.md). So the board is split in two, both rendered by the
 templates of ``events/table_participant.html``:
 
-- the shared part (``SharedBoard``): what every phone at the table sees, each idea's text and
-  its count of dots rendered by the ``idea_body`` and ``idea_votes`` partials, the timer by the
-  ``timer`` partial. It is rendered once per (table, version, language) and kept in Django's
-  cache under the table and language: a newer version overwrites it, so memory stays bounded.
-  Everything that changes what it shows is a write, and every write bumps the table's version.
-- the phone's own part (``PhoneBoard``): which ideas are its own, its dots and the "Retirer"
-  form under the ideas it put one on, its vote form (with ``{% csrf_token %}``), the timer's
-  state, the projects its page already shows. The ``board`` partial lays it out around the
-  shared fragments, for the page and for each poll; a poll adds the naming question, out of
-  band, for the participants who are asked it.
+- the shared part (``SharedBoard``): what every phone at the table sees: the phase, the
+  timer's two renderings (``timer`` partial), and each idea's data with its HTML as the
+  phones that neither wrote it nor put a dot on it see it (``idea`` partial). It is rendered
+  once per (table, version, language) and kept in Django's cache under the table and
+  language: a newer version overwrites it, so memory stays bounded. Whatever changes what it
+  shows is a write, and every write bumps the table's version.
+- the phone's own part (``PhoneBoard``): its dots and its vote form (with
+  ``{% csrf_token %}``), the timer's state, the projects its page already shows, and which
+  ideas are its own or carry its dots. The ``board`` partial lays it out around the shared
+  HTML and renders the ``idea`` partial again for those few ideas only (its "Votre idée" tag,
+  "dont 1 de vous", its "Retirer" form): ~30 ideas rendered per phone would cost as much as
+  the whole board. The page and every poll use it; a poll adds the naming question, out of
+  band, for the participants who are asked it (``board_poll``).
 """
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from events.domain.board import DOTS_TTL, current_version, dots_key
@@ -37,19 +38,34 @@ TEMPLATE = "events/table_participant.html"
 BOARD_TTL = 15 * 60
 # Bumped when SharedBoard's fields change, so that boards cached by an earlier release are
 # never read back.
-BOARD_FORMAT = 2
+BOARD_FORMAT = 3
 
 
 @dataclass(frozen=True)
 class BoardIdea:
-    """An idea as every phone sees it: its fragments rendered once, what the phone part needs."""
+    """An idea as the board shows it, and its HTML for the phones that have no part in it."""
 
     pk: int
     author_id: int
-    body: SafeString  # its text and the ideas merged into it
-    votes: SafeString  # "3 gommettes", once the vote has opened
-    vote_url: str
-    label: str  # the start of its text, for the buttons' accessible names
+    text: str
+    merged_texts: tuple[str, ...]  # the ideas merged into it
+    vote_count: int
+    html: str = ""  # the ``idea`` partial, neither this phone's idea nor dotted by it
+
+
+@dataclass(frozen=True)
+class PhoneIdea:
+    """One idea of the board as this phone shows it."""
+
+    idea: BoardIdea
+    is_mine: bool = False
+    my_dots: int = 0
+    withdraw_vote_id: int | None = None  # the newest of this phone's dots on it
+
+    @property
+    def personal(self) -> bool:
+        """Shown otherwise than to every phone: rendered for this phone alone."""
+        return self.is_mine or bool(self.my_dots)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,8 @@ class SharedBoard:
     name: str
     phase: str
     phase_label: str
+    show_votes: bool
+    voting: bool
     over: bool
     project_count: int
     dots_per_participant: int
@@ -123,6 +141,8 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         name=table.name,
         phase=table.phase,
         phase_label=str(table.get_phase_display()),
+        show_votes=table.phase != Phase.IDEATION,
+        voting=table.phase == Phase.VOTE,
         over=table_is_over(table),
         project_count=table.project_count,
         dots_per_participant=table.dots_per_participant,
@@ -135,38 +155,25 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         timer = get_template(f"{TEMPLATE}#timer")
         board.timer_html = timer.render({"table": table, "over": False})
         board.time_up_html = timer.render({"table": table, "over": True})
-    show_votes = table.phase != Phase.IDEATION
-    body = get_template(f"{TEMPLATE}#idea_body")
-    votes = get_template(f"{TEMPLATE}#idea_votes")
+    idea_template = get_template(f"{TEMPLATE}#idea")
     groups = board_ideas(table, by_votes=table.phase == Phase.FORMATION)
     for group in groups:
         ideas = []
         for idea in group.ideas:
             board.idea_total += 1 + len(idea.merged_ideas)
-            ideas.append(
-                BoardIdea(
-                    pk=idea.pk,
-                    author_id=idea.participant_id,
-                    body=body.render({"idea": idea}),
-                    votes=votes.render({"idea": idea}) if show_votes else SafeString(""),
-                    vote_url=reverse("vote_cast", kwargs={"code": table.code, "idea_id": idea.pk}),
-                    label=idea.text if len(idea.text) <= 60 else idea.text[:59] + "…",
-                )
+            shown = BoardIdea(
+                pk=idea.pk,
+                author_id=idea.participant_id,
+                text=idea.text,
+                merged_texts=tuple(merged.text for merged in idea.merged_ideas),
+                vote_count=idea.vote_count,
             )
+            context = {"item": PhoneIdea(idea=shown), "board": board}
+            ideas.append(replace(shown, html=idea_template.render(context)))
         if ideas:
             board.groups.append(BoardGroup(title=group.theme, ideas=ideas))
     board.loose_title_shown = len(groups) > 1
     return board
-
-
-@dataclass(frozen=True)
-class PhoneIdea:
-    """One idea of the board as this phone shows it."""
-
-    idea: BoardIdea
-    is_mine: bool
-    my_dots: int
-    withdraw_vote_id: int | None  # the newest of this phone's dots on it
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,6 @@ class PhoneBoard:
     board: SharedBoard
     participant_id: int
     groups: list[PhoneGroup]
-    voting: bool
     dots_left: int = 0
     dots_used: int = 0
     time_up: bool = False
@@ -207,9 +213,8 @@ def phone_board(
 ) -> PhoneBoard:
     """The participant's own part of the board. During the vote, their dots and votes come
     from the cache (kept until they vote or take a dot back), else from one small query."""
-    voting = board.phase == Phase.VOTE
     dots_left, votes_by_idea = 0, {}
-    if voting:
+    if board.voting:
         key = dots_key(participant_id)
         dots = cache.get(key)
         if dots is None:
@@ -221,13 +226,11 @@ def phone_board(
         ideas = []
         for idea in group.ideas:
             mine = votes_by_idea.get(idea.pk, ())
+            is_mine = idea.author_id == participant_id
             ideas.append(
-                PhoneIdea(
-                    idea=idea,
-                    is_mine=idea.author_id == participant_id,
-                    my_dots=len(mine),
-                    withdraw_vote_id=mine[0] if mine else None,
-                )
+                PhoneIdea(idea, is_mine, len(mine), mine[0] if mine else None)
+                if is_mine or mine
+                else PhoneIdea(idea)
             )
         groups.append(PhoneGroup(title=group.title, ideas=ideas))
     ends_at = board.phase_ends_at
@@ -235,7 +238,6 @@ def phone_board(
         board=board,
         participant_id=participant_id,
         groups=groups,
-        voting=voting,
         dots_left=dots_left,
         dots_used=max(board.dots_per_participant - dots_left, 0),
         time_up=ends_at is not None and time.time() >= ends_at,
