@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from events.domain.board import DOTS_TTL, current_version, dots_key
@@ -38,7 +40,7 @@ TEMPLATE = "events/table_participant.html"
 BOARD_TTL = 15 * 60
 # Bumped when SharedBoard's fields change, so that boards cached by an earlier release are
 # never read back.
-BOARD_FORMAT = 3
+BOARD_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class BoardIdea:
     text: str
     merged_texts: tuple[str, ...]  # the ideas merged into it
     vote_count: int
+    vote_url: str  # where its +1 button posts
+    label: str  # the start of its text, for the buttons' accessible names
     html: str = ""  # the ``idea`` partial, neither this phone's idea nor dotted by it
 
 
@@ -89,6 +93,8 @@ class SharedBoard:
     over: bool
     project_count: int
     dots_per_participant: int
+    page_url: str  # the table's page, where the vote form posts
+    poll_url: str
     # The end of the phase's timer (a POSIX timestamp), and its two renderings: running, over.
     phase_ends_at: float | None = None
     timer_html: str = ""
@@ -146,6 +152,8 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         over=table_is_over(table),
         project_count=table.project_count,
         dots_per_participant=table.dots_per_participant,
+        page_url=reverse("table_join", kwargs={"code": table.code}),
+        poll_url=reverse("table_board", kwargs={"code": table.code}),
     )
     if board.over:
         return board
@@ -167,6 +175,8 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
                 text=idea.text,
                 merged_texts=tuple(merged.text for merged in idea.merged_ideas),
                 vote_count=idea.vote_count,
+                vote_url=reverse("vote_cast", kwargs={"code": table.code, "idea_id": idea.pk}),
+                label=Truncator(idea.text).chars(60),
             )
             context = {"item": PhoneIdea(idea=shown), "board": board}
             ideas.append(replace(shown, html=idea_template.render(context)))
