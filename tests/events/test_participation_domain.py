@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from events.domain import one_statement
+from events.domain import night_sql
 from events.domain.board import current_version
 from events.domain.participation import (
     IDEAS_PER_WINDOW,
@@ -139,7 +139,7 @@ def test_the_flood_window_reopens_a_minute_after_its_first_idea_and_retries_do_n
     Participant.objects.filter(pk=participant.pk).update(
         ideas_in_window=IDEAS_PER_WINDOW,
         idea_window_started_at=timezone.now()
-        - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS + 1),
+        - datetime.timedelta(seconds=night_sql.IDEA_WINDOW_SECONDS + 1),
     )
     post_idea(participant=participant, text="Une minute plus tard", client_key=uuid.uuid4())
 
@@ -351,7 +351,7 @@ def test_join_team_refusals(db, phase, contact, same_table):
 
 @pytest.mark.parametrize(
     ("model", "columns"),
-    ((Idea, one_statement.IDEA_COLUMNS), (Vote, one_statement.VOTE_COLUMNS)),
+    ((Idea, night_sql.IDEA_COLUMNS), (Vote, night_sql.VOTE_COLUMNS)),
 )
 def test_the_single_statement_writes_fill_every_required_column(model, columns):
     required = {
