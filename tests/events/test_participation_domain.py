@@ -361,3 +361,21 @@ def test_the_single_statement_writes_fill_every_required_column(model, columns):
     }
 
     assert required <= set(columns), f"{model.__name__}: add {required - set(columns)}"
+
+
+def test_the_sql_writes_read_back_as_the_orm_would_have_written_them(db):
+    table = TableFactory(phase=Phase.IDEATION)
+    participant = ParticipantFactory(table=table)
+    key = uuid.uuid4()
+
+    idea = post_idea(participant=participant, text="Un bus", client_key=key)
+    stored_idea = Idea.objects.get(client_key=key)
+    Table.objects.filter(pk=table.pk).update(phase=Phase.VOTE)
+    vote = cast_vote(participant=participant, idea=idea, client_key=key)
+    stored_vote = Vote.objects.get(client_key=key)
+
+    for written, stored in ((idea, stored_idea), (vote, stored_vote)):
+        for field in type(written)._meta.concrete_fields:
+            assert getattr(written, field.attname) == getattr(stored, field.attname), field.name
+    assert timezone.is_aware(stored_idea.created_at)
+    assert stored_idea.created_at <= stored_vote.created_at <= timezone.now()
