@@ -16,10 +16,10 @@ does). Every check is made by the writes themselves, never by a read before them
 - a client key already used makes the INSERT do nothing (``ON CONFLICT … DO NOTHING``): the
   transaction is undone and the caller finds the row the first send made.
 
-Through the ORM the same vote cost ~5.5 ms of the web worker's CPU against ~0.6 ms as SQL
-(in-process, PostgreSQL, 2026-12-07: docs/benchmarks.md): the ORM's query compilation, not
-the round trips. The columns written are listed here: a test checks that they are every
-column the models require, so a new field cannot be forgotten silently.
+Why SQL and not the ORM: through the ORM the same vote cost five times the web worker's CPU
+(docs/benchmarks.md, "One path per hot write"), its query compilation more than its round
+trips. The columns written are listed here: a test checks that they are every column the
+models require, so a new field cannot be forgotten silently.
 """
 
 import datetime
