@@ -3,6 +3,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from territoire.models import User
+
 
 class AccountSetupForm(forms.Form):
     """What an invitee types to set up their account. The password is optional."""
@@ -41,8 +43,6 @@ class AccountSetupForm(forms.Form):
             if password1 != password2:
                 self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
             else:
-                from territoire.models import User
-
                 candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
                 try:
                     password_validation.validate_password(password1, candidate)

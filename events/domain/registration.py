@@ -24,6 +24,7 @@ from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
 from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
+from events.ics import event_ics
 from events.models import Event, Registration
 from territoire.enums import ConsentChannel
 from territoire.outbox import enqueue
@@ -124,6 +125,7 @@ def _fill_free_places(event: Event) -> tuple[list[Registration], int]:
 def queue_email(registration_id: int, kind: str, *, token: str = "") -> None:
     """Queue an e-mail about a registration, sent once the transaction commits; every e-mail
     answering the registration form goes this one way (events/tasks.py)."""
+    # In the function: events.tasks calls this module's functions (an import cycle).
     from events.tasks import task_send_registration_email
 
     arguments = {"registration_id": registration_id, "kind": kind}
@@ -159,6 +161,7 @@ def register(
     the web form) and the confirmation e-mail task queued, the territory's impact figures
     moved; for a known one, the "already registered" e-mail task queued, or nothing.
     """
+    # In the function: registration_changes builds on this module (an import cycle).
     from events.domain.registration_changes import propose_change
 
     email = email.strip().lower()
@@ -364,8 +367,6 @@ def send_registration_email(*, registration: Registration, kind: str) -> bool:
     Returns False (and sends nothing) for a cancelled registration or a walk-in without an
     address. Side effects: one e-mail, with the .ics and, for a confirmed place, the QR code.
     """
-    from events.ics import event_ics
-
     if registration.status == RegistrationStatus.CANCELLED or not has_real_email(registration):
         return False
     event = registration.event

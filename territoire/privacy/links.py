@@ -95,6 +95,7 @@ def send_link(*, email: str, action: str, language: str | None = None) -> bool:
     Side effects: one PrivacyRequest row and one e-mail (sent once the transaction commits).
     Returns whether one was sent; callers must not tell the person (no enumeration).
     """
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_send_email
 
     email = email.strip()

@@ -50,6 +50,8 @@ def _static_roots() -> list[Path]:
 
 def _fetcher():
     """WeasyPrint's URL fetcher, limited to the project's static files (and data: URLs)."""
+    # In the function: WeasyPrint loads Pango and HarfBuzz on import; only the workers and
+    # commands that render a PDF pay for it, not every web process.
     from weasyprint.urls import URLFetcher
 
     class StaticOnlyFetcher(URLFetcher):
@@ -84,6 +86,8 @@ def render_html(kind: ReportKind, scope: Scope, *, language: str) -> tuple[str, 
 def build_pdf(kind: ReportKind, scope: Scope, *, language: str = "fr") -> RenderedPdf:
     """Render one report of ``kind`` over ``scope`` to PDF bytes (seconds: run it in a worker
     or a command, never in a web request)."""
+    # In the function: WeasyPrint loads Pango and HarfBuzz on import; only the workers and
+    # commands that render a PDF pay for it, not every web process.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
