@@ -3,7 +3,15 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from territoire.errors import Refused
 from territoire.models import User
+
+
+def apply_refusal(form: forms.Form, refusal: Refused) -> None:
+    """Show a domain refusal the one way forms show it: on its field when the form has that
+    field, else for the whole form. What the person typed stays."""
+    target = refusal.field if refusal.field in form.fields else None
+    form.add_error(target, str(refusal))
 
 
 class AccountSetupForm(forms.Form):

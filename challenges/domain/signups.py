@@ -17,6 +17,7 @@ from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, SignUp
 from territoire.domain.invitations import invite
 from territoire.enums import ConsentChannel, Role
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
 from territoire.outbox import enqueue
@@ -28,7 +29,7 @@ SIGNUP_CONSENT_VERSION = "2026-12"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 
 
-class ConfirmationRefused(Exception):
+class ConfirmationRefused(Refused):
     """The confirmation link is unknown, expired or already used."""
 
 

@@ -27,6 +27,7 @@ from events.enums import EventStatus, RegistrationStatus
 from events.ics import event_ics
 from events.models import Event, Registration
 from territoire.enums import ConsentChannel
+from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.text import one_line
 
@@ -44,7 +45,7 @@ WALK_IN_EMAIL_DOMAIN = "walk-in.invalid"
 REGISTRATION_CONSENT_VERSION = "2026-12"
 
 
-class RegistrationRefused(Exception):
+class RegistrationRefused(Refused):
     """The event does not take (or no longer takes) this registration; the message says why."""
 
 

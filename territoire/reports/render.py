@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from territoire.errors import Refused
 from territoire.reports.kinds import ReportKind, Scope
 
 
@@ -24,7 +25,7 @@ class RenderedPdf:
     render_ms: float
 
 
-class ReportResourceRefused(ValueError):
+class ReportResourceRefused(Refused):
     """A report asked for a resource outside the project's static files."""
 
 
