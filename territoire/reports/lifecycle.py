@@ -307,6 +307,7 @@ def _notify(report: Report) -> None:
     with translation.override(report.language):
         context = {
             "report": report,
+            "ReportStatus": ReportStatus,
             "person": person,
             "download_url": settings.SITE_URL + report.get_download_url(),
             "reports_url": settings.SITE_URL
