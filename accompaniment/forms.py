@@ -14,12 +14,6 @@ from challenges.forms import ParagraphsField, PublicForm
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_refusal(form: forms.Form, refusal: Refused) -> None:
-    """Show a domain refusal on its field (or the whole form); what was typed stays."""
-    target = refusal.field if refusal.field in form.fields else None
-    form.add_error(target, str(refusal))
-
-
 def apply_stale_edit(form: forms.Form, stale: StaleEdit):
     """Show that someone saved first; what was typed stays, and the form now carries the other
     version's revision, so that saving again is made knowingly over the version shown.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accompaniment.enums import NeedStatus
 from accompaniment.models import Need
+from projects.enums import MemberRole
 from projects.models import Project, ProjectMember
 from projects.queries import NAME_IS_PUBLIC, showcase_projects
 from territoire.reports.kinds import ReportKind, Scope, register_report_kind
@@ -199,6 +200,7 @@ def gather_portfolio(scope: Scope) -> dict[str, Any]:
     return {
         "pages": pages,
         "project_count": len(pages),
+        "MemberRole": MemberRole,
         "showcase_url": settings.SITE_URL
         + reverse("project_showcase", kwargs={"territory": scope.territory.slug}),
     }

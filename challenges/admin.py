@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -139,8 +140,6 @@ class ChallengeAdmin(TerritoryScopedAdmin):
     def copy_view(self, request: HttpRequest) -> HttpResponse:
         """Copy another territory's challenge set into one of yours, as drafts."""
         if not self.has_add_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         targets = scoped_choices(Territory, request) or Territory.objects.all()
         form = CopyChallengesForm(

@@ -26,6 +26,7 @@ def task_send_signup_confirmation(*, signup_id: int, token: str = "") -> None:
         logger.info("sign-up %s is gone; no e-mail to send", signup_id)
         return
     if token:
+        # In the function: signup_changes builds on this module (an import cycle).
         from challenges.domain.signup_changes import send_change_confirmation
 
         send_change_confirmation(signup=signup, token=token)
@@ -48,6 +49,7 @@ def task_send_signup_change(*, signup_id: int, token: str) -> None:
 @shared_task(name="challenges.purge_unconfirmed_signups")
 def task_purge_unconfirmed_signups() -> int:
     """Unconfirmed sign-ups past 30 days, and sign-up changes whose link expired."""
+    # In the function: signup_changes builds on this module (an import cycle).
     from challenges.domain.signup_changes import purge_expired_changes
 
     deleted = purge_unconfirmed_signups()

@@ -4,6 +4,7 @@ quotes and synthesis contributions, followers of a table's news, teams formed on
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from events.domain.registration import cancel
 from events.enums import EventStatus, RegistrationStatus
 from events.models import (
     FacilitatorReminderSent,
@@ -218,8 +219,6 @@ def export(email: str, user: User | None) -> dict:
 
 
 def erase(email: str, user: User | None) -> int:
-    from events.domain.registration import cancel
-
     # An evening still to come: the place is given up (the waiting list moves up, no reminder
     # goes to the anonymised address). A past evening keeps its figures as they were.
     upcoming = (

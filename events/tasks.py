@@ -7,6 +7,7 @@ from celery import shared_task
 from events.domain.facilitator_reminders import send_due_facilitator_reminders
 from events.domain.registration import EmailKind, send_registration_email
 from events.domain.reminders import send_due_reminders
+from events.domain.retention import anonymise_past_evenings
 from events.domain.table_news import send_due_table_news
 from events.models import Registration
 
@@ -30,6 +31,7 @@ def task_send_registration_email(*, registration_id: int, kind: str, token: str 
         logger.info("registration %s is gone; no e-mail to send", registration_id)
         return
     if kind == EmailKind.CHANGE:
+        # In the function: registration_changes builds on this module (an import cycle).
         from events.domain.registration_changes import send_registration_change
 
         send_registration_change(registration=registration, token=token)
@@ -71,14 +73,13 @@ def task_send_due_table_news() -> int:
 @shared_task(name="events.anonymise_past_evenings")
 def task_anonymise_past_evenings() -> list[int]:
     """Anonymise the attendees of evenings past their retention (events/domain/retention.py)."""
-    from events.domain.retention import anonymise_past_evenings
-
     return anonymise_past_evenings()
 
 
 @shared_task(name="events.purge_expired_registration_changes")
 def task_purge_expired_registration_changes() -> int:
     """Delete the registration changes whose link expired (domain/registration_changes.py)."""
+    # In the function: registration_changes builds on this module (an import cycle).
     from events.domain.registration_changes import purge_expired_changes
 
     deleted = purge_expired_changes()

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.locmem import LocMemCache
 
@@ -225,7 +226,5 @@ class RedisCache(django_redis.RedisCache):
 
 def cache_is_down() -> bool:
     """Whether the default cache is a Redis that does not answer (never for a local cache)."""
-    from django.core.cache import cache
-
     is_available = getattr(cache, "is_available", None)
     return is_available is not None and not is_available()

@@ -3,6 +3,16 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from territoire.errors import Refused
+from territoire.models import User
+
+
+def apply_refusal(form: forms.Form, refusal: Refused) -> None:
+    """Show a domain refusal the one way forms show it: on its field when the form has that
+    field, else for the whole form. What the person typed stays."""
+    target = refusal.field if refusal.field in form.fields else None
+    form.add_error(target, str(refusal))
+
 
 class AccountSetupForm(forms.Form):
     """What an invitee types to set up their account. The password is optional."""
@@ -41,8 +51,6 @@ class AccountSetupForm(forms.Form):
             if password1 != password2:
                 self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
             else:
-                from territoire.models import User
-
                 candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
                 try:
                     password_validation.validate_password(password1, candidate)

@@ -9,6 +9,7 @@ from typing import Any
 import rules
 
 from territoire.enums import Role
+from territoire.models import Territory
 from territoire.queries import (
     organised_territory_ids,
     roles_by_territory,
@@ -19,8 +20,6 @@ from territoire.queries import (
 def territory_id_of(target: Any) -> int | None:
     """The territory an object belongs to: itself, its ``territory_id``, or its parent's
     (``challenge``, ``session``…) for objects that hang under a territorial one."""
-    from territoire.models import Territory
-
     if isinstance(target, Territory):
         return target.pk
     if hasattr(target, "territory_id"):

@@ -160,6 +160,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "territoire.context_processors.navigation",
+                # Enumerations, so that templates compare with members, not strings.
+                "territoire.context_processors.enums",
+                "events.context_processors.enums",
+                "projects.context_processors.enums",
             ],
         },
     },

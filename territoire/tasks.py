@@ -7,6 +7,9 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 
+from territoire.audit import purge_audit_log
+from territoire.ledger import SentEmail
+from territoire.outbox import send_pending_tasks
 from territoire.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -50,8 +53,6 @@ def task_send_email(
     rolls back and the redelivery sends a second copy.
     """
     key = dedup_key or email_key(task_id=self.request.id or "", to=to, subject=subject)
-    from territoire.ledger import SentEmail
-
     if SentEmail.objects.filter(key=key).exists():
         logger.info("e-mail %s already sent, not sent again", key)
         return 0
@@ -71,7 +72,7 @@ def task_send_email(
 def task_purge_audit_log() -> int:
     """Delete the audit log's rows past their retention (territoire/audit.py), and the privacy
     requests whose link expired (territoire/privacy/links.py)."""
-    from territoire.audit import purge_audit_log
+    # In the function: privacy.links enqueues this module's e-mail task (an import cycle).
     from territoire.privacy.links import purge_expired_requests
 
     purge_expired_requests()
@@ -99,6 +100,7 @@ def task_render_report(self, *, report_id: int) -> str:
 
     Run in-process (no broker: ``make demo``), a passing failure is tried again at once, twice,
     then the report stays queued with its reason rather than failing the request that asked."""
+    # In the function: lifecycle enqueues this module's tasks (an import cycle).
     from territoire.reports.lifecycle import TransientRenderError, render_report
 
     task_id = self.request.id or f"in-process-{report_id}"
@@ -116,6 +118,7 @@ def task_render_report(self, *, report_id: int) -> str:
 @shared_task(name="territoire.requeue_stalled_reports")
 def task_requeue_stalled_reports() -> list[int]:
     """Send again the reports a dead worker or a lost message left behind."""
+    # In the function: lifecycle enqueues this module's tasks (an import cycle).
     from territoire.reports.lifecycle import requeue_stalled_reports
 
     return requeue_stalled_reports()
@@ -124,6 +127,4 @@ def task_requeue_stalled_reports() -> list[int]:
 @shared_task(name="territoire.send_pending_tasks")
 def task_send_pending_tasks() -> int:
     """Send the tasks kept while the broker was away (territoire/outbox.py)."""
-    from territoire.outbox import send_pending_tasks
-
     return send_pending_tasks()

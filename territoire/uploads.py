@@ -15,6 +15,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from territoire.errors import Refused
+
 # Images: a 24-megapixel camera (6000 by 4000) passes, a decompression bomb does not.
 MAX_IMAGE_PIXELS = 25_000_000
 
@@ -27,7 +29,7 @@ MAX_ARCHIVE_RATIO = 100
 RATIO_FREE_ENTRY_BYTES = 1024 * 1024
 
 
-class UploadRefused(ValueError):
+class UploadRefused(Refused):
     """The file is refused; ``str()`` is the reason, in French, ready to show."""
 
 

@@ -1,17 +1,9 @@
-"""What the accompaniment's domain raises when it refuses a change, with a readable reason."""
+"""What the accompaniment's domain raises when it refuses a change, with a readable reason:
+the common ``Refused`` (territoire/errors.py), and ``StaleEdit`` for a form someone saved first."""
 
+from territoire.errors import Refused
 
-class Refused(ValueError):
-    """A change refused for a reason the person can act on; ``str()`` is that reason, in French
-    (or the active language), ready to show. ``field`` names the form field it is about, if any."""
-
-    def __init__(self, message, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
+__all__ = ["Refused", "StaleEdit"]
 
 
 class StaleEdit(Refused):

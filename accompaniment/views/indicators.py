@@ -15,7 +15,7 @@ from accompaniment.domain import indicators as domain
 from accompaniment.domain.errors import Refused
 from accompaniment.domain.four_eyes import written_by
 from accompaniment.enums import JobStatus
-from accompaniment.forms import ReturnForm, apply_refusal
+from accompaniment.forms import ReturnForm
 from accompaniment.forms_indicators import IndicatorForm, IndicatorValueForm
 from accompaniment.models import Indicator, IndicatorValue
 from accompaniment.queries_indicators import bar_width, plain, progress, with_figures
@@ -25,6 +25,7 @@ from accompaniment.views.common import (
     project_for,
     project_kwargs,
 )
+from territoire.forms import apply_refusal
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 VALUE_FIELDS = ("period_start", "period_end", "value", "evidence_note", "evidence_link")

@@ -14,7 +14,7 @@ from accompaniment.domain import jobs
 from accompaniment.domain.errors import Refused
 from accompaniment.domain.four_eyes import written_by
 from accompaniment.enums import JobStatus
-from accompaniment.forms import JobForm, ReturnForm, apply_refusal
+from accompaniment.forms import JobForm, ReturnForm
 from accompaniment.models import JobRecord
 from accompaniment.views.common import (
     evidence_response,
@@ -22,6 +22,7 @@ from accompaniment.views.common import (
     project_for,
     project_kwargs,
 )
+from territoire.forms import apply_refusal
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 

@@ -14,7 +14,6 @@ from accompaniment.forms import (
     MilestoneDoneForm,
     MilestoneForm,
     PlanStartForm,
-    apply_refusal,
     apply_stale_edit,
 )
 from accompaniment.models import Milestone, MilestoneTemplate
@@ -24,6 +23,7 @@ from accompaniment.views.common import (
     project_for,
     project_kwargs,
 )
+from territoire.forms import apply_refusal
 from territoire.inputs import parse_int
 
 CHANGE = "accompaniment.change_project_space"

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompaniment.domain import needs
 from accompaniment.domain.errors import Refused
 from accompaniment.enums import NeedStatus
-from accompaniment.forms import MatchForm, NeedForm, OfferForm, apply_refusal
+from accompaniment.forms import MatchForm, NeedForm, OfferForm
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from accompaniment.views.common import flash_outcome, project_for, project_kwargs, territory_for
+from territoire.forms import apply_refusal
 from territoire.models import Organisation
 from territoire.pagination import paginate
 

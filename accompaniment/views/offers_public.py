@@ -7,7 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.domain import needs
 from accompaniment.domain.errors import Refused
-from accompaniment.forms import ProposeOfferForm, apply_refusal
+from accompaniment.forms import ProposeOfferForm
+from territoire.forms import apply_refusal
 from territoire.models import Territory
 from territoire.ratelimit import allow, client_key
 

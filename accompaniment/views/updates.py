@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.domain.errors import Refused
 from accompaniment.domain.updates import post_update
-from accompaniment.forms import UpdateForm, apply_refusal
+from accompaniment.forms import UpdateForm
 from accompaniment.views.common import project_for, project_kwargs
+from territoire.forms import apply_refusal
 
 
 @login_required

@@ -4,11 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, Contribution, SignUp
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 
-class ContributionRefused(Exception):
+class ContributionRefused(Refused):
     """The challenge does not take contributions (draft or closed)."""
 
 

@@ -78,6 +78,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     an e-mail was queued: not for a double click (the same values just saved, or just proposed).
     Side effects: the change-confirmation e-mail task queued.
     """
+    # In the function: challenges.tasks calls the domain's functions (an import cycle).
     from challenges.tasks import task_send_signup_confirmation
 
     values = {name: values[name] for name in CHANGED_FIELDS} | {

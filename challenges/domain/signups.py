@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, SignUp
+from territoire.domain.invitations import invite
 from territoire.enums import ConsentChannel, Role
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Territory, User
 from territoire.outbox import enqueue
@@ -26,7 +29,7 @@ SIGNUP_CONSENT_VERSION = "2026-12"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 
 
-class ConfirmationRefused(Exception):
+class ConfirmationRefused(Refused):
     """The confirmation link is unknown, expired or already used."""
 
 
@@ -52,7 +55,10 @@ def sign_up(
     confirmation e-mail task queued, the territory's impact figures moved; for a known one,
     the change-confirmation e-mail task queued, or nothing.
     """
+    # In the function: signup_changes builds on this module (an import cycle).
     from challenges.domain.signup_changes import propose_change
+
+    # In the function: challenges.tasks calls the domain's functions (an import cycle).
     from challenges.tasks import task_send_signup_confirmation
 
     email = email.strip().lower()
@@ -103,8 +109,6 @@ def send_confirmation(*, signup: SignUp) -> None:
 
     Side effects: one e-mail sent; ``confirmation_sent_at`` set.
     """
-    from django.core.mail import send_mail
-
     url = settings.SITE_URL + reverse(
         "signup_confirm", kwargs={"token": confirmation_token(signup)}
     )
@@ -161,8 +165,6 @@ def invite_volunteers_as_facilitators(*, signups: Iterable[SignUp], by: User) ->
     Side effects: one Invitation per volunteer (territoire.domain.invitations.invite);
     ``facilitator_invited_at`` set.
     """
-    from territoire.domain.invitations import invite
-
     invited = 0
     for signup in signups:
         if not signup.is_confirmed or signup.facilitator_invited_at is not None:

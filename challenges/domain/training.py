@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import TrainingAttendance, TrainingSession
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 
 
-class TrainingRefused(Exception):
+class TrainingRefused(Refused):
     """The answer cannot be taken: the session is past, or full."""
 
 

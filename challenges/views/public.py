@@ -19,6 +19,7 @@ from challenges.queries import (
     visible_contributions,
     with_confirmed_counts,
 )
+from territoire.forms import apply_refusal
 from territoire.models import Territory
 from territoire.pagination import paginate
 from territoire.ratelimit import allow, client_key
@@ -81,7 +82,7 @@ def contribution_create(request: HttpRequest, territory_slug: str, slug: str) ->
     try:
         contribution = contribute(challenge=challenge, **form.contribution_fields())
     except ContributionRefused as refusal:
-        form.add_error(None, str(refusal))
+        apply_refusal(form, refusal)
         return _render_detail(request, challenge, form, status=409)
     messages.success(request, _("Merci ! Votre contribution est publiée."))
     return redirect(f"{challenge.get_absolute_url()}#contribution-{contribution.pk}")

@@ -6,6 +6,7 @@ board that re-counts on every poll cannot hold 1,000 phones on 2 cores).
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -42,8 +43,6 @@ def bump(table_id: int, *, only_if: Q | None = None, **counters: int) -> bool:
 
 def forget_versions(table_ids: list[int]) -> None:
     """Drop the cached versions of ``table_ids`` once the current transaction commits."""
-    from django.db import transaction
-
     keys = [_version_key(table_id) for table_id in table_ids]
     transaction.on_commit(lambda: cache.delete_many(keys))
 
@@ -83,8 +82,6 @@ def dots_key(participant_id: int) -> str:
 
 def forget_dots(participant_id: int) -> None:
     """Drop the participant's cached dots once the current transaction commits."""
-    from django.db import transaction
-
     key = dots_key(participant_id)
     transaction.on_commit(lambda: cache.delete(key))
 
@@ -92,7 +89,5 @@ def forget_dots(participant_id: int) -> None:
 def forget_after_vote(table_id: int, participant_id: int) -> None:
     """A vote's two cached values (the board's version, the voter's dots), dropped once the
     current transaction commits, in one cache call."""
-    from django.db import transaction
-
     keys = [_version_key(table_id), dots_key(participant_id)]
     transaction.on_commit(lambda: cache.delete_many(keys))

@@ -17,6 +17,7 @@ from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from territoire.audit import record
 from territoire.enums import ConsentChannel
+from territoire.errors import Refused
 from territoire.models import User
 
 # What the person ticks at the desk (events/forms_registration.py WalkInForm); the channel of
@@ -28,7 +29,7 @@ WALK_IN_CONSENT_TEXT = gettext_lazy(
 )
 
 
-class CheckInRefused(Exception):
+class CheckInRefused(Refused):
     """This registration cannot be checked in (cancelled…); the message says why."""
 
 

@@ -29,6 +29,7 @@ from events.models import (
     Theme,
 )
 from territoire.audit import record
+from territoire.errors import Refused
 from territoire.models import User
 
 # A phase timer longer than the evening itself is a typo.
@@ -38,7 +39,7 @@ PROJECT_NAME_MAX_LENGTH = FormedProject._meta.get_field("name").max_length
 PROJECT_PITCH_MAX_LENGTH = FormedProject._meta.get_field("pitch").max_length
 
 
-class FacilitationRefused(Exception):
+class FacilitationRefused(Refused):
     """The change cannot be made (an idea of another table, a duplicate name…); says why."""
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from events.domain.board import bump
 from events.models import Participant, Quote, SynthesisContribution
+from territoire.errors import Refused
 
 # How the answer was given: stored on the item, shown to the facilitator, kept for the record.
 CHANNEL_TABLE_PHONE = "téléphone à la table"
@@ -18,7 +19,7 @@ CHANNEL_TABLE_PHONE = "téléphone à la table"
 NAMING_KINDS = {"contribution": SynthesisContribution, "citation": Quote}
 
 
-class NamingRefused(Exception):
+class NamingRefused(Refused):
     """Nobody asked this person about this item; the message says so."""
 
 

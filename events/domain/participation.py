@@ -23,9 +23,10 @@ from events.domain.board import (
 )
 from events.enums import Phase
 from events.models import Idea, Participant, Registration, Table, Vote
+from territoire.errors import Refused
 
 
-class ParticipationRefused(Exception):
+class ParticipationRefused(Refused):
     """The table does not take this now (wrong phase, no dot left, other table…)."""
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, FormedProject, Idea
+from territoire.errors import Refused
 from territoire.inputs import parse_int
 from territoire.models import User
 
@@ -24,7 +25,7 @@ SECRET_BYTES = 24  # 192 bits, 32 URL-safe characters
 SCREEN_LINK_DAYS_AFTER_EVENING = 2
 
 
-class SpotlightRefused(Exception):
+class SpotlightRefused(Refused):
     """What the control room asked for cannot go on the big screen (the message says why)."""
 
 

@@ -24,8 +24,10 @@ from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
 from events.domain.impact import evening_changed
 from events.enums import EventStatus, RegistrationStatus
+from events.ics import event_ics
 from events.models import Event, Registration
 from territoire.enums import ConsentChannel
+from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.text import one_line
 
@@ -43,7 +45,7 @@ WALK_IN_EMAIL_DOMAIN = "walk-in.invalid"
 REGISTRATION_CONSENT_VERSION = "2026-12"
 
 
-class RegistrationRefused(Exception):
+class RegistrationRefused(Refused):
     """The event does not take (or no longer takes) this registration; the message says why."""
 
 
@@ -124,6 +126,7 @@ def _fill_free_places(event: Event) -> tuple[list[Registration], int]:
 def queue_email(registration_id: int, kind: str, *, token: str = "") -> None:
     """Queue an e-mail about a registration, sent once the transaction commits; every e-mail
     answering the registration form goes this one way (events/tasks.py)."""
+    # In the function: events.tasks calls this module's functions (an import cycle).
     from events.tasks import task_send_registration_email
 
     arguments = {"registration_id": registration_id, "kind": kind}
@@ -159,6 +162,7 @@ def register(
     the web form) and the confirmation e-mail task queued, the territory's impact figures
     moved; for a known one, the "already registered" e-mail task queued, or nothing.
     """
+    # In the function: registration_changes builds on this module (an import cycle).
     from events.domain.registration_changes import propose_change
 
     email = email.strip().lower()
@@ -364,8 +368,6 @@ def send_registration_email(*, registration: Registration, kind: str) -> bool:
     Returns False (and sends nothing) for a cancelled registration or a walk-in without an
     address. Side effects: one e-mail, with the .ics and, for a confirmed place, the QR code.
     """
-    from events.ics import event_ics
-
     if registration.status == RegistrationStatus.CANCELLED or not has_real_email(registration):
         return False
     event = registration.event

@@ -37,6 +37,7 @@ from events.domain.registration import (
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration, RegistrationChange
 from territoire.enums import ConsentChannel
+from territoire.errors import Refused
 from territoire.ratelimit import allow
 from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
 
@@ -53,7 +54,7 @@ PROPOSED_FIELDS = (
 )
 
 
-class ChangeRefused(Exception):
+class ChangeRefused(Refused):
     """The change link is expired, tampered with or spent; the message says which."""
 
 

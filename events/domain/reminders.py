@@ -60,6 +60,7 @@ def send_reminder(*, registration: Registration, kind: str) -> None:
             "registration": registration,
             "event": event,
             "kind": kind,
+            "ReminderKind": ReminderKind,
             "is_confirmed": True,
             **ticket_links(registration),
         }

@@ -35,6 +35,7 @@ from events.models import (
     TableNewsSent,
 )
 from events.queries_outcome import born_projects_shown
+from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 from territoire.text import one_line
@@ -47,7 +48,7 @@ CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 FORMED = "formed"
 
 
-class TableFollowRefused(Exception):
+class TableFollowRefused(Refused):
     """The address or the link cannot be used; says why."""
 
 
@@ -80,7 +81,7 @@ def follow_table(
     try:
         validate_email(email)
     except ValidationError:
-        raise TableFollowRefused(_("Indiquez une adresse e-mail valide.")) from None
+        raise TableFollowRefused(_("Indiquez une adresse e-mail valide."), field="email") from None
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         follower = (

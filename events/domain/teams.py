@@ -23,11 +23,12 @@ from events.domain.participation import ParticipationRefused
 from events.domain.registration import WALK_IN_EMAIL_DOMAIN
 from events.enums import Phase
 from events.models import FormedProject, Participant, Registration, Table, TeamMember
+from territoire.errors import Refused
 
 MAX_TEAM_MEMBERS = 20
 
 
-class TeamRefused(Exception):
+class TeamRefused(Refused):
     """The team cannot be formed as written (no name, bad address, no lead to reach…)."""
 
 

@@ -42,6 +42,7 @@ from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
+from territoire.forms import apply_refusal
 from territoire.inputs import parse_int
 
 MEMBER_ROWS = 3
@@ -382,7 +383,7 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
                 by=request.user,
             )
         except FacilitationRefused as refusal:
-            form.add_error(None, str(refusal))
+            apply_refusal(form, refusal)
         else:
             messages.success(
                 request, _("Le projet « %(name)s » est né à cette table.") % {"name": formed.name}

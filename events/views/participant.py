@@ -47,6 +47,7 @@ from events.queries_participant import (
     table_projects,
     table_ref,
 )
+from territoire.forms import apply_refusal
 from territoire.inputs import parse_int
 
 PAGE = "events/table_participant.html"
@@ -168,7 +169,7 @@ def table_join(request: HttpRequest, code: str) -> HttpResponse:
                     table=table, key=new_participant_key(), **form.join_fields()
                 )
             except ParticipationRefused as refusal:
-                form.add_error(None, str(refusal))
+                apply_refusal(form, refusal)
                 status = 409
             else:
                 return _welcome(request, participant, code)

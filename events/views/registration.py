@@ -26,6 +26,7 @@ from events.links import places_left_step
 from events.models import Event, FormedProject, Registration
 from events.queries_outcome import BornProject, born_projects_shown
 from events.timing import EveningState, evening_state
+from territoire.forms import apply_refusal
 from territoire.ratelimit import allow, client_key
 from territoire.reports.downloads import report_file_response
 from territoire.reports.models import Report
@@ -163,7 +164,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
                 # e-mail: the same redirect and page either way, no telling who registered.
                 registration = register(event=event, **form.registration_fields())
             except RegistrationRefused as refusal:
-                form.add_error(None, str(refusal))
+                apply_refusal(form, refusal)
                 status = 409
             else:
                 request.session[REGISTRATION_SESSION_KEY] = {

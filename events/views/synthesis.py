@@ -32,6 +32,7 @@ from events.views.console import (
     see_other,
     synthesis_url,
 )
+from territoire.forms import apply_refusal
 
 
 class SynthesisItemForm(forms.Form):
@@ -230,7 +231,7 @@ def synthesis(request: HttpRequest, code: str) -> HttpResponse:
         try:
             _save_item(table, kind, item, form)
         except FacilitationRefused as refusal:
-            form.add_error(None, str(refusal))
+            apply_refusal(form, refusal)
         else:
             messages.success(request, _SAVED[kind, verb])
             return see_other(synthesis_url(table, f"#{kind}s"))

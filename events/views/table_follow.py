@@ -26,6 +26,7 @@ from events.queries_participant import (
     table_ref,
 )
 from events.views.participant import join_url, seated
+from territoire.forms import apply_refusal
 from territoire.ratelimit import allow, client_key
 
 FOLLOW_PAGE = "events/table_follow.html"
@@ -58,7 +59,7 @@ def table_follow(request: HttpRequest, code: str) -> HttpResponse:
                 language=translation.get_language(),
             )
         except TableFollowRefused as refusal:
-            form.add_error("email", str(refusal))
+            apply_refusal(form, refusal)
         else:
             # The same answer whatever the address's state: the page does not tell who follows.
             messages.success(

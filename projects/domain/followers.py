@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Participant
 from projects.models import Project, ProjectFollower
+from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 from territoire.tokens import is_urlsafe_token
@@ -21,7 +22,7 @@ CONFIRMATION_SALT = "projects.follower.confirm"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 
 
-class FollowRefused(Exception):
+class FollowRefused(Refused):
     """The confirmation or stop link is unknown, expired or already replaced."""
 
 

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from territoire.errors import Refused
 from territoire.uploads import UploadRefused, image_header
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -14,7 +15,7 @@ MAX_SIDE = 1600
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
-class ImageRefused(Exception):
+class ImageRefused(Refused):
     """The file is not an image we take: wrong type, too large, unreadable."""
 
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from projects.enums import MemberRole
 from projects.models import Project, ProjectMember
+from territoire.errors import Refused
 from territoire.models import User
 
 
-class TeamChangeRefused(Exception):
+class TeamChangeRefused(Refused):
     """The change would leave the team without a lead, or mixes two people; says why."""
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from projects.domain.publishing import ProjectRefused, announce_when_public
 from projects.models import Project
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 
@@ -26,7 +27,7 @@ PAGE_FIELDS = (
 )
 
 
-class StaleEdit(Exception):
+class StaleEdit(Refused):
     """Someone else saved the page since the form was made from ``revision``.
 
     ``current`` holds the page's fields as they are now (the other person's version) and
@@ -67,7 +68,8 @@ def update_project_page(
         if clash.exists():
             raise ProjectRefused(
                 _("Un autre projet du territoire s'appelle déjà « %(name)s ».")
-                % {"name": fields["name"]}
+                % {"name": fields["name"]},
+                field="name",
             )
     storage = Project._meta.get_field("image").storage
     stored_name = None
@@ -94,7 +96,8 @@ def update_project_page(
             storage.delete(stored_name)
         if isinstance(error, IntegrityError):
             raise ProjectRefused(
-                _("Un autre projet du territoire porte déjà ce nom : choisissez-en un autre.")
+                _("Un autre projet du territoire porte déjà ce nom : choisissez-en un autre."),
+                field="name",
             ) from None
         raise
     return fresh

@@ -11,6 +11,7 @@ from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
 from projects.tasks import task_announce_publication
 from territoire.audit import record
+from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Organisation, Territory, User
 from territoire.outbox import enqueue
@@ -25,7 +26,7 @@ def announce_when_public(project: Project) -> None:
         enqueue(task_announce_publication, project_id=project.pk)
 
 
-class ProjectRefused(Exception):
+class ProjectRefused(Refused):
     """The project cannot be created as asked (its name is taken in the territory…)."""
 
 
@@ -51,7 +52,8 @@ def _check_name_free(territory: Territory, name: str) -> None:
                 "Un projet porte déjà le nom « %(name)s » dans ce territoire : "
                 "choisissez un autre nom."
             )
-            % {"name": name}
+            % {"name": name},
+            field="name",
         )
 
 
@@ -128,7 +130,8 @@ def publish_formed_project(
         if existing is not None:
             return existing
         raise ProjectRefused(
-            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre.")
+            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre."),
+            field="name",
         ) from None
     return project
 
@@ -219,7 +222,8 @@ def create_project(
             )
     except IntegrityError:
         raise ProjectRefused(
-            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre.")
+            _("Un projet porte déjà ce nom dans ce territoire : choisissez-en un autre."),
+            field="name",
         ) from None
 
 

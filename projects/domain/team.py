@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from projects.enums import MemberRole
 from projects.models import Project, ProjectMember
 from territoire.domain.invitations import create_invited_account
+from territoire.errors import Refused
 from territoire.models import User
 from territoire.outbox import enqueue
 from territoire.tasks import task_send_email
 
 
-class MemberInvitationRefused(Exception):
+class MemberInvitationRefused(Refused):
     """The invitation cannot be used or made: expired, accepted, another address, a duplicate."""
 
 
@@ -89,7 +90,7 @@ def invite_member(
         )
         if member is not None and member.joined_at is not None:
             raise MemberInvitationRefused(
-                _("%(email)s fait déjà partie de l'équipe.") % {"email": email}
+                _("%(email)s fait déjà partie de l'équipe.") % {"email": email}, field="email"
             )
         if member is None:
             member = ProjectMember(project=project, email=email)
@@ -102,7 +103,8 @@ def invite_member(
                 member.save()
         except IntegrityError:
             raise MemberInvitationRefused(
-                _("%(email)s vient d'être invité·e par quelqu'un d'autre.") % {"email": email}
+                _("%(email)s vient d'être invité·e par quelqu'un d'autre.") % {"email": email},
+                field="email",
             ) from None
         send_member_invitation(member=member, invited_by=by, language=language)
     return member

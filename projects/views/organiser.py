@@ -15,6 +15,7 @@ from projects.domain.publishing import ProjectRefused, create_project, publish_f
 from projects.enums import ProjectStatus
 from projects.forms import ProjectFieldsForm, PublishForm
 from projects.models import Project
+from territoire.forms import apply_refusal
 from territoire.models import Territory
 
 
@@ -93,7 +94,7 @@ def publish(request: HttpRequest, territory: str, formed_id: int) -> HttpRespons
                 formed_project=formed, by=request.user, **form.project_fields()
             )
         except ProjectRefused as refusal:
-            form.add_error("name", str(refusal))
+            apply_refusal(form, refusal)
         else:
             if already:
                 messages.info(request, _("Ce projet était déjà publié."))
@@ -137,7 +138,7 @@ def project_create(request: HttpRequest, territory: str) -> HttpResponse:
                     territory=territory_obj, by=request.user, **form.project_fields()
                 )
             except ProjectRefused as refusal:
-                form.add_error("name", str(refusal))
+                apply_refusal(form, refusal)
             else:
                 messages.success(
                     request,

@@ -24,6 +24,7 @@ from projects.enums import MemberRole
 from projects.forms import MemberInviteForm, MemberMergeForm, ProjectPageForm, StatusForm
 from projects.links import project_space_url
 from projects.models import Project, ProjectMember
+from territoire.forms import apply_refusal
 from territoire.tokens import is_urlsafe_token
 from territoire.views.invitations import InvitationPage, accept_invitation_page
 
@@ -65,7 +66,7 @@ def page_edit(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
                 context["image_dropped"] = bool(form.cleaned_data["image"])
                 status = 409
             except ProjectRefused as refusal:
-                form.add_error("name", str(refusal))
+                apply_refusal(form, refusal)
                 status = 400
             else:
                 messages.success(request, _("La page du projet est enregistrée."))
@@ -149,7 +150,7 @@ def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
         try:
             member = invite_member(project=project, by=request.user, **form.cleaned_data)
         except MemberInvitationRefused as refusal:
-            form.add_error("email", str(refusal))
+            apply_refusal(form, refusal)
             status = 409
         else:
             messages.success(

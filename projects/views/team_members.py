@@ -26,6 +26,7 @@ from projects.domain.members import (
 from projects.forms import MemberMergeForm, MemberRoleForm
 from projects.models import Project, ProjectMember
 from projects.views.team import render_team
+from territoire.forms import apply_refusal
 
 
 def _project_for_manager(request: HttpRequest, territory: str, slug: str) -> Project:
@@ -100,7 +101,7 @@ def member_merge(request: HttpRequest, territory: str, slug: str) -> HttpRespons
                 by=request.user,
             )
         except TeamChangeRefused as refusal:
-            form.add_error(None, str(refusal))
+            apply_refusal(form, refusal)
         else:
             messages.success(
                 request,

@@ -12,13 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from territoire.audit import record
+from territoire.errors import Refused
 from territoire.models import Invitation, Membership, Organisation, Territory, User
 from territoire.outbox import enqueue
 from territoire.queries import forget_roles
 from territoire.tasks import task_send_email
 
 
-class InvitationRefused(Exception):
+class InvitationRefused(Refused):
     """The invitation cannot be used: expired, already accepted, or for another address."""
 
 

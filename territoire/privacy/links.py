@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.privacy.models import PrivacyRequest
 from territoire.privacy.people import account_for, holds_something
@@ -31,7 +32,7 @@ ERASURE = PrivacyRequest.Action.ERASURE
 ACTIONS = (ACCESS, ERASURE)
 
 
-class LinkRefused(ValueError):
+class LinkRefused(Refused):
     """The link is unknown, expired or spent; ``str()`` is the French message."""
 
 
@@ -95,6 +96,7 @@ def send_link(*, email: str, action: str, language: str | None = None) -> bool:
     Side effects: one PrivacyRequest row and one e-mail (sent once the transaction commits).
     Returns whether one was sent; callers must not tell the person (no enumeration).
     """
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_send_email
 
     email = email.strip()

@@ -11,6 +11,7 @@ rendering anew, keeps the erasure one transaction that does not depend on the PD
 
 import logging
 
+from allauth.account.models import EmailAddress
 from django.db import models, transaction
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.privacy.registry import privacy_providers
+from territoire.reports.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +47,6 @@ def iso(value) -> str | None:
 
 def account_for(email: str) -> User | None:
     """The account of this address: its own, or the one that verified it as another address."""
-    from allauth.account.models import EmailAddress
-
     email = email.strip()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -84,8 +84,9 @@ def erase_person(email: str, user: User | None = None) -> dict[str, int]:
     docstring); the account deleted; impact figures of those territories moved. Returns how
     many rows each app changed.
     """
+    # In the function: lifecycle imports territoire.tasks, which reaches this module
+    # through privacy.links (an import cycle).
     from territoire.reports.lifecycle import rerender_after_erasure
-    from territoire.reports.models import Report
 
     email = email.strip()
     changed: dict[str, int] = {}

@@ -25,6 +25,7 @@ from territoire.models import User
 from territoire.outbox import enqueue
 from territoire.reports.kinds import Scope, get_report_kind
 from territoire.reports.models import Report, reports_storage
+from territoire.reports.publishing import publish_report
 from territoire.reports.render import build_pdf
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def request_report(
     commits. Earlier versions of the same report are kept. With the broker away, the report
     stays queued and ``requeue_stalled_reports`` sends it once the broker is back.
     """
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_render_report
 
     report = _new_report(kind_code, scope, requested_by, language)
@@ -164,8 +166,6 @@ def render_report(*, report_id: int, task_id: str) -> Report | None:
         if done:
             report.refresh_from_db()
             if report.publish_when_ready:
-                from territoire.reports.publishing import publish_report
-
                 publish_report(report=report, by=None)
             _notify(report)
     return report
@@ -180,6 +180,7 @@ def rerender_after_erasure(reports: QuerySet[Report]) -> list[Report]:
     Side effects: one queued Report per report, its rendering task sent once the transaction
     commits. Returns the new versions.
     """
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_render_report
 
     latest: dict[tuple, Report] = {}
@@ -214,6 +215,7 @@ def requeue_stalled_reports(
     A report interrupted MAX_ATTEMPTS times is failed instead, with a reason. Returns the ids
     sent again. Run by the beat every few minutes.
     """
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_render_report
 
     now = now or timezone.now()
@@ -296,6 +298,7 @@ def _gave_up_reason(report: Report) -> str:
 
 def _notify(report: Report) -> None:
     """E-mail the requester: the download link, or the reason of the failure."""
+    # In the function: territoire.tasks calls this module's functions (an import cycle).
     from territoire.tasks import task_send_email
 
     person = report.requested_by
@@ -304,6 +307,7 @@ def _notify(report: Report) -> None:
     with translation.override(report.language):
         context = {
             "report": report,
+            "ReportStatus": ReportStatus,
             "person": person,
             "download_url": settings.SITE_URL + report.get_download_url(),
             "reports_url": settings.SITE_URL

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 
 from territoire.audit import record
 from territoire.enums import ReportStatus
+from territoire.errors import Refused
 from territoire.models import User
 from territoire.reports.kinds import get_report_kind
 from territoire.reports.models import Report
 
 
-class PublicationRefused(ValueError):
+class PublicationRefused(Refused):
     """The report cannot be published; the message says why, for the organiser."""
 
 

@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from territoire.errors import Refused
 from territoire.reports.kinds import ReportKind, Scope
 
 
@@ -24,7 +25,7 @@ class RenderedPdf:
     render_ms: float
 
 
-class ReportResourceRefused(ValueError):
+class ReportResourceRefused(Refused):
     """A report asked for a resource outside the project's static files."""
 
 
@@ -50,6 +51,8 @@ def _static_roots() -> list[Path]:
 
 def _fetcher():
     """WeasyPrint's URL fetcher, limited to the project's static files (and data: URLs)."""
+    # In the function: WeasyPrint loads Pango and HarfBuzz on import; only the workers and
+    # commands that render a PDF pay for it, not every web process.
     from weasyprint.urls import URLFetcher
 
     class StaticOnlyFetcher(URLFetcher):
@@ -84,6 +87,8 @@ def render_html(kind: ReportKind, scope: Scope, *, language: str) -> tuple[str, 
 def build_pdf(kind: ReportKind, scope: Scope, *, language: str = "fr") -> RenderedPdf:
     """Render one report of ``kind`` over ``scope`` to PDF bytes (seconds: run it in a worker
     or a command, never in a web request)."""
+    # In the function: WeasyPrint loads Pango and HarfBuzz on import; only the workers and
+    # commands that render a PDF pay for it, not every web process.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
