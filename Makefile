@@ -27,13 +27,18 @@ demo: system-deps install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## Tests run in parallel, one process per core (pytest-xdist; each has its own test database);
+## tests marked xdist_group run in one process. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 ## The whole suite, browser journey included (skipped with a message when Chromium is missing)
 test: system-deps install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 ## Everything but the browser tests
 test-fast: system-deps install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .
