@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges.domain.signups import confirmation_token
+from events.models import Idea, Table, Vote
 from territoire.audit import record
 from territoire.enums import ReportStatus, Role
 from territoire.models import Membership
@@ -427,6 +428,7 @@ POST_EXPECTED: dict[str, dict[str, object]] = {
 # milestone"…), or the form holds only checkboxes (an empty body switches them all off): an
 # empty POST from a role that may acts, and is rolled back.
 POST_ACTS: set[str] = {
+    "console_hide",
     "ticket_cancel",
     "registration_change_confirm",
     "signup_confirm",
@@ -561,6 +563,16 @@ def _objects(cast) -> dict[str, object]:
         **accompaniment_matrix.objects(cast),
         **projects_matrix.objects(cast),
     }
+
+
+def _count_as_the_domain_does(objects: dict[str, object]) -> None:
+    """The factories store an idea and a vote without the counters posting them moves."""
+    idea = objects["idea"]
+    Idea.objects.filter(pk=idea.pk).update(vote_count=idea.votes.count())
+    Table.objects.filter(pk=idea.table_id).update(
+        idea_count=Idea.objects.filter(table=idea.table_id).count(),
+        vote_count=Vote.objects.filter(idea__table=idea.table_id).count(),
+    )
 
 
 def _url(key: str, cast, objects: dict[str, object]) -> str:
@@ -706,7 +718,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
     )
     with django_db_blocker.unblock(), isolated, transaction.atomic():
         cast = build_cast()
-        yield World(cast=cast, objects=_objects(cast), media_root=media_root)
+        objects = _objects(cast)
+        _count_as_the_domain_does(objects)  # hiding the idea moves them
+        yield World(cast=cast, objects=objects, media_root=media_root)
         transaction.set_rollback(True)
 
 
