@@ -374,9 +374,9 @@ EXPECTED |= PROJECT_URLS
 MAY = "may"
 POST_ONLY_ORGANISERS = answers(403, anonymous=LOGIN, organiser=MAY, superuser=MAY)
 POST_ONLY_CONSOLE = POST_ONLY_ORGANISERS | {"facilitator": MAY}
-PARTICIPANTS_ONLY = answers(403)  # no participant cookie: tests/events prove the participant's
-# Who reads a project (tests/accompaniment/matrix.py): 404 to outsiders, officials refused.
-PROJECT_WRITE = answers(404, anonymous=LOGIN, official=403, team_member=403)
+# The evening's phone writes: only a participant of the table (a cookie no role holds here);
+# tests/events/test_participant.py proves the participant's own POSTs.
+PARTICIPANTS_ONLY = answers(403)
 POST_EXPECTED: dict[str, dict[str, object]] = {
     "admin:logout": answers(
         403, anonymous=LOGIN, organiser=MAY, other_organiser=MAY, superuser=MAY
