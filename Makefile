@@ -27,16 +27,21 @@ demo: system-deps install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## Tests run in parallel, one process per core (pytest-xdist; each has its own test database);
+## tests marked xdist_group run in one process. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 ## The whole suite, browser journey included (skipped with a message when Chromium is missing).
 ## In CI (CI=true) coverage is measured too, and the run fails under the floor written in
 ## pyproject.toml ([tool.coverage.report] fail_under), which only goes up.
 COV_ARGS := $(if $(filter true 1 yes,$(CI)),--cov --cov-report=term:skip-covered,)
 test: system-deps install
-	$(BIN)/pytest $(COV_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(COV_ARGS)
 
 ## Everything but the browser tests
 test-fast: system-deps install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"
 
 ## What pre-commit runs too (.pre-commit-config.yaml): style, formatting, migrations, and the
 ## import contracts of pyproject.toml ([tool.importlinter]: apps and modules in their layers)

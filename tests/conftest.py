@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from projects.models import Project
 from territoire.celery import app as celery_app
@@ -11,6 +12,13 @@ from tests.factories import MembershipFactory, TerritoryFactory, UserFactory
 from tests.projects.factories import ProjectFactory, ProjectMemberFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Generated examples per property (tests/test_no_server_error.py: per role and endpoint): few in
+# `make test`, where speed keeps the suite run often; the full count in CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci).
+hypothesis_settings.register_profile("dev", max_examples=2)
+hypothesis_settings.register_profile("ci", max_examples=6)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def require_service(reason: str) -> None:
@@ -96,8 +104,9 @@ def member(territory: Territory, role: str, **user_fields) -> User:
     return MembershipFactory(territory=territory, role=role, user=UserFactory(**user_fields)).user
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def build_cast() -> Cast:
+    """The cast's rows, written to the database (the ``cast`` fixture; the permission matrix
+    builds it once for all its URLs)."""
     territory = TerritoryFactory(name="Métropole A", slug="metropole-a")
     other = TerritoryFactory(name="Vallée B", slug="vallee-b")
     cast = {
@@ -118,3 +127,8 @@ def cast(db) -> Cast:
         project=project, user=UserFactory(email="equipe@example.org"), full_name="Awa Équipe"
     ).user
     return Cast(**cast, project=project, team_member=team_member)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()

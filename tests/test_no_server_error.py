@@ -7,8 +7,9 @@ The fields come from the page's own forms (GET) and from what the view's module 
 (``request.POST.get("…")`` and its form classes), so POST-only endpoints are covered too.
 The same values go to the page's GET forms (searches, filters).
 
-Bounded: ``NO500_EXAMPLES`` examples per role and endpoint (6 unless set); run on PostgreSQL
-too (CI does), where NUL and out-of-range ids only fail there.
+Bounded: ``NO500_EXAMPLES`` examples per role and endpoint, unless set the hypothesis
+profile's (tests/conftest.py: 2 in `make test`, 6 in CI's HYPOTHESIS_PROFILE=ci); run on
+PostgreSQL too (CI does), where NUL and out-of-range ids only fail there.
 """
 
 import os
@@ -20,11 +21,16 @@ from django.urls.exceptions import Resolver404
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from events.models import Idea, Table, Vote
 from tests.hostile import Field, hostile_text, names_read_by, page_forms
-from tests.test_permission_matrix import ALL_URLS, EXPECTED, _objects, _url
+from tests.test_permission_matrix import (
+    ALL_URLS,
+    EXPECTED,
+    _count_as_the_domain_does,
+    _objects,
+    _url,
+)
 
-EXAMPLES = int(os.environ.get("NO500_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("NO500_EXAMPLES", settings.default.max_examples))
 # Answers that mean the view ran (or refused the method but may take a POST).
 REACHES_VIEW = {200, 302, 405}
 # Nothing to post to: the admin's object → change redirect, static uploads. The signed-in
@@ -35,16 +41,6 @@ SKIPPED = {"media", "my_data_erase"}
 
 def _targets() -> list[str]:
     return [key for key in ALL_URLS if key not in SKIPPED and not key.endswith("_<object>")]
-
-
-def _count_as_the_domain_does(objects: dict[str, object]) -> None:
-    """The factories store an idea and a vote without the counters posting them moves."""
-    idea = objects["idea"]
-    Idea.objects.filter(pk=idea.pk).update(vote_count=idea.votes.count())
-    Table.objects.filter(pk=idea.table_id).update(
-        idea_count=Idea.objects.filter(table=idea.table_id).count(),
-        vote_count=Vote.objects.filter(idea__table=idea.table_id).count(),
-    )
 
 
 def _saved(objects: dict[str, object]) -> dict[str, list[tuple]]:

@@ -6,13 +6,19 @@ other redirect).
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges.domain.signups import confirmation_token
+from events.models import Idea, Table, Vote
 from territoire.audit import record
 from territoire.enums import ReportStatus, Role
 from territoire.models import Membership
@@ -24,6 +30,7 @@ from tests.challenges.factories import (
     SignUpFactory,
     TrainingSessionFactory,
 )
+from tests.conftest import Cast, build_cast
 from tests.events.factories import (
     EventFactory,
     FormedProjectFactory,
@@ -357,6 +364,106 @@ PROJECT_URLS = projects_matrix.expected(answers, LOGIN)
 EXPECTED |= PROJECT_URLS
 
 
+# POSTs. Each URL is also sent an empty POST as every role (an empty body is invalid for every
+# form), each role's POST rolled back before the next one's. A role refused the GET (login, 403,
+# 404) is refused the POST: the same answer, or 405 where the view takes no POST. A role allowed
+# the GET may get anything but a server error (the form with its errors, 400, a redirect back, a
+# 403 where reading is allowed and writing is not, 405), and the POST changes nothing. URLs that
+# answer 405 to a GET take only POSTs: who may send them is declared in POST_EXPECTED, one row
+# each, MAY meaning "accepted" (neither refused nor a server error).
+MAY = "may"
+POST_ONLY_ORGANISERS = answers(403, anonymous=LOGIN, organiser=MAY, superuser=MAY)
+POST_ONLY_CONSOLE = POST_ONLY_ORGANISERS | {"facilitator": MAY}
+# The evening's phone writes: only a participant of the table (a cookie no role holds here);
+# tests/events/test_participant.py proves the participant's own POSTs.
+PARTICIPANTS_ONLY = answers(403)
+POST_EXPECTED: dict[str, dict[str, object]] = {
+    "admin:logout": answers(
+        403, anonymous=LOGIN, organiser=MAY, other_organiser=MAY, superuser=MAY
+    ),
+    "volunteers_invite": POST_ONLY_ORGANISERS,
+    "contribution_hide": POST_ONLY_ORGANISERS,
+    # Facilitators answer whether they come to a training; organisers are not asked.
+    "training_respond": answers(403, anonymous=LOGIN, facilitator=MAY, superuser=MAY),
+    "idea_post": PARTICIPANTS_ONLY,
+    "vote_cast": PARTICIPANTS_ONLY,
+    "vote_withdraw": PARTICIPANTS_ONLY,
+    "team_join": PARTICIPANTS_ONLY,
+    "naming_answer": PARTICIPANTS_ONLY,
+    "team_name_public": PARTICIPANTS_ONLY,
+    **dict.fromkeys(
+        (
+            "console_merge",
+            "console_theme",
+            "console_phase",
+            "console_project",
+            "console_hide",
+            "console_unhide",
+            "console_extend",
+        ),
+        POST_ONLY_CONSOLE,
+    ),
+    **dict.fromkeys(
+        (
+            "control_spotlight",
+            "control_screen_link",
+            "control_phase",
+            "control_extend",
+            "control_redirect",
+        ),
+        POST_ONLY_ORGANISERS,
+    ),
+    # Publishing a report: its territory's organisers (coaches and officials read it only).
+    "report_publication": answers(
+        404, anonymous=LOGIN, organiser=MAY, coach=403, official=403, superuser=MAY
+    ),
+    # The impact report: whoever reads the impact page.
+    "impact_report_request": answers(
+        404, anonymous=LOGIN, organiser=MAY, coach=MAY, official=MAY, superuser=MAY
+    ),
+    **accompaniment_matrix.post_expected(answers, LOGIN, MAY),
+    **projects_matrix.post_expected(answers, LOGIN, MAY),
+}
+# The URL alone is the order (a confirmation link, "cancel my ticket", "delete this
+# milestone"…), or the form holds only checkboxes (an empty body switches them all off): an
+# empty POST from a role that may acts, and is rolled back.
+POST_ACTS: set[str] = {
+    "console_hide",
+    "ticket_cancel",
+    "registration_change_confirm",
+    "signup_confirm",
+    "signup_change_confirm",
+    "project_follow_confirm",
+    "project_follow_stop",
+    "reminder_preferences",
+    "my_reminder_preferences",
+    "impact_report_request",
+    "report_publication",
+    "indicator_delete",
+    "indicator_value_verify",
+    "job_verify",
+    "milestone_delete",
+    "project_member_remove",
+}
+REFUSALS = {LOGIN, 403, 404}
+
+
+def post_expected(key: str) -> dict[str, object]:
+    """The declared answers of ``key`` to an empty POST (see MAY above)."""
+    return POST_EXPECTED.get(key, EXPECTED[key])
+
+
+def _post_matches(actual: object, expected: object, get_answer: object) -> bool:
+    server_error = isinstance(actual, int) and actual >= 500
+    if expected == MAY:  # a declared POST row: accepted
+        return actual not in REFUSALS | {405} and not server_error
+    if expected in REFUSALS:  # refused, before or after the view checks the method
+        return actual in {expected, 405}
+    if get_answer == expected and expected not in REFUSALS:  # derived from an allowed GET
+        return not server_error
+    return actual == expected
+
+
 def _walk(patterns, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern, str]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -395,6 +502,15 @@ def test_every_url_has_a_declared_rule():
 
     assert undeclared == [], "declare who may reach these URLs in tests/test_permission_matrix.py"
     assert stale == []
+
+
+def test_every_post_only_url_declares_who_may_post():
+    post_only = sorted(key for key, row in EXPECTED.items() if 405 in row.values())
+    undeclared = [key for key in post_only if key not in POST_EXPECTED]
+
+    assert undeclared == [], "declare who may POST to these URLs in POST_EXPECTED"
+    assert set(POST_EXPECTED) <= set(ALL_URLS)
+    assert set(ALL_URLS) >= POST_ACTS
 
 
 def _objects(cast) -> dict[str, object]:
@@ -447,6 +563,16 @@ def _objects(cast) -> dict[str, object]:
         **accompaniment_matrix.objects(cast),
         **projects_matrix.objects(cast),
     }
+
+
+def _count_as_the_domain_does(objects: dict[str, object]) -> None:
+    """The factories store an idea and a vote without the counters posting them moves."""
+    idea = objects["idea"]
+    Idea.objects.filter(pk=idea.pk).update(vote_count=idea.votes.count())
+    Table.objects.filter(pk=idea.table_id).update(
+        idea_count=Idea.objects.filter(table=idea.table_id).count(),
+        vote_count=Vote.objects.filter(idea__table=idea.table_id).count(),
+    )
 
 
 def _url(key: str, cast, objects: dict[str, object]) -> str:
@@ -569,21 +695,106 @@ def _answer(response) -> object:
     return response.status_code
 
 
+@dataclass
+class World:
+    """The cast and one object per model, written once for every URL of this module."""
+
+    cast: Cast
+    objects: dict[str, object]
+    media_root: Path
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """Built once in a transaction rolled back after the module; each test runs in a savepoint
+    inside it (pytest-django's ``db``), so what one URL's POST writes never reaches the next.
+    Its files and cache are the module's own, as the autouse fixtures of tests/conftest.py give
+    every other test."""
+    media_root = tmp_path_factory.mktemp("matrix") / "media"
+    isolated = override_settings(
+        MEDIA_ROOT=media_root,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+    with django_db_blocker.unblock(), isolated, transaction.atomic():
+        cast = build_cast()
+        objects = _objects(cast)
+        _count_as_the_domain_does(objects)  # hiding the idea moves them
+        yield World(cast=cast, objects=objects, media_root=media_root)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def _media_in_tmp(settings, world):
+    """The module's files (the report and the project image built once) stay readable."""
+    settings.MEDIA_ROOT = world.media_root
+
+
+def _rows() -> dict[str, list[tuple]]:
+    """Every row the application keeps, to prove a refused or invalid POST changed nothing.
+    Signing in writes a session and the user's ``last_login``: both are left out."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.label in {"sessions.Session", "admin.LogEntry"}:
+            continue  # the admin logs a save even when it changed no field
+        fields = [field.attname for field in model._meta.concrete_fields]
+        fields = [name for name in fields if name != "last_login"]
+        rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list(*fields))
+    return rows
+
+
+def _changed(before: dict[str, list[tuple]]) -> list[str]:
+    after = _rows()
+    return [label for label, rows in before.items() if after[label] != rows]
+
+
+def _read(response) -> None:
+    if response.streaming:
+        # Read to the end: the test client then closes the download's file itself (calling
+        # response.close() here would fire request_finished and close the database
+        # connection inside the test's transaction).
+        b"".join(response.streaming_content)
+
+
 @pytest.mark.parametrize("key", ALL_URLS)
-def test_url_answers_each_role_as_declared(client, cast, key):
-    objects = _objects(cast)
-    url = _url(key, cast, objects)
+def test_url_answers_each_role_as_declared(client, db, world, key):
+    url = _url(key, world.cast, world.objects)
     actual = {}
-    for role, user in cast.role_users().items():
+    for role, user in world.cast.role_users().items():
         client.logout()
         if user is not None:
             client.force_login(user)
         response = client.get(url)
         actual[role] = _answer(response)
-        if response.streaming:
-            # Read to the end: the test client then closes the download's file itself (calling
-            # response.close() here would fire request_finished and close the database
-            # connection inside the test's transaction).
-            b"".join(response.streaming_content)
+        _read(response)
 
     assert actual == EXPECTED.get(key), url
+
+
+@pytest.mark.parametrize("key", ALL_URLS)
+def test_url_answers_each_roles_post_as_declared(client, db, world, key):
+    """An empty POST as every role, each rolled back: refused as declared, or accepted without
+    changing anything except where the URL itself is the whole order (POST_ACTS)."""
+    url = _url(key, world.cast, world.objects)
+    before = _rows()
+    actual, changed = {}, {}
+    for role, user in world.cast.role_users().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        with transaction.atomic():
+            response = client.post(url)
+            actual[role] = _answer(response)
+            _read(response)
+            if actual[role] not in REFUSALS | {405} and key not in POST_ACTS:
+                changed[role] = _changed(before)
+            transaction.set_rollback(True)
+
+    expected, get = post_expected(key), EXPECTED[key]
+    mismatches = {
+        role: actual[role]
+        for role in ROLES
+        if not _post_matches(actual[role], expected[role], get[role])
+    }
+    assert mismatches == {}, (url, actual)
+    assert {role: rows for role, rows in changed.items() if rows} == {}, url

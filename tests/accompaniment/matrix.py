@@ -95,6 +95,29 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
     return rows
 
 
+def post_expected(answers, login: str, may: str) -> dict[str, dict[str, object]]:
+    """Who may send the accompaniment's POST-only URLs (``may``: accepted)."""
+    # The project's writers: its team, its coach, the territory's organisers; officials read.
+    change = answers(
+        404, anonymous=login, organiser=may, coach=may, superuser=may, team_member=may, official=403
+    )
+    # Verifying what the team declared: the coach and the organisers, never the team itself.
+    verify = change | {"team_member": 403}
+    territory = answers(403, anonymous=login, organiser=may, superuser=may)
+    return {
+        "milestone_reopen": change,
+        "milestone_delete": change,
+        "need_close": change,
+        "indicator_delete": change,
+        "job_verify": verify,
+        "job_return": verify,
+        "indicator_value_verify": verify,
+        "indicator_value_return": verify,
+        "need_match": territory,
+        "resource_offer_accept": territory,
+    }
+
+
 def objects(cast) -> dict[str, object]:
     """One object of territory A per accompaniment model, on ``cast.project``."""
     need = NeedFactory(project=cast.project)

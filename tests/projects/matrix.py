@@ -71,6 +71,26 @@ def expected(answers, login: str) -> dict[str, dict[str, object]]:
     }
 
 
+def post_expected(answers, login: str, may: str) -> dict[str, dict[str, object]]:
+    """Who may send the projects' POST-only URLs (``may``: accepted)."""
+    # The team is managed by its coach and the territory's organisers; officials only read.
+    manage = answers(404, anonymous=login, organiser=may, coach=may, superuser=may, official=403)
+    manage |= {"team_member": 403}
+    return {
+        "project_member_merge": manage,
+        "project_member_remove": manage,
+        "project_member_role": manage,
+        "project_status": manage,
+        # A member's own "may my name be public": the member alone.
+        "project_name_public": answers(
+            404, anonymous=login, organiser=403, coach=403, official=403, superuser=403
+        )
+        | {"team_member": may},
+        # Publishing a project formed at the evening: the territory's organisers.
+        "project_publish": answers(403, anonymous=login, organiser=may, superuser=may),
+    }
+
+
 def objects(cast) -> dict[str, object]:
     """A pending team invitation, a follower and an image of ``cast.project``."""
     cast.project.image.save("matrice.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
