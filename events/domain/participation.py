@@ -8,12 +8,12 @@ import datetime
 import secrets
 import uuid
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.domain import night_sql
+from events.domain import one_statement
 from events.domain.board import (
     bump,
     forget_after_vote,
@@ -105,41 +105,83 @@ def post_idea(
 ) -> Idea:
     """Add an idea to the participant's table, during the ideas phase.
 
-    Only ``participant.pk`` and ``participant.table_id`` are read: a view passes the
-    ``Participant(pk=…, table_id=…)`` signed in the table's cookie; the write checks that the
+    Only ``participant.pk`` and ``participant.table_id`` are read: a view may pass a
+    ``Participant(pk=…, table_id=…)`` it knows from its cookie; the write checks that the
     participant sits at that table and, given ``table_code``, that the code is still the
     table's. Idempotent on ``client_key``: a retried request returns the idea already posted,
     whatever the phase is by then. Raises ParticipationRefused outside the ideas phase or for
     an empty text, TimeIsUp once the phase's timer has run out (``phase_ends_at`` past),
     SeatLost when the seat or the code no longer holds, TooManyIdeas past IDEAS_PER_WINDOW
-    ideas in the window of ``night_sql.IDEA_WINDOW_SECONDS`` opened by the first of them.
-    Side effects: one Idea row; the participant's flood counter; the table's board bumped; all
-    in one transaction of plain SQL (``night_sql.insert_idea``), whose writes make the checks.
+    ideas in the window of ``one_statement.IDEA_WINDOW_SECONDS`` opened by the first of them.
+    Side effects: one Idea row; the participant's flood counter; the table's board bumped. One
+    statement on PostgreSQL (``one_statement.py``), else three in one transaction: the checks
+    are made by the counter's UPDATE (the seat, the limit) and the bump (phase, timer, code).
     """
     text = text.strip()
     if not text:
         raise ParticipationRefused(_("Écrivez votre idée avant de l'envoyer."))
-    idea = night_sql.insert_idea(
-        participant_id=participant.pk,
-        table_id=participant.table_id,
-        text=text,
-        client_key=client_key,
-        limit=IDEAS_PER_WINDOW,
-        table_code=table_code,
-    )
-    if idea is None:
+    try:
+        if connection.vendor == "postgresql":
+            idea = _one_statement(
+                one_statement.insert_idea,
+                participant_id=participant.pk,
+                table_id=participant.table_id,
+                text=text,
+                client_key=client_key,
+                limit=IDEAS_PER_WINDOW,
+                table_code=table_code,
+            )
+            forget_versions([participant.table_id])
+        else:
+            with transaction.atomic():
+                # Locks in a vote's order: the participant's row, then the table's.
+                only_if = Q(phase=Phase.IDEATION) & timer_running() & Q(**_code_lookup(table_code))
+                if not _count_idea(participant) or not bump(
+                    participant.table_id, only_if=only_if, idea_count=1
+                ):
+                    raise _Refused
+                idea = Idea.objects.create(
+                    table_id=participant.table_id,
+                    participant_id=participant.pk,
+                    text=text,
+                    client_key=client_key,
+                )
+    except (IntegrityError, _Refused) as failure:
         return _first_send_or_refusal(
+            failure,
             Idea.objects.filter(table_id=participant.table_id, client_key=client_key),
             lambda: _seat_lost(participant, table_code) or _idea_refusal(participant),
         )
-    forget_versions([participant.table_id])
     return idea
 
 
 def _window_over(now: datetime.datetime) -> Q:
     """The participant's flood window is over (or was never opened)."""
-    since = now - datetime.timedelta(seconds=night_sql.IDEA_WINDOW_SECONDS)
+    since = now - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS)
     return Q(idea_window_started_at__isnull=True) | Q(idea_window_started_at__lte=since)
+
+
+def _count_idea(participant: Participant) -> bool:
+    """Count one more idea on the participant's own row, unless they already posted
+    IDEAS_PER_WINDOW in the window; False when refused (the flood, or no longer seated here).
+
+    One conditional UPDATE: the limit is in its WHERE, which PostgreSQL re-checks on the row
+    a concurrent post has just changed, so simultaneous posts by one phone are counted exactly
+    (the PostgreSQL statement does the same, ``one_statement.insert_idea``)."""
+    now = timezone.now()
+    window_over = _window_over(now)
+    return bool(
+        Participant.objects.filter(
+            window_over | Q(ideas_in_window__lt=IDEAS_PER_WINDOW),
+            pk=participant.pk,
+            table_id=participant.table_id,
+        ).update(
+            ideas_in_window=Case(When(window_over, then=1), default=F("ideas_in_window") + 1),
+            idea_window_started_at=Case(
+                When(window_over, then=Value(now)), default=F("idea_window_started_at")
+            ),
+        )
+    )
 
 
 def _flooded(participant: Participant) -> bool:
@@ -190,13 +232,15 @@ class _Refused(Exception):
     """Raised inside a transaction to roll it back; the reason is looked up afterwards."""
 
 
-def _first_send_or_refusal(first_send, refusal):
-    """After a write that wrote nothing: the row the first send of this client key made (a
-    retry, even if the phase closed since), else the refusal, built only now since finding
-    its reason may take queries."""
+def _first_send_or_refusal(failure: Exception, first_send, refusal):
+    """After a write that did not go through: the row the first send of this client key made
+    (a retry, even if the phase closed since), else the failure (a key clash we cannot
+    explain) or the refusal, built only now since finding its reason may take queries."""
     if (row := first_send.first()) is not None:
         return row
-    raise refusal()
+    if isinstance(failure, IntegrityError):
+        raise failure
+    raise refusal() from None
 
 
 def cast_vote(
@@ -209,32 +253,82 @@ def cast_vote(
     """Spend one of the participant's dots on an idea of their table.
 
     Only the ids are read (``participant.pk``, ``participant.table_id``, ``idea.pk``): every
-    check is made by the writes themselves, in one transaction of plain SQL
-    (``night_sql.insert_vote``). The dot is taken by a conditional UPDATE (``dots_left > 0``,
-    the table in its vote phase) under a check constraint that forbids a negative count; the
-    same UPDATE requires the idea on this table, neither merged nor hidden. Idempotent on
-    ``client_key``: a retried request returns the vote already cast. Raises
-    ParticipationRefused outside the vote phase, with no dot left, once the vote's timer has
-    run out, for an idea hidden by the facilitators, or for an idea of another table or one
-    merged into another; SeatLost when the participant no longer sits at the table or, given
-    ``table_code``, the table's code has changed.
+    check is made by the writes themselves, in one statement on PostgreSQL
+    (``one_statement.py``), else in one transaction. The dot is taken by a
+    conditional UPDATE (``dots_left > 0``, the table in its vote phase) under a check
+    constraint that forbids a negative count; the idea's count by one that requires the idea
+    on this table and not merged. Idempotent on ``client_key``: a retried request returns the
+    vote already cast. Raises ParticipationRefused outside the vote phase, with no dot left,
+    once the vote's timer has run out, for an idea hidden by the facilitators, or for an idea
+    of another table or one merged into another; SeatLost when the participant
+    no longer sits at the table or, given ``table_code``, the table's code has changed.
     Side effects: one Vote row; the participant's dots, the idea's and table's counts, the board.
     """
-    vote = night_sql.insert_vote(
-        participant_id=participant.pk,
-        table_id=participant.table_id,
-        idea_id=idea.pk,
-        client_key=client_key,
-        table_code=table_code,
-    )
-    if vote is None:
+    try:
+        if connection.vendor == "postgresql":
+            vote = _one_statement(
+                one_statement.insert_vote,
+                participant_id=participant.pk,
+                table_id=participant.table_id,
+                idea_id=idea.pk,
+                client_key=client_key,
+                table_code=table_code,
+            )
+            forget_after_vote(participant.table_id, participant.pk)
+        else:
+            vote = _cast_vote_through_the_orm(participant, idea, client_key, table_code)
+    except (IntegrityError, _Refused) as failure:
         return _first_send_or_refusal(
+            failure,
             Vote.objects.filter(participant_id=participant.pk, client_key=client_key),
             lambda: _seat_lost(participant, table_code) or _vote_refusal(participant, idea),
         )
-    forget_after_vote(participant.table_id, participant.pk)
     if participant.dots_left is not None:  # a loaded participant, not a handle
         participant.dots_left = max(participant.dots_left - 1, 0)
+    return vote
+
+
+def _one_statement(write, **arguments):
+    """Run a write of ``one_statement.py``; raise _Refused when it wrote nothing. Inside a
+    transaction already open (a test's, a caller's), in a savepoint, so that a refusal or a
+    repeated key leaves that transaction usable."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            row = write(**arguments)
+    else:
+        row = write(**arguments)
+    if row is None:
+        raise _Refused
+    return row
+
+
+def _cast_vote_through_the_orm(
+    participant: Participant, idea: Idea, client_key, table_code: str | None
+) -> Vote:
+    """cast_vote's writes elsewhere than on PostgreSQL, in one transaction."""
+    with transaction.atomic():
+        # The phase through EXISTS, not a join: with a join Django moves every condition
+        # into a subquery, and PostgreSQL would no longer re-check ``dots_left > 0`` on the
+        # row a concurrent vote just changed.
+        voting = Table.objects.filter(
+            timer_running(), pk=OuterRef("table_id"), phase=Phase.VOTE, **_code_lookup(table_code)
+        )
+        taken = Participant.objects.filter(
+            Exists(voting), pk=participant.pk, table_id=participant.table_id, dots_left__gt=0
+        ).update(dots_left=F("dots_left") - 1)
+        counted = taken and Idea.objects.filter(
+            pk=idea.pk,
+            table_id=participant.table_id,
+            merged_into__isnull=True,
+            hidden_at__isnull=True,
+        ).update(vote_count=F("vote_count") + 1)
+        if not counted:
+            raise _Refused
+        vote = Vote.objects.create(
+            participant_id=participant.pk, idea_id=idea.pk, client_key=client_key
+        )
+        bump(participant.table_id, vote_count=1)
+        forget_dots(participant.pk)
     return vote
 
 

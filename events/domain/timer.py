@@ -1,7 +1,7 @@
 """A phase's timer on the night: when it runs out, the phase is over.
 
 The writes of the phase (an idea, a dot, a dot taken back) check ``phase_ends_at`` inside their
-own statements (``participation.py``, ``night_sql.py``); the phones show "Temps écoulé". A
+own statement (``participation.py``, ``one_statement.py``); the phones show "Temps écoulé". A
 facilitator who wants a few more minutes extends the timer here.
 """
 

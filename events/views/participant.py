@@ -42,6 +42,8 @@ from events.queries_participant import (
     naming_requests,
     normalise_code,
     participant_for,
+    remember_participant,
+    seat_for,
     table_for_joining,
     table_is_over,
     table_projects,
@@ -67,16 +69,9 @@ def _cookie_value(participant: Participant) -> str:
     return f"{participant.key}:{participant.pk}:{participant.table_id}"
 
 
-def seat(request: HttpRequest, code: str) -> Participant | None:
-    """This browser's seat at the table under ``code`` (normalised): the participant signed
-    in the table's cookie when they joined, as a handle with only ``pk``, ``table_id`` and
-    ``key`` set; None without a valid cookie.
-
-    The one way a phone is known, without a query or a cache call. It is taken as it is: the
-    idea and vote writes check, inside their own statements, that the participant still sits
-    at that table under that code (``SeatLost`` otherwise); pages read the participant's row
-    under that code (``participant_for``); polls show the board of the table signed there.
-    """
+def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int | None] | None:
+    """(key, participant id, table id) from the table's signed cookie; the ids are None in a
+    cookie made before they were kept in it; None without a valid cookie."""
     value = request.get_signed_cookie(
         cookie_name(code), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
     )
@@ -85,9 +80,14 @@ def seat(request: HttpRequest, code: str) -> Participant | None:
     key, _sep, ids = value.partition(":")
     participant_id, _sep, table_id = ids.partition(":")
     participant_pk, table_pk = parse_int(participant_id), parse_int(table_id)
-    if not key or participant_pk is None or table_pk is None:
-        return None
-    return Participant(pk=participant_pk, table_id=table_pk, key=key)
+    if participant_pk is not None and table_pk is not None:
+        return key, participant_pk, table_pk
+    return key, None, None
+
+
+def _participant_key(request: HttpRequest, code: str) -> str | None:
+    cookie = _read_cookie(request, code)
+    return cookie[0] if cookie else None
 
 
 def see_other(url: str) -> HttpResponse:
@@ -98,14 +98,35 @@ def join_url(code: str) -> str:
     return reverse("table_join", kwargs={"code": code})
 
 
-def seated(request: HttpRequest, code: str) -> tuple[str, TableRef | None, Participant | None]:
-    """The normalised code, the table signed in this browser's cookie for it and the
-    participant's handle (``seat()``); ``(code, None, None)`` without a seat there."""
+def seated(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant | None]:
+    """The normalised code, the table behind it (404 when unknown) and this browser's
+    participant at THAT table (None without a cookie).
+
+    The participant is a handle made from the cache, without a query: only its ``pk``,
+    ``table_id`` and ``key`` are set, which is all the participation functions read.
+    """
     code = normalise_code(code)
-    participant = seat(request, code) if is_plausible_code(code) else None
-    if participant is None:
-        return code, None, None
-    return code, TableRef(table_id=participant.table_id, event_id=None, code=code), participant
+    key = _participant_key(request, code)
+    ref, participant_id = seat_for(code, key)
+    if ref is None:
+        raise Http404
+    if participant_id is None:
+        return code, ref, None
+    return code, ref, Participant(pk=participant_id, table_id=ref.table_id, key=key)
+
+
+def seated_to_write(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant | None]:
+    """``seated()`` for the night's two writes (an idea, a dot), without its cache round trip:
+    the seat signed in the cookie is taken as it is, and the write itself checks, in its own
+    statement, that the code still names that table and the participant still sits there
+    (``SeatLost`` otherwise). A cookie made before the ids were kept in it: ``seated()``."""
+    code = normalise_code(code)
+    cookie = _read_cookie(request, code)
+    if cookie is None or cookie[1] is None or not is_plausible_code(code):
+        return seated(request, code)
+    key, participant_id, table_id = cookie
+    ref = TableRef(table_id=table_id, event_id=None, code=code)
+    return code, ref, Participant(pk=participant_id, table_id=table_id, key=key)
 
 
 # Pages
@@ -141,15 +162,16 @@ def _unknown_code(request: HttpRequest, code: str, form: CodeForm | None = None)
 @require_http_methods(["GET", "POST"])
 def table_join(request: HttpRequest, code: str) -> HttpResponse:
     """The table's page: the join form, or the participant page once this browser has joined."""
-    code, _ref, handle = seated(request, code)
-    participant = participant_for(handle, code) if handle else None
+    code = normalise_code(code)
+    ref = table_ref(code)
+    if ref is None:
+        return _unknown_code(request, code)
+    key = _participant_key(request, code)
+    participant = participant_for(ref.table_id, key) if key else None
     if participant is not None:
         if request.method == "POST":
             return see_other(join_url(code))
         return render_page(request, participant)
-    ref = table_ref(code)
-    if ref is None:
-        return _unknown_code(request, code)
     table = table_for_joining(ref.table_id)
     if table is None:
         forget_table_code(code)
@@ -184,6 +206,7 @@ def table_join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _welcome(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+    remember_participant(participant)
     messages.success(request, _("Bienvenue à la table ! Vos idées sont attendues."))
     response = see_other(join_url(code))
     response.set_signed_cookie(
@@ -242,12 +265,8 @@ def render_page(request: HttpRequest, participant: Participant, status: int = 20
 # The live board
 
 
-def not_seated(request: HttpRequest, code: str) -> HttpResponse:
-    """This browser has no seat at the table under ``code`` (no cookie for it, or a stale
-    one): to its join page; 404 for a code no table has."""
-    ref = table_ref(code)
-    if ref is None:
-        raise Http404
+def not_seated(request: HttpRequest, code: str, ref: TableRef) -> HttpResponse:
+    """This browser has no seat at this table (no cookie for it, or a stale one)."""
     url = join_url(code)
     if request.htmx:
         response = HttpResponse(status=403 if request.method == "POST" else 204)
@@ -275,23 +294,21 @@ def not_seated(request: HttpRequest, code: str) -> HttpResponse:
 def table_board(request: HttpRequest, code: str) -> HttpResponse:
     """The board, polled every few seconds by every phone at the table.
 
-    An unchanged board answers 304 from the cache alone: the seat is signed in the cookie, the
-    table behind the code (which must still be the seat's) and the board's version are cached.
-    A changed one is the table's shared board (events/live_board.py) laid out with this phone's
-    own part.
+    An unchanged board answers 304 from the cache alone: the table behind the code, the
+    participant behind the cookie and the board's version are all cached. A changed one is the
+    table's shared board (events/live_board.py) laid out with this phone's own part.
     """
-    code, _ref, handle = seated(request, code)
-    ref = table_ref(code) if handle else None
-    if handle is None or ref is None or ref.table_id != handle.table_id:
-        return not_seated(request, code)
-    participant_id, table_id = handle.pk, handle.table_id
-    version, ends_at = current_version_and_deadline(table_id)
+    code, ref, seat = seated(request, code)
+    if seat is None:
+        return not_seated(request, code, ref)
+    participant_id = seat.pk
+    version, ends_at = current_version_and_deadline(ref.table_id)
     # A timer that ran out changes the board without a write: the tag says it.
     time_up = ends_at is not None and time.time() >= ends_at
-    etag = _etag(table_id, version, participant_id, time_up)
+    etag = _etag(ref.table_id, version, participant_id, time_up)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        board = shared_board(table_id, version=version)
+        board = shared_board(ref.table_id, version=version)
         if board is None:
             raise Http404
         page_phase = request.GET.get("phase", board.phase)

@@ -48,6 +48,7 @@ from events.views.participant import (
     refresh_page,
     render_page,
     seated,
+    seated_to_write,
     see_other,
     with_team_forms,
 )
@@ -87,9 +88,9 @@ def _answer(
     """
     if not request.htmx:
         if idea_form is not None and idea_form.is_bound:
-            participant = participant_for(seat, ref.code)
+            participant = participant_for(ref.table_id, seat.key)
             if participant is None:
-                return not_seated(request, ref.code)
+                return not_seated(request, ref.code, ref)
             notices = [notice] if notice else []
             return render_page(
                 request, participant, status=status, idea_form=idea_form, notices=notices
@@ -137,8 +138,9 @@ def _focus_text(form: IdeaForm) -> None:
 
 def _seat_lost(request: HttpRequest, code: str) -> HttpResponse:
     """The seat signed in the cookie no longer holds (the participant was removed, the code
-    now names another table): to the join page of the table the code names now."""
-    return not_seated(request, code)
+    now names another table): what the code names now, and this browser's seat there."""
+    code, ref, _seat = seated(request, code)
+    return not_seated(request, code, ref)
 
 
 def _closed_notice() -> tuple[str, str]:
@@ -156,9 +158,9 @@ def _refusal(ref: TableRef, refusal: ParticipationRefused) -> tuple[str, str]:
 @require_POST
 @vary_on_headers("HX-Request")
 def idea_post(request: HttpRequest, code: str) -> HttpResponse:
-    code, ref, seat = seated(request, code)
+    code, ref, seat = seated_to_write(request, code)
     if seat is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     form = IdeaForm(request.POST)
     notice, status = None, 200
     if not form.is_valid():
@@ -189,9 +191,9 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
-    code, ref, seat = seated(request, code)
+    code, ref, seat = seated_to_write(request, code)
     if seat is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     form = VoteForm(request.POST)
     if not form.is_valid():
         notice = ("error", str(STALE_FORM))
@@ -218,7 +220,7 @@ def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
 def vote_withdraw(request: HttpRequest, code: str, vote_id: int) -> HttpResponse:
     code, ref, seat = seated(request, code)
     if seat is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     vote = Vote.objects.filter(pk=vote_id, participant_id=seat.pk).first()
     notice = ("success", _("Gommette retirée."))
     if vote is None:
@@ -235,10 +237,10 @@ def vote_withdraw(request: HttpRequest, code: str, vote_id: int) -> HttpResponse
 @require_POST
 @vary_on_headers("HX-Request")
 def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
-    code, _ref, seat = seated(request, code)
-    participant = participant_for(seat, code) if seat else None
+    code, ref, seat = seated(request, code)
+    participant = participant_for(ref.table_id, seat.key) if seat else None
     if participant is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     project = FormedProject.objects.filter(pk=project_id, table_id=participant.table_id).first()
     if project is None:
         raise Http404

@@ -19,10 +19,10 @@ ANSWERS = {"oui": True, "non": False}
 def naming_answer(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpResponse:
     """Accept or decline being named with a quote or contribution; only the participant it is
     linked to, from the browser seated at her table, can answer. 303 back to her page."""
-    code, _ref, seat = seated(request, code)
-    participant = participant_for(seat, code) if seat else None
+    code, ref, seat = seated(request, code)
+    participant = participant_for(ref.table_id, seat.key) if seat else None
     if participant is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     model = NAMING_KINDS.get(kind)
     item = (
         model.objects.filter(pk=item_id, table_id=participant.table_id).first()
@@ -50,10 +50,10 @@ def naming_answer(request: HttpRequest, code: str, kind: str, item_id: int) -> H
 def team_name_public(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
     """A team member says, herself, whether her name may appear on the project's public pages.
     303 back to her page."""
-    code, _ref, seat = seated(request, code)
-    participant = participant_for(seat, code) if seat else None
+    code, ref, seat = seated(request, code)
+    participant = participant_for(ref.table_id, seat.key) if seat else None
     if participant is None:
-        return not_seated(request, code)
+        return not_seated(request, code, ref)
     project = (
         FormedProject.objects.filter(pk=project_id, table_id=participant.table_id).first()
         if project_id < 2**31

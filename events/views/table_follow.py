@@ -6,7 +6,7 @@ theirs); a seated participant is linked to their request.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,12 +19,7 @@ from events.domain.table_news import (
     stop_table_following,
 )
 from events.forms_follow import TableFollowForm
-from events.queries_participant import (
-    participant_for,
-    table_for_joining,
-    table_is_over,
-    table_ref,
-)
+from events.queries_participant import table_for_joining, table_is_over
 from events.views.participant import join_url, seated
 from territoire.forms import apply_refusal
 from territoire.ratelimit import allow, client_key
@@ -36,12 +31,8 @@ CONFIRM_PAGE = "events/table_follow_confirm.html"
 @require_http_methods(["GET", "POST"])
 def table_follow(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the form alone; POST: ask for the confirmation e-mail, then back to the table."""
-    code, _ref, seat = seated(request, code)
-    participant = participant_for(seat, code) if seat else None
-    ref = table_ref(code)
-    table = table_for_joining(ref.table_id) if ref else None
-    if table is None:
-        raise Http404
+    code, ref, participant = seated(request, code)
+    table = table_for_joining(ref.table_id)
     context = {"table": table, "over": table_is_over(table), "participant": participant}
     if request.method == "GET":
         return render(request, FOLLOW_PAGE, context)

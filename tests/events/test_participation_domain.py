@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from events.domain import night_sql
+from events.domain import one_statement
 from events.domain.board import current_version
 from events.domain.participation import (
     IDEAS_PER_WINDOW,
@@ -139,7 +139,7 @@ def test_the_flood_window_reopens_a_minute_after_its_first_idea_and_retries_do_n
     Participant.objects.filter(pk=participant.pk).update(
         ideas_in_window=IDEAS_PER_WINDOW,
         idea_window_started_at=timezone.now()
-        - datetime.timedelta(seconds=night_sql.IDEA_WINDOW_SECONDS + 1),
+        - datetime.timedelta(seconds=one_statement.IDEA_WINDOW_SECONDS + 1),
     )
     post_idea(participant=participant, text="Une minute plus tard", client_key=uuid.uuid4())
 
@@ -351,7 +351,7 @@ def test_join_team_refusals(db, phase, contact, same_table):
 
 @pytest.mark.parametrize(
     ("model", "columns"),
-    ((Idea, night_sql.IDEA_COLUMNS), (Vote, night_sql.VOTE_COLUMNS)),
+    ((Idea, one_statement.IDEA_COLUMNS), (Vote, one_statement.VOTE_COLUMNS)),
 )
 def test_the_single_statement_writes_fill_every_required_column(model, columns):
     required = {
@@ -361,21 +361,3 @@ def test_the_single_statement_writes_fill_every_required_column(model, columns):
     }
 
     assert required <= set(columns), f"{model.__name__}: add {required - set(columns)}"
-
-
-def test_the_sql_writes_read_back_as_the_orm_would_have_written_them(db):
-    table = TableFactory(phase=Phase.IDEATION)
-    participant = ParticipantFactory(table=table)
-    key = uuid.uuid4()
-
-    idea = post_idea(participant=participant, text="Un bus", client_key=key)
-    stored_idea = Idea.objects.get(client_key=key)
-    Table.objects.filter(pk=table.pk).update(phase=Phase.VOTE)
-    vote = cast_vote(participant=participant, idea=idea, client_key=key)
-    stored_vote = Vote.objects.get(client_key=key)
-
-    for written, stored in ((idea, stored_idea), (vote, stored_vote)):
-        for field in type(written)._meta.concrete_fields:
-            assert getattr(written, field.attname) == getattr(stored, field.attname), field.name
-    assert timezone.is_aware(stored_idea.created_at)
-    assert stored_idea.created_at <= stored_vote.created_at <= timezone.now()

@@ -1,6 +1,6 @@
-"""When a phase's timer runs out the phase is over: ideas and dots are refused by their writes
-(the same SQL on SQLite and PostgreSQL), the phones say "Temps écoulé", and a facilitator may
-extend the timer."""
+"""When a phase's timer runs out the phase is over: ideas and dots are refused in both write
+paths (the ORM here, one SQL statement on PostgreSQL), the phones say "Temps écoulé", and a
+facilitator may extend the timer."""
 
 import datetime
 import html
@@ -8,10 +8,11 @@ import time
 import uuid
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from events.domain import night_sql
+from events.domain import one_statement
 from events.domain.facilitation import FacilitationRefused
 from events.domain.participation import (
     ParticipationRefused,
@@ -24,7 +25,7 @@ from events.domain.timer import extend_phase
 from events.enums import Phase
 from events.models import Idea, Participant, Table, Vote
 from territoire.enums import Role
-from tests.conftest import member
+from tests.conftest import member, require_service
 from tests.events.factories import EventFactory, IdeaFactory, ParticipantFactory, TableFactory
 
 HTMX = {"HX-Request": "true"}
@@ -332,35 +333,38 @@ def test_another_tables_facilitator_cannot_extend(client, cast, run_out_table):
     assert table.phase_ends_at < timezone.now()
 
 
-# The writes' own SQL, on whichever engine the suite runs -------------------------------------
+# PostgreSQL's one statement each -------------------------------------------------------------
 
 
-def test_the_sql_writes_refuse_after_the_timer(db):
+@pytest.mark.services
+def test_postgresql_statements_refuse_after_the_timer(db):
+    if connection.vendor != "postgresql":
+        require_service("the one-statement writes run on PostgreSQL: set DATABASE_URL")
     ideation = TableFactory(phase=Phase.IDEATION, phase_ends_at=past())
     writer = ParticipantFactory(table=ideation)
     vote_table = TableFactory(phase=Phase.VOTE, phase_ends_at=past())
     idea = IdeaFactory(table=vote_table)
     voter = ParticipantFactory(table=vote_table)
 
-    refused_idea = night_sql.insert_idea(
+    refused_idea = one_statement.insert_idea(
         participant_id=writer.pk,
         table_id=ideation.pk,
         text="Trop tard",
         client_key=uuid.uuid4(),
         limit=20,
     )
-    refused_vote = night_sql.insert_vote(
+    refused_vote = one_statement.insert_vote(
         participant_id=voter.pk, table_id=vote_table.pk, idea_id=idea.pk, client_key=uuid.uuid4()
     )
     Table.objects.filter(pk__in=[ideation.pk, vote_table.pk]).update(phase_ends_at=future())
-    kept_idea = night_sql.insert_idea(
+    kept_idea = one_statement.insert_idea(
         participant_id=writer.pk,
         table_id=ideation.pk,
         text="À temps",
         client_key=uuid.uuid4(),
         limit=20,
     )
-    kept_vote = night_sql.insert_vote(
+    kept_vote = one_statement.insert_vote(
         participant_id=voter.pk, table_id=vote_table.pk, idea_id=idea.pk, client_key=uuid.uuid4()
     )
 
@@ -370,12 +374,15 @@ def test_the_sql_writes_refuse_after_the_timer(db):
     assert kept_vote is not None
 
 
-def test_the_sql_vote_refuses_a_hidden_idea(db):
+@pytest.mark.services
+def test_postgresql_vote_statement_refuses_a_hidden_idea(db):
+    if connection.vendor != "postgresql":
+        require_service("the one-statement writes run on PostgreSQL: set DATABASE_URL")
     table = TableFactory(phase=Phase.VOTE)
     idea = IdeaFactory(table=table, hidden_at=timezone.now())
     voter = ParticipantFactory(table=table)
 
-    refused = night_sql.insert_vote(
+    refused = one_statement.insert_vote(
         participant_id=voter.pk, table_id=table.pk, idea_id=idea.pk, client_key=uuid.uuid4()
     )
 
