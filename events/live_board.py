@@ -1,81 +1,65 @@
-"""A table's board: a shared part rendered once per change, and each phone's own part.
+"""A table's board, rendered once per change and shared by the ~33 phones at the table.
 
-Every phone at a table polls the same board every 5 s. Rendering all of it for each of them
-(~16 ms of CPU here with 30 ideas) would cap the machine at ~95 boards a second, half of what
-1,000 phones ask for (docs/benchmarks.md). So the board is split in two, both rendered by the
-templates of ``events/table_participant.html``:
+Every phone at a table polls the same board every 5 s. Rendering it for each of them (~16 ms of
+CPU here with 30 ideas) caps the machine at ~95 boards a second, half of what 1,000 phones ask
+for (docs/benchmarks.md). So the board is rendered once per (table, version, language), kept in
+the cache, and each phone's answer only fills in what is its own. Those places are marked in
+the shared HTML with ``<!--§name-->`` or ``<!--§name:pk-->`` and replaced in one pass:
 
-- the shared part (``SharedBoard``): what every phone at the table sees: the phase, the
-  timer's two renderings (``timer`` partial), and each idea's data with its HTML as the
-  phones that neither wrote it nor put a dot on it see it (``idea`` partial). It is rendered
-  once per (table, version, language) and kept in Django's cache under the table and
-  language: a newer version overwrites it, so memory stays bounded. Whatever changes what it
-  shows is a write, and every write bumps the table's version.
-- the phone's own part (``PhoneBoard``): its dots and its vote form (with
-  ``{% csrf_token %}``), the timer's state, the projects its page already shows, and which
-  ideas are its own or carry its dots. The ``board`` partial lays it out around the shared
-  HTML and renders the ``idea`` partial again for those few ideas only (its "Votre idée" tag,
-  "dont 1 de vous", its "Retirer" form): ~30 ideas rendered per phone would cost as much as
-  the whole board. The page and every poll use it; a poll adds the naming question, out of
-  band, for the participants who are asked it (``board_poll``).
+- ``mine:pk`` / ``tag:pk``: the idea is this participant's (class and "Votre idée" tag);
+- ``my:pk``: how many of the idea's dots are theirs;
+- ``act:pk``: their "Retirer" form under an idea they put a dot on;
+- ``dots``: their dots left, and the one form (their CSRF token and client key) that every +1
+  button of the shared board submits; ``nodots``: the +1 buttons hidden once no dot is left;
+- ``seen`` and ``news``: the projects their page already shows;
+- ``timer``: the phase's end, or "Temps écoulé" once it has passed (the board's HTML stays the
+  same when a timer runs out: nothing was written).
+
+Outside the board, "may we name you in the synthesis?": asking bumps the version, the shared
+board lists who awaits an answer, and only their polls add the question out of band.
+
+Markers cannot come from what people type: every text is escaped, so ``<`` never reaches the
+HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
+rendered from templates: there can be several per idea per poll, and a template render each
+would cost more than filling the whole board.
 """
 
+import re
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+import zlib
+from dataclasses import dataclass, field, fields
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop, ngettext
+from django.utils.translation import gettext as _
 
 from events.domain.board import DOTS_TTL, current_version, dots_key
 from events.enums import Phase
 from events.models import Participant, Table
-from events.queries_participant import awaiting_naming_answer, board_ideas, table_is_over
+from events.queries_participant import (
+    awaiting_naming_answer,
+    board_ideas,
+    naming_requests,
+    table_is_over,
+)
 
 TEMPLATE = "events/table_participant.html"
-# One entry per table and language, overwritten by each newer version.
+# One entry per table and language, overwritten by each newer version: memory stays bounded
+# however often the board changes.
 BOARD_TTL = 15 * 60
-# Bumped when SharedBoard's fields change, so that boards cached by an earlier release are
-# never read back.
-BOARD_FORMAT = 4
-
-
-@dataclass(frozen=True)
-class BoardIdea:
-    """An idea as the board shows it, and its HTML for the phones that have no part in it."""
-
-    pk: int
-    author_id: int
-    text: str
-    merged_texts: tuple[str, ...]  # the ideas merged into it
-    vote_count: int
-    vote_url: str  # where its +1 button posts
-    label: str  # the start of its text, for the buttons' accessible names
-    html: str = ""  # the ``idea`` partial, neither this phone's idea nor dotted by it
-
-
-@dataclass(frozen=True)
-class PhoneIdea:
-    """One idea of the board as this phone shows it."""
-
-    idea: BoardIdea
-    is_mine: bool = False
-    my_dots: int = 0
-    withdraw_vote_id: int | None = None  # the newest of this phone's dots on it
-
-    @property
-    def personal(self) -> bool:
-        """Shown otherwise than to every phone: rendered for this phone alone."""
-        return self.is_mine or bool(self.my_dots)
-
-
-@dataclass(frozen=True)
-class BoardGroup:
-    title: str | None  # the theme, or None
-    ideas: list[BoardIdea]
+MARKER = re.compile(r"<!--§(\w+)(?::(\d+))?-->")
+# The snippets' words, written out here so that makemessages finds them (translated per answer).
+YOUR_IDEA = gettext_noop("Votre idée")
+WITHDRAW = gettext_noop("Retirer")
+ALL_DOTS_PLACED = gettext_noop("Toutes vos gommettes sont posées.")
+CHANGE_YOUR_MIND = gettext_noop("Changez d'avis : retirez une gommette pour la poser ailleurs.")
+NEW_PROJECTS = gettext_noop("De nouveaux projets sont nés : afficher")
 
 
 @dataclass
@@ -85,29 +69,40 @@ class SharedBoard:
     table_id: int
     version: int
     code: str
-    name: str
     phase: str
-    phase_label: str
-    show_votes: bool
-    voting: bool
     over: bool
     project_count: int
     dots_per_participant: int
-    page_url: str  # the table's page, where the vote form posts
-    poll_url: str
     # The end of the phase's timer (a POSIX timestamp), and its two renderings: running, over.
     phase_ends_at: float | None = None
     timer_html: str = ""
     time_up_html: str = ""
-    groups: list[BoardGroup] = field(default_factory=list)
-    loose_title_shown: bool = False  # several groups: the ideas without a theme get a title
-    idea_total: int = 0
+    html: str = ""
+    # idea id → id of the participant who wrote it (the ideas shown at the top level)
+    authors: dict[int, int] = field(default_factory=dict)
+    # idea id → the start of its text, escaped, for the Retirer buttons' names
+    labels: dict[int, str] = field(default_factory=dict)
+    name: str = ""
     # the participants asked whether they may be named, who have not answered yet
     awaiting_naming: frozenset[int] = frozenset()
 
 
+@dataclass
+class PhoneState:
+    """What only this participant sees: their dots, their votes (newest first) per idea."""
+
+    participant_id: int
+    dots_left: int = 0
+    votes_by_idea: dict[int, list[int]] = field(default_factory=dict)
+    seen_projects: int | None = None
+
+
+# In the key, so that boards cached by an earlier release (other fields) are never read back.
+BOARD_FORMAT = zlib.crc32(" ".join(f.name for f in fields(SharedBoard)).encode())
+
+
 def _board_key(table_id: int, language: str) -> str:
-    return f"events:board:{BOARD_FORMAT}:{table_id}:{language}"
+    return f"events:board:{BOARD_FORMAT:x}:{table_id}:{language}"
 
 
 def shared_board(
@@ -124,18 +119,36 @@ def shared_board(
         version = table.version
     elif version is None:
         version = current_version(table_id)
-    key = _board_key(table_id, get_language())
+    language = get_language()
+    local = _IN_PROCESS.get((table_id, language))
+    if local is not None and local.version == version:
+        return local  # most polls: no cache call, no unpickling
+    key = _board_key(table_id, language)
     board = cache.get(key)
     if board is None or board.version < version:
         board = render_shared_board(table_id, table=table)
         if board is None:
             return None
         cache.set(key, board, BOARD_TTL)
+    if len(_IN_PROCESS) >= IN_PROCESS_KEPT:
+        _IN_PROCESS.clear()
+    _IN_PROCESS[(table_id, language)] = board
     return board
 
 
+# The latest board of each table this process served, reused while the table's version (read
+# from the cache on every poll) has not moved: a few dozen tables on the night.
+_IN_PROCESS: dict[tuple[int, str], SharedBoard] = {}
+IN_PROCESS_KEPT = 200
+
+
+def forget_in_process_boards() -> None:
+    """Empty this process's boards (tests do, as they empty the cache)."""
+    _IN_PROCESS.clear()
+
+
 def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedBoard | None:
-    """Render what every phone at the table sees: three queries, the ideas' partials."""
+    """Render the board as every phone at the table sees it: three queries, one template."""
     if table is None:
         table = Table.objects.select_related("event").filter(pk=table_id).first()
     if table is None:
@@ -144,16 +157,11 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         table_id=table.pk,
         version=table.version,
         code=table.code,
-        name=table.name,
         phase=table.phase,
-        phase_label=str(table.get_phase_display()),
-        show_votes=table.phase != Phase.IDEATION,
-        voting=table.phase == Phase.VOTE,
         over=table_is_over(table),
         project_count=table.project_count,
         dots_per_participant=table.dots_per_participant,
-        page_url=reverse("table_join", kwargs={"code": table.code}),
-        poll_url=reverse("table_board", kwargs={"code": table.code}),
+        name=table.name,
     )
     if board.over:
         return board
@@ -163,99 +171,64 @@ def render_shared_board(table_id: int, *, table: Table | None = None) -> SharedB
         timer = get_template(f"{TEMPLATE}#timer")
         board.timer_html = timer.render({"table": table, "over": False})
         board.time_up_html = timer.render({"table": table, "over": True})
-    idea_template = get_template(f"{TEMPLATE}#idea")
     groups = board_ideas(table, by_votes=table.phase == Phase.FORMATION)
+    show_votes = table.phase != Phase.IDEATION
+    voting = table.phase == Phase.VOTE
+    idea_total = 0
     for group in groups:
-        ideas = []
         for idea in group.ideas:
-            board.idea_total += 1 + len(idea.merged_ideas)
-            shown = BoardIdea(
-                pk=idea.pk,
-                author_id=idea.participant_id,
-                text=idea.text,
-                merged_texts=tuple(merged.text for merged in idea.merged_ideas),
-                vote_count=idea.vote_count,
-                vote_url=reverse("vote_cast", kwargs={"code": table.code, "idea_id": idea.pk}),
-                label=Truncator(idea.text).chars(60),
-            )
-            context = {"item": PhoneIdea(idea=shown), "board": board}
-            ideas.append(replace(shown, html=idea_template.render(context)))
-        if ideas:
-            board.groups.append(BoardGroup(title=group.theme, ideas=ideas))
-    board.loose_title_shown = len(groups) > 1
+            idea_total += 1 + len(idea.merged_ideas)
+            board.authors[idea.pk] = idea.participant_id
+            if voting:
+                about = idea.text if len(idea.text) <= 60 else idea.text[:59] + "…"
+                board.labels[idea.pk] = escape(about)
+            idea.html = _idea_html(idea, code=table.code, show_votes=show_votes, voting=voting)
+    board.html = get_template(f"{TEMPLATE}#board").render(
+        {"table": table, "groups": groups, "idea_total": idea_total}
+    )
     return board
 
 
-@dataclass(frozen=True)
-class PhoneGroup:
-    title: str | None
-    ideas: list[PhoneIdea]
+# An idea's HTML depends only on what the key holds: it is kept per process and reused by every
+# later version of the board, so a new idea or dot renders one idea, not the table's thirty.
+_IDEA_HTML: dict[tuple, str] = {}
+IDEA_HTML_KEPT = 20_000
 
 
-@dataclass
-class PhoneBoard:
-    """This phone's view of the shared board: what the ``board`` partial renders."""
-
-    board: SharedBoard
-    participant_id: int
-    groups: list[PhoneGroup]
-    dots_left: int = 0
-    dots_used: int = 0
-    time_up: bool = False
-    seen_projects: int = 0
-    vote_form_key: str = ""
-
-    @property
-    def has_news(self) -> bool:
-        return self.seen_projects != self.board.project_count
-
-    @property
-    def dots_left_range(self) -> range:
-        return range(self.dots_left)
-
-    @property
-    def dots_used_range(self) -> range:
-        return range(self.dots_used)
+def _idea_html(idea, *, code: str, show_votes: bool, voting: bool) -> str:
+    key = (
+        get_language(),
+        code,
+        idea.pk,
+        idea.text,
+        show_votes and idea.vote_count,
+        voting,
+        tuple(merged.text for merged in idea.merged_ideas),
+    )
+    html = _IDEA_HTML.get(key)
+    if html is None:
+        if len(_IDEA_HTML) >= IDEA_HTML_KEPT:
+            _IDEA_HTML.clear()
+        html = _IDEA_HTML[key] = get_template(f"{TEMPLATE}#idea").render(
+            {"idea": idea, "code": code, "show_votes": show_votes, "voting": voting}
+        )
+    return html
 
 
-def phone_board(
+def phone_state(
     board: SharedBoard, participant_id: int, *, seen_projects: int | None = None
-) -> PhoneBoard:
-    """The participant's own part of the board. During the vote, their dots and votes come
-    from the cache (kept until they vote or take a dot back), else from one small query."""
-    dots_left, votes_by_idea = 0, {}
-    if board.voting:
+) -> PhoneState:
+    """The participant's own part of the board: during the vote, their dots and votes, from
+    the cache (kept until they vote or take a dot back), else one small query; else nothing."""
+    state = PhoneState(participant_id=participant_id, seen_projects=seen_projects)
+    if board.phase == Phase.VOTE:
         key = dots_key(participant_id)
         dots = cache.get(key)
         if dots is None:
             dots = _load_dots(participant_id)
             cache.set(key, dots, DOTS_TTL)
-        dots_left, votes_by_idea = dots
-    groups = []
-    for group in board.groups:
-        ideas = []
-        for idea in group.ideas:
-            mine = votes_by_idea.get(idea.pk, ())
-            is_mine = idea.author_id == participant_id
-            ideas.append(
-                PhoneIdea(idea, is_mine, len(mine), mine[0] if mine else None)
-                if is_mine or mine
-                else PhoneIdea(idea)
-            )
-        groups.append(PhoneGroup(title=group.title, ideas=ideas))
-    ends_at = board.phase_ends_at
-    return PhoneBoard(
-        board=board,
-        participant_id=participant_id,
-        groups=groups,
-        dots_left=dots_left,
-        dots_used=max(board.dots_per_participant - dots_left, 0),
-        time_up=ends_at is not None and time.time() >= ends_at,
-        seen_projects=board.project_count if seen_projects is None else seen_projects,
-        # The key of the form every +1 button submits; the server makes each vote's key from
-        # it and the idea, so a double tap on one button is one dot and two ideas are two.
-        vote_form_key=str(uuid.uuid4()) if dots_left else "",
-    )
+        state.dots_left, state.votes_by_idea = dots
+    return state
 
 
 def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
@@ -270,3 +243,162 @@ def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
         if vote_id is not None:
             votes_by_idea.setdefault(idea_id, []).append(vote_id)
     return dots_left, votes_by_idea
+
+
+def naming_requests_oob(request, board: SharedBoard, participant_id: int) -> SafeString:
+    """For a participant asked whether she may be named and yet to answer: the question, to
+    be swapped out of band into her page by the poll; empty for everyone else (no query)."""
+    if participant_id not in board.awaiting_naming:
+        return mark_safe("")
+    context = {
+        "table": {"name": board.name, "code": board.code},
+        "naming_requests": naming_requests(Participant(pk=participant_id)),
+        "oob": True,
+    }
+    return get_template(f"{TEMPLATE}#naming").render(context, request)
+
+
+def personal_board(request, board: SharedBoard, state: PhoneState) -> SafeString:
+    """The shared board with this phone's places filled in."""
+    snippets = _Snippets(request, board, state)
+    return mark_safe(MARKER.sub(snippets.fill, board.html))
+
+
+class _Snippets:
+    """The per-phone HTML for each marker of the shared board.
+
+    Everything put in here is either escaped when the shared board was rendered (URLs, the
+    ideas' labels), escaped once here (translations, the CSRF token), or made of digits and
+    hex (ids, client keys): the snippets are joined as plain strings, the fast way.
+    """
+
+    def __init__(self, request, board: SharedBoard, state: PhoneState) -> None:
+        self.request, self.board, self.state = request, board, state
+        self._csrf_input: str | None = None
+        self._constants: dict[str, str] = {}
+        self._fillers = {
+            "mine": self._mine,
+            "tag": self._tag,
+            "my": self._my,
+            "act": self._act,
+            "nodots": self._nodots,
+            "dots": self._dots,
+            "seen": self._seen,
+            "news": self._news,
+            "timer": self._timer,
+        }
+
+    def fill(self, match: re.Match) -> str:
+        name, pk = match.group(1), match.group(2)
+        filler = self._fillers.get(name)
+        if filler is None:
+            return ""
+        return filler(int(pk)) if pk is not None else filler()
+
+    def _text(self, msgid: str) -> str:
+        """A translation, escaped, looked up once per answer."""
+        text = self._constants.get(msgid)
+        if text is None:
+            text = self._constants[msgid] = escape(_(msgid))
+        return text
+
+    def _is_mine(self, idea_id: int) -> bool:
+        return self.board.authors.get(idea_id) == self.state.participant_id
+
+    def _mine(self, idea_id: int) -> str:
+        return " idea--mine" if self._is_mine(idea_id) else ""
+
+    def _tag(self, idea_id: int) -> str:
+        if not self._is_mine(idea_id):
+            return ""
+        return f'<span class="tag tag--mine">{self._text(YOUR_IDEA)}</span>'
+
+    def _my(self, idea_id: int) -> str:
+        count = len(self.state.votes_by_idea.get(idea_id, ()))
+        if not count:
+            return ""
+        text = ngettext("dont %(counter)s de vous", "dont %(counter)s de vous", count)
+        return f'<span class="idea__mine">{escape(text % {"counter": count})}</span>'
+
+    def _csrf(self) -> str:
+        if self._csrf_input is None:
+            token = escape(get_token(self.request))
+            self._csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        return self._csrf_input
+
+    def _form(self, url: str, fields: str, button_class: str, label: str, about: str) -> str:
+        return (
+            f'<form method="post" action="{url}" hx-post="{url}" hx-swap="none" '
+            f'hx-disabled-elt="find button">{self._csrf()}{fields}'
+            f'<button type="submit" class="button {button_class}">{label}'
+            f'<span class="visually-hidden"> — {about}</span></button></form>'
+        )
+
+    def _act(self, idea_id: int) -> str:
+        """The "Retirer" form under an idea this phone put a dot on (the +1 is shared)."""
+        mine = self.state.votes_by_idea.get(idea_id)
+        if not mine:
+            return ""
+        kwargs = {"code": self.board.code, "vote_id": mine[0]}
+        url = escape(reverse("vote_withdraw", kwargs=kwargs))
+        label, about = self._text(WITHDRAW), self.board.labels.get(idea_id, "")
+        return self._form(url, "", "button--secondary button--small", label, about)
+
+    def _nodots(self) -> str:
+        return " board--no-dots" if not self.state.dots_left else ""
+
+    def _vote_form(self) -> str:
+        """The form every +1 button of the board submits (``form="vote-form"``, each button
+        with its idea's ``formaction``): this phone's CSRF token and client key. The server
+        makes the vote's key from this one and the idea, so a double tap on one button is one
+        dot and taps on two ideas are two."""
+        if not self.state.dots_left:
+            return ""
+        url = escape(reverse("table_join", kwargs={"code": self.board.code}))
+        key = f'<input type="hidden" name="client_key" value="{uuid.uuid4()}">'
+        return (
+            f'<form id="vote-form" method="post" action="{url}" hx-post="{url}" '
+            f'hx-swap="none">{self._csrf()}{key}</form>'
+        )
+
+    def _dots(self) -> str:
+        left = self.state.dots_left
+        used = max(self.board.dots_per_participant - left, 0)
+        if left:
+            # The translation carries <strong>: ours, trusted; the count is a number.
+            count = ngettext(
+                "Il vous reste <strong>%(counter)s</strong> gommette",
+                "Il vous reste <strong>%(counter)s</strong> gommettes",
+                left,
+            ) % {"counter": left}
+            hint = ""
+        else:
+            count = self._text(ALL_DOTS_PLACED)
+            hint = self._text(CHANGE_YOUR_MIND)
+            hint = f'<p class="dots-left__hint">{hint}</p>'
+        dots = '<span class="dot"></span>' * left + '<span class="dot dot--used"></span>' * used
+        return (
+            f'<div class="dots-left"><p class="dots-left__count">{count}</p>'
+            f'<p class="dots-left__dots" aria-hidden="true">{dots}</p>{hint}</div>'
+            + self._vote_form()
+        )
+
+    def _timer(self) -> str:
+        ends_at = self.board.phase_ends_at
+        if ends_at is None:
+            return ""
+        return self.board.time_up_html if time.time() >= ends_at else self.board.timer_html
+
+    def _seen_count(self) -> int:
+        seen = self.state.seen_projects
+        return self.board.project_count if seen is None else seen
+
+    def _seen(self) -> str:
+        return str(self._seen_count())
+
+    def _news(self) -> str:
+        if self._seen_count() == self.board.project_count:
+            return ""
+        url = escape(reverse("table_join", kwargs={"code": self.board.code}))
+        label = self._text(NEW_PROJECTS)
+        return f'<a href="{url}?projets={self.board.project_count}#projets">{label}</a>'

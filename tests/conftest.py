@@ -41,15 +41,19 @@ def _tasks_in_process():
 def _isolated_cache(settings):
     """Each test starts with an empty local cache: rate limits and counters never leak from one
     test (or one CI run, when REDIS_URL points at a shared Redis) into the next, and neither do
-    the tables' boards. The Redis cache itself is proven by tests/test_redis_cache.py."""
+    the boards a process keeps. The Redis cache itself is proven by tests/test_redis_cache.py."""
     from django.core.cache import cache
+
+    from events.live_board import forget_in_process_boards
 
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
     }
     cache.clear()
+    forget_in_process_boards()
     yield
     cache.clear()
+    forget_in_process_boards()
 
 
 @pytest.fixture(autouse=True)

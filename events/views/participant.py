@@ -31,7 +31,13 @@ from events.forms_participant import (
     JoinForm,
     TeamJoinForm,
 )
-from events.live_board import SharedBoard, phone_board, shared_board
+from events.live_board import (
+    SharedBoard,
+    naming_requests_oob,
+    personal_board,
+    phone_state,
+    shared_board,
+)
 from events.models import FormedProject, Participant
 from events.notices import notices_html
 from events.queries_live import sibling_with_room
@@ -221,6 +227,10 @@ def _welcome(request: HttpRequest, participant: Participant, code: str) -> HttpR
     return response
 
 
+def _board_html(request: HttpRequest, participant_id: int, board: SharedBoard, **state):
+    return personal_board(request, board, phone_state(board, participant_id, **state))
+
+
 def _page_context(
     request: HttpRequest,
     participant: Participant,
@@ -242,7 +252,7 @@ def _page_context(
         return context
     board = shared_board(table.pk, table=table)
     if board is not None and not board.over:
-        context["phone"] = phone_board(board, participant.pk)
+        context["board_html"] = _board_html(request, participant.pk, board)
     if table.phase == Phase.IDEATION:
         context["idea_form"] = idea_form or IdeaForm()
     if table.phase == Phase.FORMATION:
@@ -296,7 +306,7 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
 
     An unchanged board answers 304 from the cache alone: the table behind the code, the
     participant behind the cookie and the board's version are all cached. A changed one is the
-    table's shared board (events/live_board.py) laid out with this phone's own part.
+    table's shared board (events/live_board.py) with this phone's part filled in.
     """
     code, ref, seat = seated(request, code)
     if seat is None:
@@ -318,14 +328,11 @@ def table_board(request: HttpRequest, code: str) -> HttpResponse:
         seen = request.GET.get("projets", "")
         seen_projects = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 6 else None
         etag = _etag(board.table_id, board.version, participant_id, time_up)
-        context = {
-            "phone": phone_board(board, participant_id, seen_projects=seen_projects),
-            "naming_requests": _naming_requests(board, participant_id),
-        }
+        html = _board_html(request, participant_id, board, seen_projects=seen_projects)
         if page_phase != board.phase:
-            context["vote_opened"] = True
-            context["vote_opened_notice"] = _vote_opened_notice()
-        response = render(request, f"{PAGE}#board_poll", context)
+            html += _vote_opened(request)
+        html += naming_requests_oob(request, board, participant_id)
+        response = HttpResponse(html)
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
@@ -344,21 +351,13 @@ def refresh_page() -> HttpResponse:
 _SWAPPABLE_PHASES = {(phase, phase) for phase in Phase.values} | {(Phase.IDEATION, Phase.VOTE)}
 
 
-def _vote_opened_notice() -> str:
-    """Out of band, with the idea form removed: a notice that the vote is open."""
+def _vote_opened(request: HttpRequest) -> str:
+    """Out of band: the idea form removed, and a notice that the vote is open."""
     notice = (
         "success",
         _("Le vote est ouvert : posez vos gommettes sur les idées que vous soutenez."),
     )
-    return notices_html([notice], oob=True)
-
-
-def _naming_requests(board: SharedBoard, participant_id: int) -> list:
-    """For a participant asked whether she may be named and yet to answer: the question, to
-    be swapped out of band into her page by the poll; nothing for everyone else (no query)."""
-    if participant_id not in board.awaiting_naming:
-        return []
-    return naming_requests(Participant(pk=participant_id))
+    return '<form id="idea-form" hx-swap-oob="delete"></form>' + notices_html([notice], oob=True)
 
 
 def _etag(table_id: int, version: int, participant_id: int, time_up: bool = False) -> str:
