@@ -19,6 +19,12 @@ COMMIT): ~3.7 ms of the web worker's CPU here, about half of what the whole requ
   table's own UPDATE: an idea refused because the phase closed in between still counts
   towards the limit (the limit only gets stricter, for the rest of that minute).
 
+Why this path stays beside the ORM (the brief's rule: a trick stays when the night shows it buys
+at least 20 %): on 2026-12-07 a plain-SQL path run by both engines (a few ``%s`` statements in
+a transaction, no PREPARE) was measured on the night and cost ~7.5 ms of gunicorn and
+PostgreSQL a vote against 4 to 5 ms here; the writes fell from 35 to 43 % to 20 % of the reference,
+under their 25 % target (docs/benchmarks.md, sixth round).
+
 ``events/domain/participation.py`` uses these on PostgreSQL and its ORM path elsewhere (SQLite:
 the demo, the quick test run). The columns written are listed here: a test checks that they
 are every column the models require, so a new field cannot be forgotten silently.
