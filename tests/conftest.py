@@ -57,6 +57,19 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in the site's language (French): a test that activated English, in
+    the same process, never decides the language of the next one (tests run in parallel
+    workers, in an order that changes with the split)."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploads and rendered reports go to the test's own folder, never the checkout's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
