@@ -41,6 +41,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.htmx_poll import poll_state
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DB_NAME = "territoire_bench"
@@ -586,6 +588,16 @@ class Watcher:
     live: str
     cookie: str
     etag: str | None = None
+    # What the page's polling element sends (its hx-headers: If-None-Match and the stamps of
+    # the parts it holds, X-Live-Parts), read from each page or poll answered 200.
+    poll_headers: dict[str, str] = field(default_factory=dict)
+
+    def see(self, response: "Response") -> None:
+        if response.status == 200:
+            held = poll_state(response.body.decode(), response.headers.get("etag"), self.live)
+            self.poll_headers = held["headers"]
+        if response.headers.get("etag"):
+            self.etag = response.headers["etag"]
 
 
 def staff(built: dict, consoles: int, organisers: int) -> list[Watcher]:
@@ -615,13 +627,13 @@ async def run_watcher(client, rec: Recorder, night: "Night", watcher: Watcher, s
     headers = {"Accept": "text/html", "User-Agent": "bench-night", "Cookie": watcher.cookie}
     response = await timed(client, rec, f"{watcher.kind} page", "GET", watcher.page, headers)
     if response is not None:
-        watcher.etag = response.headers.get("etag")
+        watcher.see(response)
     next_poll = loop.time() + POLL_EVERY
     while True:
         await asyncio.sleep(max(0.0, next_poll - loop.time()))
         if loop.time() >= end:
             return
-        extra = {"HX-Request": "true"}
+        extra = {"HX-Request": "true"} | watcher.poll_headers
         if watcher.etag:
             extra["If-None-Match"] = watcher.etag
         response = await timed(
@@ -633,8 +645,8 @@ async def run_watcher(client, rec: Recorder, night: "Night", watcher: Watcher, s
             headers | extra,
             classify=lambda r, kind=watcher.kind: f"{kind} {r.status}",
         )
-        if response is not None and response.headers.get("etag"):
-            watcher.etag = response.headers["etag"]
+        if response is not None:
+            watcher.see(response)
         next_poll = max(next_poll + POLL_EVERY, loop.time())
 
 

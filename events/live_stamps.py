@@ -11,11 +11,13 @@ with its next poll (``X-Live-Parts: name=stamp,name=stamp``).
 """
 
 import hashlib
+import re
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from events.models import Event
+from events.models import Event, Idea
 from events.queries_live import ConsoleState, ControlRow
 from events.queries_plenary import PlenaryScreen
 
@@ -26,10 +28,11 @@ HEADER = "X-Live-Parts"
 MAX_HELD = 400
 
 
-def stamp(*data: object) -> str:
-    """A short digest of ``data`` (its ``repr``) and the language it is shown in."""
+def stamp(*data: object, size: int = 6) -> str:
+    """A short digest of ``data`` (its ``repr``) and the language it is shown in, of ``size``
+    bytes (in hex)."""
     text = repr((get_language(), data))
-    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()
 
 
 def held_stamps(request: HttpRequest) -> dict[str, str]:
@@ -59,27 +62,44 @@ def changed_parts(stamps: dict[str, str], held: dict[str, str]) -> set[str]:
 # The console ------------------------------------------------------------------------------------
 
 CONSOLE_PARTS = ("participants", "ideas", "hidden", "projects")
+# Up to this many standing ideas the console's list is refreshed idea by idea (each its own
+# part, ``i<pk>``): a poll after one idea carries that idea, not the list (30 KB at 66 ideas,
+# most of a busy night's console traffic, docs/benchmarks.md). Past it, never seen at a table,
+# the list is one part again, so that the stamps stay within MAX_HELD.
+IDEAS_ONE_BY_ONE = 300
+_IDEA_KEY = re.compile(r"i[0-9]{1,12}")
+
+
+def console_idea_key(idea_id: int) -> str:
+    return f"i{idea_id}"
+
+
+def _idea_stamp(idea: Idea) -> str:
+    # 4 bytes: a page holds up to 300 of them in its poll's header, and a false "unchanged"
+    # needs an idea's two states to collide (one chance in 4 billion).
+    return stamp(
+        idea.number,
+        idea.text,
+        idea.participant.display_name if idea.participant else "",
+        idea.theme.name if idea.theme else "",
+        idea.total_votes,
+        [(d.pk, d.number, d.text, d.vote_count) for d in idea.merged_ideas],
+        size=4,
+    )
 
 
 def console_stamps(state: ConsoleState) -> dict[str, str]:
-    """The stamps of the console's parts."""
-    return {
+    """The stamps of the console's parts: ``ideas`` is the list's frame (empty or not) and each
+    standing idea is its own part, unless the table has more than IDEAS_ONE_BY_ONE of them."""
+    one_by_one = len(state.ideas) <= IDEAS_ONE_BY_ONE
+    stamps = {
         "participants": stamp(
             [(p.pk, p.display_name, p.organisation_name) for p in state.participants]
         ),
-        "ideas": stamp(
-            [
-                (
-                    idea.pk,
-                    idea.number,
-                    idea.text,
-                    idea.participant.display_name if idea.participant else "",
-                    idea.theme.name if idea.theme else "",
-                    idea.total_votes,
-                    [(d.pk, d.number, d.text, d.vote_count) for d in idea.merged_ideas],
-                )
-                for idea in state.ideas
-            ]
+        "ideas": (
+            stamp(bool(state.ideas))
+            if one_by_one
+            else stamp([(idea.pk, _idea_stamp(idea)) for idea in state.ideas])
         ),
         "hidden": stamp(
             [
@@ -106,6 +126,40 @@ def console_stamps(state: ConsoleState) -> dict[str, str]:
             ],
         ),
     }
+    if one_by_one:
+        stamps.update({console_idea_key(idea.pk): _idea_stamp(idea) for idea in state.ideas})
+    return stamps
+
+
+@dataclass
+class IdeaChanges:
+    """What a console poll sends of its idea list when the list's frame has not changed: the
+    ideas the page holds in another state (replaced), those it does not hold (appended, then
+    put in their place by static/js/console.js) and those it holds that are gone (deleted)."""
+
+    replaced: list[Idea] = field(default_factory=list)
+    added: list[Idea] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+
+def console_idea_changes(
+    state: ConsoleState, stamps: dict[str, str], held: dict[str, str]
+) -> IdeaChanges:
+    """The idea list's changes since the stamps ``held`` by the page; nothing when the whole
+    list is re-sent anyway (its frame changed, or it is one part)."""
+    changes = IdeaChanges()
+    if stamps["ideas"] != held.get("ideas") or len(state.ideas) > IDEAS_ONE_BY_ONE:
+        return changes
+    for idea in state.ideas:
+        key = console_idea_key(idea.pk)
+        if key not in held:
+            changes.added.append(idea)
+        elif held[key] != stamps[key]:
+            changes.replaced.append(idea)
+    changes.removed = [
+        int(key[1:]) for key in held if _IDEA_KEY.fullmatch(key) and key not in stamps
+    ]
+    return changes
 
 
 def _person(user) -> tuple[str, str] | None:

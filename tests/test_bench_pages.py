@@ -3,15 +3,10 @@ pages list, the counters the live pages read, and every measured page answering 
 
 import pytest
 
+from bench.htmx_poll import ask_headers, poll_state
 from bench.pages import budgets
 from bench.pages_data import build
-from bench.pages_measure import (
-    ask_headers,
-    measure_in_process,
-    page_specs,
-    poll_state,
-    post_one_idea,
-)
+from bench.pages_measure import measure_in_process, page_specs, post_one_idea
 from challenges.models import SignUp
 from events.models import Idea, Participant, Table
 from projects.models import Project

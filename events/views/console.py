@@ -240,8 +240,10 @@ def _render_live(
 ) -> HttpResponse:
     """The status bar (the polling element) and, out of band, the parts of the console that
     changed since the stamps ``held`` by the page (all of them when it holds none)."""
-    context = _live_context(table, console_state(table)) | {"flash": flash}
+    state = console_state(table)
+    context = _live_context(table, state) | {"flash": flash}
     context["changed"] = live_stamps.changed_parts(context["stamps"], held or {})
+    context["idea_changes"] = live_stamps.console_idea_changes(state, context["stamps"], held or {})
     return render(request, "events/console_live.html", context)
 
 

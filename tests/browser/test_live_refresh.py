@@ -8,8 +8,10 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, expect
 
-from events.domain.participation import join_table, post_idea
-from events.models import Idea
+from events.domain.facilitation import merge_ideas, set_phase
+from events.domain.participation import cast_vote, join_table, post_idea
+from events.enums import Phase
+from events.models import Idea, Participant
 from territoire.enums import Role
 from tests.browser.conftest import ARTIFACTS, shot
 from tests.browser.test_night import _new_context, _sign_in
@@ -105,6 +107,50 @@ def test_the_console_and_its_picker_at_tablet_and_phone_width(
 
 def _mark(page, selector: str) -> None:
     page.locator(selector).evaluate("element => { element.dataset.seen = 'yes'; }")
+
+
+def _order(page) -> list[str]:
+    return page.locator("#idees-liste > li").evaluate_all("items => items.map(li => li.id)")
+
+
+def test_the_console_refreshes_idea_by_idea_and_keeps_the_best_voted_first(
+    live_server, browser: Browser, evening
+):
+    _event, tables, facilitator, _organiser = evening
+    table = tables[0]
+    ideas = _ideas(table, 5)
+    context = _new_context(browser, live_server, viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, facilitator.email)
+    page.goto(f"/espace/tables/{table.code}/")
+    for idea in ideas:
+        _mark(page, f"#idee-{idea.pk}")
+
+    # A new idea is appended; the ideas already there are left as they are.
+    newcomer = _new_idea(table, "Un atelier vélo au pied des tours")
+    expect(page.locator(f"#idee-{newcomer.pk}")).to_contain_text("Un atelier vélo", timeout=15000)
+    assert _order(page)[-1] == f"idee-{newcomer.pk}"
+    for idea in ideas:
+        assert page.locator(f"#idee-{idea.pk}").get_attribute("data-seen") == "yes"
+
+    # The vote: the newcomer's two dots put it first, in place, without reloading the list.
+    set_phase(table=table, phase=Phase.VOTE, by=facilitator)
+    voter = Participant.objects.get(pk=newcomer.participant_id)
+    for _ in range(2):
+        cast_vote(participant=voter, idea=newcomer, client_key=uuid.uuid4())
+    expect(page.locator(f"#idee-{newcomer.pk} .score strong")).to_have_text("2", timeout=15000)
+    assert _order(page)[0] == f"idee-{newcomer.pk}"
+    assert page.locator(f"#idee-{ideas[2].pk}").get_attribute("data-seen") == "yes"
+
+    # A merge: the idea folded into another leaves the list, the other shows it.
+    merge_ideas(table=table, idea=ideas[4], into=ideas[0], by=facilitator)
+    expect(page.locator(f"#idee-{ideas[4].pk}")).to_have_count(0, timeout=15000)
+    expect(page.locator(f"#idee-{ideas[0].pk} .merged")).to_contain_text("Idée 5 :")
+    assert _order(page) == [
+        f"idee-{pk}" for pk in (newcomer.pk, ideas[0].pk, ideas[1].pk, ideas[2].pk, ideas[3].pk)
+    ]
+    shot(page, "live-console-idea-by-idea-1280")
+    context.close()
 
 
 def test_the_control_room_refreshes_only_the_row_that_moved(live_server, browser: Browser, evening):

@@ -88,7 +88,10 @@ def test_the_console_at_66_ideas_is_light_and_its_poll_carries_only_the_ideas(
     assert report("console, 66 ideas, poll after one idea", changed) < 40 * KB
     body = changed.content.decode()
     assert "Une ressourcerie de quartier" in body
-    assert 'id="idees" aria-labelledby="ideas-title" hx-swap-oob="true"' in body
+    # The new idea alone, appended to the list the page holds; not the list again.
+    assert 'hx-swap-oob="beforeend:#idees-liste"' in body
+    assert body.count("data-picker") == 1
+    assert 'id="idees"' not in body
     assert 'id="projets"' not in body  # nothing moved there: not re-sent
 
 
@@ -125,6 +128,86 @@ def test_a_console_poll_after_a_new_participant_leaves_the_ideas_alone(client, c
     assert changed.status_code == 200
     assert "Léon" in body and 'id="idees"' not in body
     assert report("console, 66 ideas, poll after one newcomer", changed) < 5 * KB
+
+
+def idea_items(body: str) -> dict[int, str]:
+    """The ideas' items in a page or a poll, by id: their opening tag."""
+    return {int(m.group(1)): m.group(0) for m in re.finditer(r'<li id="idee-(\d+)"[^>]*>', body)}
+
+
+def test_a_console_poll_replaces_the_ideas_that_moved_and_deletes_those_gone(
+    client, cast, console_table
+):
+    from events.domain.facilitation import merge_ideas
+
+    fill(console_table, 12)
+    ideas = list(Idea.objects.filter(table=console_table).order_by("pk"))
+    client.force_login(cast.facilitator)
+    page_url, live_url = console_urls(console_table)
+    held = poll_headers(client.get(page_url), "console-live")
+
+    merge_ideas(table=console_table, idea=ideas[3], into=ideas[1], by=cast.facilitator)
+    changed = client.get(live_url, headers=held)
+
+    body = changed.content.decode()
+    items = idea_items(body)
+    # The idea that received the other is re-sent in place; the merged one leaves the list.
+    assert set(items) == {ideas[1].pk, ideas[3].pk}
+    assert 'hx-swap-oob="true"' in items[ideas[1].pk]
+    assert 'hx-swap-oob="delete"' in items[ideas[3].pk]
+    assert "beforeend" not in body and 'id="idees"' not in body
+
+    # The page now holds the new stamps: the next poll, with nothing new, is a 304.
+    held = poll_headers(changed, "console-live")
+    assert client.get(live_url, headers=held).status_code == 304
+
+
+def test_a_console_poll_sends_the_whole_list_when_the_first_idea_arrives(
+    client, cast, console_table
+):
+    client.force_login(cast.facilitator)
+    page_url, live_url = console_urls(console_table)
+    page = client.get(page_url)
+    assert "Pas encore d'idée" in page.content.decode()
+    held = poll_headers(page, "console-live")
+
+    new_idea(console_table)
+    body = client.get(live_url, headers=held).content.decode()
+
+    # The empty list had no <ol> to append to: the section comes whole, with its list.
+    assert 'id="idees" aria-labelledby="ideas-title" hx-swap-oob="true"' in body
+    assert 'id="idees-liste"' in body
+    # Inside the whole section, the ideas are not out-of-band swaps of their own.
+    assert 'hx-swap-oob="true"' not in next(iter(idea_items(body).values()))
+
+
+def test_a_console_poll_sends_every_idea_to_a_page_that_held_no_stamps(client, cast, console_table):
+    fill(console_table, 5)
+    client.force_login(cast.facilitator)
+    _page_url, live_url = console_urls(console_table)
+
+    body = client.get(live_url, headers={"X-Live-Parts": "garbage,,=,i=,i12x=zz"}).content.decode()
+
+    assert 'id="idees" aria-labelledby="ideas-title" hx-swap-oob="true"' in body
+    assert len(idea_items(body)) == 5
+
+
+def test_past_300_ideas_the_console_list_is_one_part_again(
+    client, cast, console_table, monkeypatch
+):
+    from events import live_stamps
+
+    monkeypatch.setattr(live_stamps, "IDEAS_ONE_BY_ONE", 4)
+    fill(console_table, 5)
+    client.force_login(cast.facilitator)
+    page_url, live_url = console_urls(console_table)
+    held = poll_headers(client.get(page_url), "console-live")
+
+    assert not [key for key in held["X-Live-Parts"].split(",") if re.match(r"i\d+=", key)]
+    new_idea(console_table)
+    body = client.get(live_url, headers=held).content.decode()
+    assert 'id="idees" aria-labelledby="ideas-title" hx-swap-oob="true"' in body
+    assert len(idea_items(body)) == 6
 
 
 # The control room and the plenary ---------------------------------------------------------------
