@@ -22,6 +22,12 @@ Markers cannot come from what people type: every text is escaped, so ``<`` never
 HTML from a participant. The per-phone snippets are joined here from escaped parts rather than
 rendered from templates: there can be several per idea per poll, and a template render each
 would cost more than filling the whole board.
+
+Why markers rather than templates (a plainer design, tried): the board rendered by a shared
+partial plus the phone's own part as templates served 366 rendered boards a second against
+626 for this module, and put the night's board p95 at 946 ms against 41.5 ms (the target is
+100 ms): docs/benchmarks.md, "Seventh round", runs N and O (2026-12-08, 2 cores). That branch
+is in the history (``git revert 23438fc`` brings it back) for a larger machine.
 """
 
 import re
