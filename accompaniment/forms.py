@@ -21,7 +21,7 @@ def apply_stale_edit(form: forms.Form, stale: StaleEdit):
     form.add_error(None, str(stale))
     if stale.current is not None:
         form.data = form.data.copy()
-        form.data["revision"] = stale.current.revision
+        form.data["revision"] = stale.revision
     return stale.current
 
 

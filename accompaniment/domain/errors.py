@@ -1,15 +1,6 @@
 """What the accompaniment's domain raises when it refuses a change, with a readable reason:
-the common ``Refused`` (territoire/errors.py), and ``StaleEdit`` for a form someone saved first."""
+the common ``Refused`` and ``StaleEdit`` (territoire/errors.py)."""
 
-from territoire.errors import Refused
+from territoire.errors import Refused, StaleEdit
 
 __all__ = ["Refused", "StaleEdit"]
-
-
-class StaleEdit(Refused):
-    """Someone else saved the same object since the form was opened. ``current`` is the object
-    as it stands now, to show beside what the person typed."""
-
-    def __init__(self, message, *, current) -> None:
-        super().__init__(message)
-        self.current = current

@@ -129,6 +129,7 @@ def _guarded_save(milestone: Milestone, revision: int, by: User | None, changes:
                 if current is not None
                 else _("Ce jalon a été supprimé entre-temps."),
                 current=current,
+                revision=current.revision if current is not None else None,
             )
         for name, value in changes.items():
             setattr(milestone, name, value)

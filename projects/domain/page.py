@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from projects.domain.publishing import ProjectRefused, announce_when_public
 from projects.models import Project
-from territoire.errors import Refused
+from territoire.errors import StaleEdit
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 
@@ -27,19 +27,16 @@ PAGE_FIELDS = (
 )
 
 
-class StaleEdit(Refused):
-    """Someone else saved the page since the form was made from ``revision``.
-
-    ``current`` holds the page's fields as they are now (the other person's version) and
-    ``revision`` the revision to carry in a form that knowingly replaces them.
-    """
-
-    def __init__(self, *, project: Project):
-        super().__init__(_("Quelqu'un d'autre a modifié cette page pendant que vous l'éditiez."))
-        self.project = project
-        self.revision = project.revision
-        self.current = {name: getattr(project, name) for name in PAGE_FIELDS}
-        self.current["image"] = project.image
+def _stale(project: Project) -> StaleEdit:
+    """The refusal of an edit made over an older revision: the page's fields as they are now
+    (the other person's version) and the revision to carry in a form that replaces them."""
+    current = {name: getattr(project, name) for name in PAGE_FIELDS}
+    current["image"] = project.image
+    return StaleEdit(
+        _("Quelqu'un d'autre a modifié cette page pendant que vous l'éditiez."),
+        current=current,
+        revision=project.revision,
+    )
 
 
 def update_project_page(
@@ -84,7 +81,7 @@ def update_project_page(
             )
             fresh = Project.objects.get(pk=project.pk)
             if updated == 0:
-                raise StaleEdit(project=fresh)
+                raise _stale(fresh)
             # The UPDATE bypassed save(): write the history row it would have written.
             fresh._history_user = by
             Project.history.bulk_history_create([fresh], update=True, default_user=by)

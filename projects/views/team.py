@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects import queries
-from projects.domain.page import StaleEdit, update_project_page
+from projects.domain.page import update_project_page
 from projects.domain.publishing import ProjectRefused, set_project_status
 from projects.domain.team import (
     MemberInvitationRefused,
@@ -24,6 +24,7 @@ from projects.enums import MemberRole
 from projects.forms import MemberInviteForm, MemberMergeForm, ProjectPageForm, StatusForm
 from projects.links import project_space_url
 from projects.models import Project, ProjectMember
+from territoire.errors import StaleEdit
 from territoire.forms import apply_refusal
 from territoire.tokens import is_urlsafe_token
 from territoire.views.invitations import InvitationPage, accept_invitation_page

@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from projects.domain.page import StaleEdit, update_project_page
+from projects.domain.page import update_project_page
 from projects.domain.publishing import publish_formed_project
 from projects.models import Project
+from territoire.errors import StaleEdit
 from tests.conftest import require_service
 from tests.events.factories import FormedProjectFactory, TeamMemberFactory
 from tests.projects.factories import ProjectFactory

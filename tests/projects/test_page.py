@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from projects.domain.page import StaleEdit, update_project_page
+from projects.domain.page import update_project_page
 from projects.domain.publishing import ProjectRefused
 from projects.models import Project
+from territoire.errors import StaleEdit
 from tests.bombs import png
 from tests.projects.factories import ProjectFactory
 
