@@ -76,8 +76,8 @@ def _cookie_value(participant: Participant) -> str:
 
 
 def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int | None] | None:
-    """(key, participant id, table id) from the table's signed cookie; the ids are None in a
-    cookie made before they were kept in it; None without a valid cookie."""
+    """(key, participant id, table id) from the table's signed cookie; None without a valid
+    cookie (a signed value of another shape included)."""
     value = request.get_signed_cookie(
         cookie_name(code), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
     )
@@ -86,9 +86,9 @@ def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int 
     key, _sep, ids = value.partition(":")
     participant_id, _sep, table_id = ids.partition(":")
     participant_pk, table_pk = parse_int(participant_id), parse_int(table_id)
-    if participant_pk is not None and table_pk is not None:
-        return key, participant_pk, table_pk
-    return key, None, None
+    if not key or participant_pk is None or table_pk is None:
+        return None
+    return key, participant_pk, table_pk
 
 
 def _participant_key(request: HttpRequest, code: str) -> str | None:
@@ -125,10 +125,10 @@ def seated_to_write(request: HttpRequest, code: str) -> tuple[str, TableRef, Par
     """``seated()`` for the night's two writes (an idea, a dot), without its cache round trip:
     the seat signed in the cookie is taken as it is, and the write itself checks, in its own
     statement, that the code still names that table and the participant still sits there
-    (``SeatLost`` otherwise). A cookie made before the ids were kept in it: ``seated()``."""
+    (``SeatLost`` otherwise)."""
     code = normalise_code(code)
     cookie = _read_cookie(request, code)
-    if cookie is None or cookie[1] is None or not is_plausible_code(code):
+    if cookie is None or not is_plausible_code(code):
         return seated(request, code)
     key, participant_id, table_id = cookie
     ref = TableRef(table_id=table_id, event_id=None, code=code)
