@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.domain import plans
@@ -178,3 +179,17 @@ def test_the_history_a_page_at_a_time_in_bounded_queries(
     assert total >= 2 * milestone_count
     assert len(first.context["changes"]) == min(total, 50)
     assert len(last.context["changes"]) == total - 50 * (-(-total // 50) - 1)
+
+
+@pytest.mark.parametrize("role", ["team_member", "official"])
+def test_home_links_the_team_page_where_members_choose_if_their_name_shows(
+    client, cast, plan, role, django_assert_max_num_queries
+):
+    client.force_login(getattr(cast, role))
+
+    with django_assert_max_num_queries(14):
+        response = client.get(space_url(cast.project))
+    team_url = reverse("project_team", args=[cast.project.territory.slug, cast.project.slug])
+
+    assert f'href="{team_url}"' in response.text
+    assert client.get(team_url).status_code == 200
