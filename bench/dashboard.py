@@ -28,11 +28,9 @@ at the end unless ``--keep-db``. ``/tmp/bench.lock`` exists while it runs.
 """
 
 import argparse
-import contextlib
 import datetime
 import http.client
 import json
-import os
 import pickle
 import statistics
 import sys
@@ -40,23 +38,29 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.night import free_port, start_gunicorn, stop_gunicorn
-from bench.reminders import PG, PYTHON, log, machine, run, wait_for_quiet
+from bench.common import (
+    LOCK,
+    bench_env,
+    django_setup,
+    django_step,
+    drop_database,
+    free_port,
+    fresh_database,
+    log,
+    machine,
+    machine_busy,
+    start_gunicorn,
+    stop_gunicorn,
+    take_lock,
+    wait_for_quiet,
+)
 
 DB_NAME = "territoire_bench_dashboard"
 REDIS_DB = 15
-LOCK = Path("/tmp/bench.lock")
 TARGET_RATIO = 3.0  # issue 13: the dashboard within 3x the trivial view's latency
 REFERENCE = "/i18n/setlang/"
 SPACE = "/espace/"  # the official's space: a plain signed-in page of the site, for information
 WSGI_APP = "bench.dashboard_wsgi:application"
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
-    import django
-
-    django.setup()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,15 +283,8 @@ def measure(target: dict, port: int, warm_n: int, cold_n: int) -> dict:
     return {"cases": results, "machine_cores_busy": round(busy, 2)}
 
 
-def machine_busy() -> float:
-    """CPU seconds the whole machine has used so far (all but idle and iowait)."""
-    with open("/proc/stat") as handle:
-        values = [int(v) for v in handle.readline().split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def django_main(argv: list[str]) -> int:
-    _setup()
+    django_setup()
     from bench.dashboard_wsgi import ADDED
 
     command, rest = argv[0], argv[1:]
@@ -310,35 +307,8 @@ def django_main(argv: list[str]) -> int:
 # The orchestration: lock, database, subprocesses, gunicorn, report.
 
 
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-            "DJANGO_SECRET_KEY": "bench-dashboard-not-a-secret",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    env.pop("SQLITE_PATH", None)
-    return env
-
-
 def step(env: dict, *args: str) -> dict:
-    out = run([PYTHON, "-m", "bench.dashboard", "--django", *args], env)
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def take_lock() -> None:
-    while LOCK.exists():
-        log(f"  {LOCK} exists: another benchmark is running, waiting…")
-        time.sleep(15)
-    LOCK.write_text(f"bench-dashboard pid {os.getpid()}\n")
+    return django_step("bench.dashboard", env, *args)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -463,24 +433,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--django"]:
         return django_main(argv[1:])
     args = parse_args(argv)
-    env = bench_env()
+    env = bench_env(DB_NAME, secret="bench-dashboard-not-a-secret", redis_db=REDIS_DB)
     each = max(args.projects // args.territories, 1)
     per_project = max(args.milestones // args.projects, 1)
     jobs_each = args.jobs // args.territories
     started = time.monotonic()
-    take_lock()
+    take_lock("bench-dashboard")
     server = None
     try:
         log(f"bench-dashboard: preparing {DB_NAME} on 127.0.0.1:5432 and Redis DB {REDIS_DB}…")
         try:
-            run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"])
-            run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"])
-            run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-            run(["createdb", *PG, DB_NAME])
-            run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(REDIS_DB), "flushdb"])
-            run([PYTHON, "manage.py", "migrate", "--no-input"], env)
-            # DEBUG off serves templates through the manifest storage: {% static %} needs it.
-            run([PYTHON, "manage.py", "collectstatic", "--no-input"], env)
+            fresh_database(env, DB_NAME, redis_db=REDIS_DB, collectstatic=True)
             sizing = (str(each), str(per_project), str(jobs_each), str(args.seed))
             log("  the measured territory, alone…")
             first = step(env, "build", "0", "1", *sizing)
@@ -516,11 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             stop_gunicorn(server)
-        if not args.keep_db:
-            with contextlib.suppress(RuntimeError):
-                run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-        with contextlib.suppress(RuntimeError):
-            run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(REDIS_DB), "flushdb"])
+        drop_database(None if args.keep_db else DB_NAME, redis_db=REDIS_DB)
         LOCK.unlink(missing_ok=True)
     log()
     log(f"RESULT: checks {'PASS' if ok else 'FAIL'}; {time.monotonic() - started:.0f} s in all")

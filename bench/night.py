@@ -27,10 +27,6 @@ import json
 import os
 import random
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,12 +37,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.common import (
+    PYTHON,
+    ROOT,
+    TICK,
+    bench_env,
+    drop_database,
+    free_port,
+    fresh_database,
+    log,
+    machine_busy,
+    run,
+    start_gunicorn,
+    stop_gunicorn,
+)
 from bench.htmx_poll import poll_state
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 DB_NAME = "territoire_bench"
-PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 REDIS_DB = 15
 POLL_EVERY = 5.0
 REQUEST_TIMEOUT = 30.0
@@ -64,10 +71,6 @@ IDEA_WORDS = [
     "une navette électrique entre les villages",
     "un tiers-lieu pour les artisans",
 ]
-
-
-def log(message: str = "") -> None:
-    print(message, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -816,124 +819,10 @@ def probe_rps(result: dict, kind: str) -> float:
 # The services: database, Redis, gunicorn.
 
 
-def bench_env(secret: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-            "DJANGO_SECRET_KEY": secret,
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    env.pop("SQLITE_PATH", None)
-    return env
-
-
-def run(cmd: list[str], env: dict | None = None) -> str:
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd)} failed ({done.returncode}):\n"
-            f"{done.stdout[-2000:]}{done.stderr[-3000:]}"
-        )
-    return done.stdout
-
-
 def prepare(env: dict, tables: int, organisers: int = 2) -> dict:
-    for tool in ("dropdb", "createdb", "redis-cli", "pg_isready"):
-        if not shutil.which(tool):
-            raise RuntimeError(f"{tool} not found: PostgreSQL client tools and redis-cli needed")
-    try:
-        run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"])
-        run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"])
-    except RuntimeError as exc:
-        raise RuntimeError(
-            "PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379) must be up"
-        ) from exc
-    run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-    run(["createdb", *PG, DB_NAME])
-    run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(REDIS_DB), "flushdb"])
-    run([PYTHON, "manage.py", "migrate", "--no-input"], env)
-    # DEBUG off serves templates through the manifest storage: {% static %} needs the manifest.
-    run([PYTHON, "manage.py", "collectstatic", "--no-input"], env)
+    fresh_database(env, DB_NAME, redis_db=REDIS_DB, collectstatic=True)
     built = run([PYTHON, "-m", "bench.setup_night", "build", str(tables), str(organisers)], env)
     return json.loads(built.splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(
-    env: dict,
-    port: int,
-    worker_class: str,
-    threads: int,
-    log_path: Path,
-    workers: int = 2,
-    app: str = "territoire.wsgi:application",
-):
-    cmd = [
-        str(Path(PYTHON).with_name("gunicorn")),
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        worker_class,
-        "--backlog",
-        "2048",
-        "--timeout",
-        "60",
-        "--log-level",
-        "warning",
-    ]
-    if worker_class == "gthread":
-        cmd += ["--threads", str(threads)]
-    handle = open(log_path, "w")  # noqa: SIM115 — closed in stop_gunicorn
-    process = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    process.log_handle = handle
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(
-                    b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                )
-                if sock.recv(64).startswith(b"HTTP/1.1 200"):
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.3)
-    stop_gunicorn(process)
-    raise RuntimeError(f"gunicorn did not answer /healthz:\n{log_path.read_text()[-3000:]}")
-
-
-def stop_gunicorn(process) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    process.log_handle.close()
-
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _proc_cpu(stat_text: str) -> float:
@@ -963,14 +852,11 @@ def cpu_snapshot(master_pid: int) -> dict:
                 and DB_NAME.encode() in (stat.parent / "cmdline").read_bytes()
             ):
                 db[stat.parent.name] = _proc_cpu(text)
-    with open("/proc/stat") as handle:
-        values = [int(v) for v in handle.readline().split()[1:]]
-    machine = (sum(values[:8]) - values[3] - values[4]) / TICK  # all but idle and iowait
     return {
         "server": server,
         "db": db,
         "generator": time.process_time(),
-        "machine": machine,
+        "machine": machine_busy(),
     }
 
 
@@ -1455,7 +1341,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     random.seed(args.seed)
     Client.close_each = args.connection_close
-    env = bench_env(f"bench-night-{uuid.uuid4().hex}")
+    env = bench_env(DB_NAME, secret=f"bench-night-{uuid.uuid4().hex}", redis_db=REDIS_DB)
     worker_desc = f"{args.worker_class}, {args.workers} workers" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
@@ -1503,9 +1389,7 @@ def main(argv: list[str] | None = None) -> int:
     if log_text.strip():
         tail = "\n    ".join(log_text.strip().splitlines()[-8:])
         log(f"\ngunicorn log ({workdir / 'gunicorn.log'}), last lines:\n    {tail}")
-    if not args.keep_db:
-        with contextlib.suppress(RuntimeError):
-            run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
+    drop_database(None if args.keep_db else DB_NAME)
     log()
     log(
         f"RESULT: database checks {'PASS' if checks_ok else 'FAIL'}; targets "

@@ -21,21 +21,31 @@ a page fails, 2 when the setup fails. The database is dropped at the end unless
 """
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.dashboard import machine_busy
-from bench.night import free_port, start_gunicorn, stop_gunicorn
-from bench.reminders import PG, PYTHON, log, machine, run, wait_for_quiet
+from bench.common import (
+    LOCK,
+    bench_env,
+    django_setup,
+    django_step,
+    drop_database,
+    free_port,
+    fresh_database,
+    log,
+    machine,
+    machine_busy,
+    start_gunicorn,
+    stop_gunicorn,
+    take_lock,
+    wait_for_quiet,
+)
 
 DB_NAME = "territoire_bench_pages"
 REDIS_DB = 15
-LOCK = Path("/tmp/bench.lock")
 KB = 1024
 LISTS = (
     "showcase",
@@ -49,19 +59,12 @@ LISTS = (
 LINEAR_NOISE = 1.5  # time an idea at 200 ideas within 1.5x its time at 66: linear, give or take
 
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
-    import django
-
-    django.setup()
-
-
 # ---------------------------------------------------------------------------------------------
 # The Django side, run in subprocesses whose environment points at the benchmark database.
 
 
 def django_main(argv: list[str]) -> int:
-    _setup()
+    django_setup()
     from django.db import connection
 
     from bench.pages_data import build
@@ -239,35 +242,8 @@ def report(results: dict[int, dict], built: dict[int, dict], busy: float) -> boo
 # The orchestration: lock, database, subprocesses, gunicorn.
 
 
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-            "DJANGO_SECRET_KEY": "bench-pages-not-a-secret",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    env.pop("SQLITE_PATH", None)
-    return env
-
-
-def take_lock() -> None:
-    while LOCK.exists():
-        log(f"  {LOCK} exists: another benchmark is running, waiting…")
-        time.sleep(15)
-    LOCK.write_text(f"bench-pages pid {os.getpid()}\n")
-
-
 def step(env: dict, *args: object) -> dict:
-    out = run([PYTHON, "-m", "bench.pages", "--django", *map(str, args)], env)
-    return json.loads(out.strip().splitlines()[-1])
+    return django_step("bench.pages", env, *args)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -293,14 +269,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def _prepare(env: dict, args: argparse.Namespace) -> dict[int, dict]:
-    run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"])
-    run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"])
-    run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-    run(["createdb", *PG, DB_NAME])
-    run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(REDIS_DB), "flushdb"])
-    run([PYTHON, "manage.py", "migrate", "--no-input"], env)
-    # DEBUG off serves templates through the manifest storage: {% static %} needs it.
-    run([PYTHON, "manage.py", "collectstatic", "--no-input"], env)
+    fresh_database(env, DB_NAME, redis_db=REDIS_DB, collectstatic=True)
     built = {}
     for size in args.sizes:
         log(f"  the territory at x{size}…")
@@ -313,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--django"]:
         return django_main(argv[1:])
     args = parse_args(argv)
-    env = bench_env()
+    env = bench_env(DB_NAME, secret="bench-pages-not-a-secret", redis_db=REDIS_DB)
     started = time.monotonic()
-    take_lock()
+    take_lock("bench-pages")
     server = None
     ok = False
     try:
@@ -344,11 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             stop_gunicorn(server)
-        if not args.keep_db:
-            with contextlib.suppress(RuntimeError):
-                run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-        with contextlib.suppress(RuntimeError):
-            run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(REDIS_DB), "flushdb"])
+        drop_database(None if args.keep_db else DB_NAME, redis_db=REDIS_DB)
         LOCK.unlink(missing_ok=True)
     log()
     log(

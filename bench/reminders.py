@@ -27,31 +27,28 @@ import datetime
 import json
 import os
 import random
-import resource
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.common import (
+    TICK,
+    bench_env,
+    django_setup,
+    django_step,
+    drop_database,
+    fresh_database,
+    log,
+    machine,
+    machine_busy,
+    peak_rss_mb,
+    wait_for_quiet,
+)
+
 DB_NAME = "territoire_bench_reminders"
-PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 TARGET_SECONDS = 30.0
 TARGET_MB = 200.0
 FAIL_EVERY = 100  # one send in 100 fails in the first sweep
-
-
-def log(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 BACKEND_KINDS: dict[str, str] = {}  # pid → what the backend was doing when first seen
@@ -110,13 +107,10 @@ class BackendSampler:
 def cpu_snapshot() -> dict:
     """CPU seconds used so far by this process, by the PostgreSQL backends of the benchmark's
     database (open now), and by the whole machine (to see what other processes took)."""
-    with open("/proc/stat") as handle:
-        values = [int(v) for v in handle.readline().split()[1:]]
-    machine = (sum(values[:8]) - values[3] - values[4]) / TICK  # all but idle and iowait
     return {
         "self": time.process_time(),
         "db": sum(db_backends_cpu().values()),
-        "machine": machine,
+        "machine": machine_busy(),
     }
 
 
@@ -126,27 +120,8 @@ def cores_used(before: dict, after: dict, seconds: float) -> dict:
     return {key: round(value, 2) for key, value in cores.items()}
 
 
-def wait_for_quiet(limit: float) -> float:
-    """Wait (up to ``limit`` seconds) until other processes use under 0.2 core; their use."""
-    deadline = time.monotonic() + limit
-    while True:
-        before = cpu_snapshot()
-        time.sleep(2.0)
-        busy = cores_used(before, cpu_snapshot(), 2.0)["other"]
-        if busy <= 0.2 or time.monotonic() >= deadline:
-            return busy
-        log(f"  waiting for a quieter machine ({busy:.2f} cores busy elsewhere)…")
-
-
 # ---------------------------------------------------------------------------------------------
 # The Django side, run in subprocesses whose environment points at the benchmark database.
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
-    import django
-
-    django.setup()
 
 
 class QueryCounter:
@@ -486,7 +461,7 @@ def then_check(planned: dict) -> dict:
 
 
 def django_main(argv: list[str]) -> int:
-    _setup()
+    django_setup()
     command = argv[0]
     if command == "build":
         out = build(projects=int(argv[1]), milestones_each=int(argv[2]), seed=int(argv[3]))
@@ -504,40 +479,6 @@ def django_main(argv: list[str]) -> int:
 # The orchestration: database, subprocesses, report.
 
 
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "DJANGO_SECRET_KEY": "bench-reminders-not-a-secret",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "SITE_URL": "https://territoire.example",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "SQLITE_PATH"):
-        env.pop(name, None)
-    return env
-
-
-def run(cmd: list[str], env: dict | None = None) -> str:
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd[:4])} failed ({done.returncode}):\n"
-            f"{done.stdout[-2000:]}{done.stderr[-3000:]}"
-        )
-    return done.stdout
-
-
-def django_step(env: dict, *args: str) -> dict:
-    out = run([PYTHON, "-m", "bench.reminders", "--django", *args], env)
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=3000)
@@ -551,16 +492,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="wait up to this many seconds for other processes to go quiet before the sweep",
     )
     return parser.parse_args(argv)
-
-
-def machine() -> str:
-    cores = os.cpu_count()
-    memory = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f", {int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
-    return f"{cores} cores{memory}, Python {sys.version.split()[0]}"
 
 
 def report(built: dict, first: dict, after: dict) -> bool:
@@ -638,26 +569,32 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--django"]:
         return django_main(argv[1:])
     args = parse_args(argv)
-    env = bench_env()
+    env = bench_env(
+        DB_NAME,
+        secret="bench-reminders-not-a-secret",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        SITE_URL="https://territoire.example",
+    )
     started = time.monotonic()
     log(f"bench-reminders: preparing {DB_NAME} on 127.0.0.1:5432…")
     try:
-        for tool in ("dropdb", "createdb", "pg_isready"):
-            if not shutil.which(tool):
-                raise RuntimeError(f"{tool} not found: PostgreSQL client tools needed")
-        run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"])
-        run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-        run(["createdb", *PG, DB_NAME])
-        run([PYTHON, "manage.py", "migrate", "--no-input"], env)
+        fresh_database(env, DB_NAME)
         log(f"  building {args.projects:,} projects x {args.milestones} milestones…")
-        built = django_step(env, "build", str(args.projects), str(args.milestones), str(args.seed))
+        built = django_step(
+            "bench.reminders",
+            env,
+            "build",
+            str(args.projects),
+            str(args.milestones),
+            str(args.seed),
+        )
     except RuntimeError as exc:
         log(f"SETUP FAILED: {exc}")
         return 2
     try:
         busy = wait_for_quiet(args.wait_idle)
         log(f"  the day's sweep (other processes use {busy:.2f} cores)…")
-        first = django_step(env, "sweep")
+        first = django_step("bench.reminders", env, "sweep")
         sweep = first["sweep"]
         planned = {
             "digests": first["dry"]["digests"],
@@ -666,12 +603,10 @@ def main(argv: list[str] | None = None) -> int:
             "failed": sweep["failed"],
         }
         log("  retry, third sweep, checks…")
-        after = django_step(env, "check", json.dumps(planned))
+        after = django_step("bench.reminders", env, "check", json.dumps(planned))
         ok = report(built, first, after)
     finally:
-        if not args.keep_db:
-            with contextlib.suppress(RuntimeError):
-                run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
+        drop_database(None if args.keep_db else DB_NAME)
     log()
     verdict = "PASS" if ok else "FAIL"
     log(f"RESULT: database checks {verdict}; {time.monotonic() - started:.0f} s in all")

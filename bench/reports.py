@@ -22,28 +22,34 @@ fails, 2 when the setup fails. The database is dropped at the end unless ``--kee
 """
 
 import argparse
-import contextlib
 import datetime
 import json
-import os
 import random
-import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from bench.reminders import PG, PYTHON, ROOT, log, machine, run, wait_for_quiet
+from bench.common import (
+    LOCK,
+    PYTHON,
+    ROOT,
+    bench_env,
+    django_setup,
+    drop_database,
+    fresh_database,
+    log,
+    machine,
+    peak_rss_mb,
+    run,
+    take_lock,
+    wait_for_quiet,
+)
 
 DB_NAME = "territoire_bench_reports"
 EVENT_SLUG = "soiree-du-bench-des-rapports"
-LOCK = Path("/tmp/bench.lock")
 TARGET_MS_PER_PAGE = 80.0
 FONTS = ROOT / "static" / "fonts" / "inter"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,13 +162,6 @@ def prose(rng: random.Random, low: int, high: int) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The Django side, run in subprocesses whose environment points at the benchmark database.
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
-    import django
-
-    django.setup()
 
 
 def build(*, tables: int, seed: int) -> dict:
@@ -357,7 +356,7 @@ def table_names() -> list[str]:
 
 
 def django_main(argv: list[str]) -> int:
-    _setup()
+    django_setup()
     command = argv[0]
     if command == "build":
         out = build(tables=int(argv[1]), seed=int(argv[2]))
@@ -437,24 +436,6 @@ def reference(*, pages: int, runs: int, seed: int) -> dict:
 # The orchestration: lock, database, subprocesses, report.
 
 
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "territoire.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "DJANGO_SECRET_KEY": "bench-reports-not-a-secret",
-            "DJANGO_DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": "https://territoire.example",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "SQLITE_PATH"):
-        env.pop(name, None)
-    return env
-
-
 def step(env: dict, *args: str) -> dict:
     out = run([PYTHON, "-m", "bench.reports", *args], env)
     return json.loads(out.strip().splitlines()[-1])
@@ -474,13 +455,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="wait up to this many seconds for other processes to go quiet before rendering",
     )
     return parser.parse_args(argv)
-
-
-def take_lock() -> None:
-    while LOCK.exists():
-        log(f"  {LOCK} exists: another benchmark is running, waiting…")
-        time.sleep(15)
-    LOCK.write_text(f"bench-reports pid {os.getpid()}\n")
 
 
 def report(built: dict, rendered: dict, ref: dict) -> bool:
@@ -553,16 +527,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(reference(pages=int(argv[1]), runs=int(argv[2]), seed=int(argv[3]))))
         return 0
     args = parse_args(argv)
-    env = bench_env()
+    env = bench_env(
+        DB_NAME, secret="bench-reports-not-a-secret", SITE_URL="https://territoire.example"
+    )
     started = time.monotonic()
-    take_lock()
+    take_lock("bench-reports")
     try:
         log(f"bench-reports: preparing {DB_NAME} on 127.0.0.1:5432…")
         try:
-            run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"])
-            run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
-            run(["createdb", *PG, DB_NAME])
-            run([PYTHON, "manage.py", "migrate", "--no-input"], env)
+            fresh_database(env, DB_NAME)
             log(f"  building an evening of {args.tables} tables…")
             built = step(env, "--django", "build", str(args.tables), str(args.seed))
         except RuntimeError as exc:
@@ -577,9 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             ref = step(env, "--reference", str(pages), str(args.runs), str(args.seed))
             ok = report(built, rendered, ref)
         finally:
-            if not args.keep_db:
-                with contextlib.suppress(RuntimeError):
-                    run(["dropdb", *PG, "--if-exists", "--force", DB_NAME])
+            drop_database(None if args.keep_db else DB_NAME)
     finally:
         LOCK.unlink(missing_ok=True)
     log()

@@ -13,18 +13,12 @@ Each command prints one JSON object on its last line of stdout.
 
 import datetime
 import json
-import os
 import sys
+
+from bench.common import django_setup
 
 EVENT_SLUG = "nuit-du-bench"
 TABLES_PER_CHALLENGE = 3
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
-    import django
-
-    django.setup()
 
 
 def build(*, tables: int = 30, dots: int = 3, capacity: int = 120, organisers: int = 2) -> dict:
@@ -272,7 +266,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    _setup()
+    django_setup()
     command, args = argv[0], argv[1:]
     if command == "build":
         out = build(

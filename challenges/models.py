@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import ActorKind, ChallengeStatus, ContributionKind
 from territoire.enums import ConsentChannel
-from territoire.models import Domain, Territory
+from territoire.models import Domain, PendingChange, Territory
 
 CONTRIBUTION_MAX_LENGTH = 1000
 
@@ -144,13 +144,10 @@ class SignUp(models.Model):
         return self.confirmed_at is not None
 
 
-class SignUpChange(models.Model):
-    """Details proposed for a sign-up by someone who typed its address, waiting for its owner.
-
-    The e-mailed link names the row by a random secret (only its SHA-256 is kept here), so the
-    details never travel in a URL (challenges/domain/signup_changes.py). ``state`` is the
-    sign-up's fingerprint when the change was proposed: once the sign-up changed, it is spent.
-    Deleted with the sign-up, by the person's erasure, and by the daily purge after expiry.
+class SignUpChange(PendingChange):
+    """Details proposed for a sign-up by someone who typed its address, waiting for its owner
+    (challenges/domain/signup_changes.py). Deleted with the sign-up, by the person's erasure,
+    and by the daily purge after expiry.
     """
 
     signup = models.ForeignKey(
@@ -159,16 +156,6 @@ class SignUpChange(models.Model):
         related_name="pending_changes",
         verbose_name=_("inscription"),
     )
-    secret_digest = models.CharField(max_length=64, unique=True)
-    state = models.CharField(max_length=32)
-    values = models.JSONField(_("détails proposés"))
-    consent_text_version = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True, db_index=True)
-    used_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("modification d'inscription en attente")
-        verbose_name_plural = _("modifications d'inscription en attente")
 
     def __str__(self) -> str:
         return f"{self.signup_id} · {self.created_at:%Y-%m-%d}"

@@ -371,6 +371,29 @@ class Invitation(models.Model):
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
 
 
+class PendingChange(models.Model):
+    """Details proposed for someone's record by whoever typed its address, waiting for the
+    address's owner to confirm them by an e-mailed link.
+
+    The link names the row by a random secret (only its SHA-256 is kept: territoire/tokens.py),
+    so the details never travel in a URL. ``state`` is the record's fingerprint when the change
+    was proposed: once the record changed, the link is spent. Each app's subclass adds the
+    foreign key to its record (a sign-up, a registration) and the rules live in its domain.
+    """
+
+    secret_digest = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=32)
+    values = models.JSONField(_("détails proposés"))
+    consent_text_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("modification d'inscription en attente")
+        verbose_name_plural = _("modifications d'inscription en attente")
+
+
 # The audit log, the sent e-mails' records and the reports' model live beside their machinery;
 # importing them here registers them.
 from territoire.ledger import AuditEntry, PendingTask, SentEmail  # noqa: E402, F401

@@ -9,8 +9,6 @@ changed (this change applied, or another one), the link is spent.
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,7 +30,13 @@ from territoire.enums import ConsentChannel
 from territoire.impact.cache import impact_changed
 from territoire.outbox import enqueue
 from territoire.ratelimit import allow
-from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
+from territoire.tokens import (
+    check_unspent,
+    fingerprint,
+    issue_link,
+    live_change,
+    purge_expired_links,
+)
 
 # The same form sent again within this time, unchanged, is a double click: nothing more is sent.
 DOUBLE_SUBMIT_WINDOW_SECONDS = 120
@@ -67,10 +71,6 @@ def _current_values(signup: SignUp) -> dict:
     return values
 
 
-def _digest(values: dict) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
-
-
 def propose_change(*, signup: SignUp, values: dict) -> bool:
     """E-mail the owner of ``signup``'s address a link to confirm ``values``; change nothing.
 
@@ -91,7 +91,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
         return False
     if not allow(
         "signup-change",
-        f"{signup.pk}:{_digest(values)}",
+        f"{signup.pk}:{fingerprint(values)}",
         limit=1,
         window=DOUBLE_SUBMIT_WINDOW_SECONDS,
     ):
@@ -107,15 +107,13 @@ def change_token(signup: SignUp, values: dict) -> str:
 
     Side effects: one SignUpChange row (the sign-up's state now, the values, the consent text).
     """
-    secret = new_link_secret()
-    SignUpChange.objects.create(
+    return issue_link(
+        SignUpChange.objects,
         signup=signup,
-        secret_digest=secret_digest(secret),
-        state=_digest(_current_values(signup)),
+        state=fingerprint(_current_values(signup)),
         values=values,
         consent_text_version=SIGNUP_CONSENT_VERSION,
     )
-    return secret
 
 
 def _find(token: str, *, lock: bool) -> SignUpChange:
@@ -123,22 +121,7 @@ def _find(token: str, *, lock: bool) -> SignUpChange:
     rows = SignUpChange.objects.select_related("signup__territory")
     if lock:
         rows = rows.select_for_update(of=("self", "signup"))
-    row = (
-        rows.filter(secret_digest=secret_digest(token)).first() if is_urlsafe_token(token) else None
-    )
-    if row is None:
-        raise ConfirmationRefused(_("Ce lien de confirmation n'est pas valide."))
-    if row.created_at <= timezone.now() - CONFIRMATION_MAX_AGE:
-        raise ConfirmationRefused(
-            _("Ce lien a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.")
-        )
-    return row
-
-
-def _spent() -> ConfirmationRefused:
-    return ConfirmationRefused(
-        _("Ce lien a déjà servi, ou votre inscription a changé depuis : il ne s'applique plus.")
-    )
+    return live_change(rows, token, max_age=CONFIRMATION_MAX_AGE, refused=ConfirmationRefused)
 
 
 def _proposed(row: SignUpChange) -> ProposedChange:
@@ -165,8 +148,7 @@ def read_change(token: str, *, lock: bool = False) -> ProposedChange:
     Raises ConfirmationRefused with a message for the person (unknown, expired, spent).
     """
     row = _find(token, lock=lock)
-    if row.used_at is not None or _digest(_current_values(row.signup)) != row.state:
-        raise _spent()
+    check_unspent(row, fingerprint(_current_values(row.signup)), refused=ConfirmationRefused)
     return _proposed(row)
 
 
@@ -204,9 +186,7 @@ def confirm_change(*, token: str) -> SignUp:
 
 def purge_expired_changes(*, now: datetime.datetime | None = None) -> int:
     """Delete the change rows whose link expired, applied or not. Returns how many."""
-    cutoff = (now or timezone.now()) - CONFIRMATION_MAX_AGE
-    _total, by_model = SignUpChange.objects.filter(created_at__lte=cutoff).delete()
-    return by_model.get("challenges.SignUpChange", 0)
+    return purge_expired_links(SignUpChange, CONFIRMATION_MAX_AGE, now)
 
 
 def send_change_confirmation(*, signup: SignUp, token: str) -> None:

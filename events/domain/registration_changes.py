@@ -10,8 +10,6 @@ the link is spent.
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,7 +37,13 @@ from events.models import Event, Registration, RegistrationChange
 from territoire.enums import ConsentChannel
 from territoire.errors import Refused
 from territoire.ratelimit import allow
-from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
+from territoire.tokens import (
+    check_unspent,
+    fingerprint,
+    issue_link,
+    live_change,
+    purge_expired_links,
+)
 
 CHANGE_MAX_AGE = datetime.timedelta(days=7)
 # The same form sent again within this time, unchanged, is a double click: nothing more is sent.
@@ -87,8 +91,7 @@ def _current_values(registration: Registration) -> dict:
 
 
 def _state(registration: Registration) -> str:
-    state = _current_values(registration) | {"status": registration.status}
-    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:32]
+    return fingerprint(_current_values(registration) | {"status": registration.status})
 
 
 def propose_change(*, registration: Registration, values: dict) -> bool:
@@ -104,8 +107,7 @@ def propose_change(*, registration: Registration, values: dict) -> bool:
     is_cancelled = registration.status == RegistrationStatus.CANCELLED
     if values == _current_values(registration) and just_registered and not is_cancelled:
         return False
-    proposal = json.dumps(values, sort_keys=True).encode()
-    who = f"{registration.pk}:{hashlib.sha256(proposal).hexdigest()[:32]}"
+    who = f"{registration.pk}:{fingerprint(values)}"
     if not allow("registration-change", who, limit=1, window=DOUBLE_SUBMIT_WINDOW_SECONDS):
         return False
     token = change_token(registration, values)
@@ -119,15 +121,13 @@ def change_token(registration: Registration, values: dict) -> str:
     Side effects: one RegistrationChange row (the registration's state now, the values, the
     consent text).
     """
-    secret = new_link_secret()
-    RegistrationChange.objects.create(
+    return issue_link(
+        RegistrationChange.objects,
         registration=registration,
-        secret_digest=secret_digest(secret),
         state=_state(registration),
         values=values,
         consent_text_version=REGISTRATION_CONSENT_VERSION,
     )
-    return secret
 
 
 def _find(token: str, *, lock: bool) -> RegistrationChange:
@@ -135,16 +135,7 @@ def _find(token: str, *, lock: bool) -> RegistrationChange:
     rows = RegistrationChange.objects.select_related("registration__event")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    row = (
-        rows.filter(secret_digest=secret_digest(token)).first() if is_urlsafe_token(token) else None
-    )
-    if row is None:
-        raise ChangeRefused(_("Ce lien de confirmation n'est pas valide."))
-    if row.created_at <= timezone.now() - CHANGE_MAX_AGE:
-        raise ChangeRefused(
-            _("Ce lien a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.")
-        )
-    return row
+    return live_change(rows, token, max_age=CHANGE_MAX_AGE, refused=ChangeRefused)
 
 
 def read_change(token: str, *, lock: bool = False) -> ProposedChange:
@@ -154,10 +145,8 @@ def read_change(token: str, *, lock: bool = False) -> ProposedChange:
     if lock:
         rows = rows.select_for_update(of=("self",))
     registration = rows.filter(pk=row.registration_id).first()
-    if registration is None or row.used_at is not None or _state(registration) != row.state:
-        raise ChangeRefused(
-            _("Ce lien a déjà servi, ou votre inscription a changé depuis : il ne s'applique plus.")
-        )
+    state = _state(registration) if registration is not None else None
+    check_unspent(row, state, refused=ChangeRefused)
     challenges = allowed_challenges(
         registration.event,
         Challenge.objects.filter(pk__in=row.values.get("preferred_challenges", [])).order_by(
@@ -206,9 +195,7 @@ def confirm_change(*, token: str) -> Registration:
 
 def purge_expired_changes(*, now: datetime.datetime | None = None) -> int:
     """Delete the change rows whose link expired, applied or not. Returns how many."""
-    cutoff = (now or timezone.now()) - CHANGE_MAX_AGE
-    _total, by_model = RegistrationChange.objects.filter(created_at__lte=cutoff).delete()
-    return by_model.get("events.RegistrationChange", 0)
+    return purge_expired_links(RegistrationChange, CHANGE_MAX_AGE, now)
 
 
 def send_registration_change(*, registration: Registration, token: str) -> bool:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import EventStatus, ProgrammeKind, RegistrationStatus, ReminderKind
 from events.further_reading import validate_further_reading
 from territoire.enums import ConsentChannel
-from territoire.models import Organisation, Territory
+from territoire.models import Organisation, PendingChange, Territory
 
 
 class Event(models.Model):
@@ -215,12 +215,10 @@ class Registration(models.Model):
         return f"{self.full_name} — {self.event}"
 
 
-class RegistrationChange(models.Model):
+class RegistrationChange(PendingChange):
     """Details proposed for a registration by someone who typed its address, waiting for its
-    owner. The e-mailed link names the row by a random secret (only its SHA-256 is kept), so
-    the details never travel in a URL (events/domain/registration_changes.py). ``state`` is the
-    registration's fingerprint when the change was proposed: once it changed, the link is
-    spent. Deleted with the registration, by the person's erasure, and by the daily purge.
+    owner (events/domain/registration_changes.py). Deleted with the registration, by the
+    person's erasure, and by the daily purge after expiry.
     """
 
     registration = models.ForeignKey(
@@ -229,16 +227,6 @@ class RegistrationChange(models.Model):
         related_name="pending_changes",
         verbose_name=_("inscription"),
     )
-    secret_digest = models.CharField(max_length=64, unique=True)
-    state = models.CharField(max_length=32)
-    values = models.JSONField(_("détails proposés"))
-    consent_text_version = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True, db_index=True)
-    used_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("modification d'inscription en attente")
-        verbose_name_plural = _("modifications d'inscription en attente")
 
     def __str__(self) -> str:
         return f"{self.registration_id} · {self.created_at:%Y-%m-%d}"

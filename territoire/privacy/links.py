@@ -24,7 +24,7 @@ from territoire.errors import Refused
 from territoire.outbox import enqueue
 from territoire.privacy.models import PrivacyRequest
 from territoire.privacy.people import account_for, holds_something
-from territoire.tokens import is_urlsafe_token, new_link_secret, secret_digest
+from territoire.tokens import has_expired, issue_link, purge_expired_links, row_for_secret
 
 LINK_MAX_AGE = datetime.timedelta(hours=24)
 ACCESS = PrivacyRequest.Action.ACCESS
@@ -41,11 +41,7 @@ def new_request(*, email: str, action: str) -> str:
 
     Side effects: one PrivacyRequest row.
     """
-    secret = new_link_secret()
-    PrivacyRequest.objects.create(
-        email=email.strip().lower(), action=action, secret_digest=secret_digest(secret)
-    )
-    return secret
+    return issue_link(PrivacyRequest.objects, email=email.strip().lower(), action=action)
 
 
 def read_link(token: str, *, lock: bool = False) -> PrivacyRequest:
@@ -54,15 +50,13 @@ def read_link(token: str, *, lock: bool = False) -> PrivacyRequest:
     A used erasure link comes back (``used_at`` set, address blanked): the caller shows the
     "erased" page again.
     """
-    if not is_urlsafe_token(token):
-        raise LinkRefused(_("Ce lien n'est pas valide."))
     rows = PrivacyRequest.objects.all()
     if lock:
         rows = rows.select_for_update()
-    request = rows.filter(secret_digest=secret_digest(token)).first()
+    request = row_for_secret(rows, token)
     if request is None:
         raise LinkRefused(_("Ce lien n'est pas valide."))
-    if request.created_at <= timezone.now() - LINK_MAX_AGE:
+    if has_expired(request, LINK_MAX_AGE):
         raise LinkRefused(
             _("Ce lien a expiré. Demandez-en un nouveau depuis la page « Mes données ».")
         )
@@ -85,9 +79,7 @@ def use_erasure_link(token: str) -> PrivacyRequest:
 
 def purge_expired_requests(now: datetime.datetime | None = None) -> int:
     """Delete the requests whose link expired. Returns how many. Run daily by the beat."""
-    cutoff = (now or timezone.now()) - LINK_MAX_AGE
-    deleted, _per_model = PrivacyRequest.objects.filter(created_at__lte=cutoff).delete()
-    return deleted
+    return purge_expired_links(PrivacyRequest, LINK_MAX_AGE, now)
 
 
 def send_link(*, email: str, action: str, language: str | None = None) -> bool:
