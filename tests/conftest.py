@@ -1,7 +1,12 @@
 import os
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from projects.models import Project
@@ -83,6 +88,37 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The Roubaix demo (``load_demo``) loaded once for a whole test module, inside a transaction
+    rolled back after the module's last test: each test (``db``) runs in a savepoint of it, so
+    what one test writes is undone before the next, and the next module starts empty. Yields
+    the media folder holding the demo's files (its rendered reports).
+
+    Loading the demo takes seconds; once a module rather than once a test, the modules that only
+    read it (tests/*/test_demo.py) run several times faster. Mark such a module
+    ``xdist_group`` so that its tests share one worker, hence one load.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    module_settings = override_settings(
+        DEBUG=True,
+        MEDIA_ROOT=media,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock():
+        loaded = transaction.atomic()
+        loaded.__enter__()
+        with module_settings, translation.override("fr"):
+            output = StringIO()
+            call_command("load_demo", stdout=output)
+    try:
+        yield media, output.getvalue()
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
 
 
 @dataclass

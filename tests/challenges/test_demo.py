@@ -1,16 +1,17 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Contribution, SignUp, TrainingSession
 
+pytestmark = pytest.mark.xdist_group("demo-challenges")
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_loaded, db, settings):
+    """The demo, loaded once for this module (tests/conftest.py: demo_loaded)."""
     settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO())
+    settings.MEDIA_ROOT, output = demo_loaded
+    return output
 
 
 def test_demo_shows_the_roubaix_themes_with_dozens_of_people(demo):

@@ -1,8 +1,6 @@
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.urls import reverse
 from pypdf import PdfReader
@@ -13,11 +11,15 @@ from events.reports import gather_synthesis
 from territoire.reports.kinds import Scope
 from territoire.reports.models import Report
 
+pytestmark = pytest.mark.xdist_group("demo-events")
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_loaded, db, settings):
+    """The demo, loaded once for this module (tests/conftest.py: demo_loaded)."""
     settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO())
+    settings.MEDIA_ROOT, output = demo_loaded
+    return output
 
 
 def test_demo_has_a_finished_roubaix_evening_with_its_outcome(demo):

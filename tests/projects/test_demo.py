@@ -1,7 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import FormedProject
@@ -9,11 +6,15 @@ from projects.enums import ProjectStatus
 from projects.models import Project
 from territoire.models import User
 
+pytestmark = pytest.mark.xdist_group("demo-projects")
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_loaded, db, settings):
+    """The demo, loaded once for this module (tests/conftest.py: demo_loaded)."""
     settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO())
+    settings.MEDIA_ROOT, output = demo_loaded
+    return output
 
 
 def test_demo_publishes_the_roubaix_projects(demo):

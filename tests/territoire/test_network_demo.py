@@ -1,10 +1,7 @@
 """The demo's network: four territories at different stages, so that the network page compares
 something, and a network member to open it."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,13 +12,15 @@ from projects.enums import ProjectStatus
 from projects.models import Project
 from territoire.models import Territory, User
 
+pytestmark = pytest.mark.xdist_group("demo-territoire")
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_loaded, db, settings):
+    """The demo, loaded once for this module (tests/conftest.py: demo_loaded)."""
     settings.DEBUG = True
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+    settings.MEDIA_ROOT, output = demo_loaded
+    return output
 
 
 def test_the_demo_network_has_four_territories_at_different_stages(demo, client):
