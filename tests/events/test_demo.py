@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from events.enums import EventStatus, Phase
 from events.models import Event, FormedProject, Idea, Quote, SynthesisContribution, Table, Vote
 from events.reports import gather_synthesis
+from territoire.models import User
 from territoire.reports.kinds import Scope
 from territoire.reports.models import Report
 
@@ -118,3 +119,15 @@ def test_the_demo_evening_page_offers_its_published_synthesis(demo, client):
     assert reverse("event_synthesis", args=[evening.slug]) in html
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_demo_has_the_roubaix_synthesis_ready_to_download(demo, client):
+    from territoire.enums import ReportStatus
+    from territoire.reports.models import Report
+
+    report = Report.objects.get(kind="synthesis")
+    client.force_login(User.objects.get(email="organisatrice@territoire.demo"))
+    response = client.get(report.get_download_url())
+    assert report.status == ReportStatus.READY
+    assert report.page_count >= 8
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")

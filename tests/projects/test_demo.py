@@ -65,3 +65,18 @@ def test_demo_showcase_shows_the_public_projects(demo, client):
     for name in ("Numéribus", "Orientation partagée", "Six mois pour rebondir"):
         assert name in html
     assert "Les Repriseuses" not in html
+
+
+def test_the_demo_public_project_pages_name_the_members_who_agreed(demo, client):
+    from projects.models import Project, ProjectMember
+    from projects.queries import NAME_IS_PUBLIC, public_team
+
+    numeribus = Project.objects.get(slug="numeribus")
+    shown = [member.full_name for member in public_team(numeribus)]
+    html = client.get(numeribus.get_absolute_url()).content.decode()
+
+    assert User.objects.get(email="equipe@territoire.demo").full_name in shown
+    assert all(name in html for name in shown)
+    # Only those who agreed: some members of the demo's teams did not.
+    members = ProjectMember.objects.filter(project__is_public=True)
+    assert 0 < members.filter(NAME_IS_PUBLIC).count() < members.count()

@@ -107,34 +107,3 @@ def test_demo_accounts_are_fictional_people():
 
     for account in demo.ACCOUNTS:
         assert not set(account.full_name.upper().split()) & seed_people
-
-
-def test_the_demo_has_the_roubaix_synthesis_ready_to_download(db, client):
-    from territoire.enums import ReportStatus
-    from territoire.reports.models import Report
-
-    call_command("load_demo", stdout=StringIO())
-
-    report = Report.objects.get(kind="synthesis")
-    client.force_login(User.objects.get(email="organisatrice@territoire.demo"))
-    response = client.get(report.get_download_url())
-    assert report.status == ReportStatus.READY
-    assert report.page_count >= 8
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
-
-
-def test_the_demo_public_project_pages_name_the_members_who_agreed(db, client):
-    from projects.models import Project, ProjectMember
-    from projects.queries import NAME_IS_PUBLIC, public_team
-
-    call_command("load_demo", stdout=StringIO())
-
-    numeribus = Project.objects.get(slug="numeribus")
-    shown = [member.full_name for member in public_team(numeribus)]
-    html = client.get(numeribus.get_absolute_url()).content.decode()
-
-    assert User.objects.get(email="equipe@territoire.demo").full_name in shown
-    assert all(name in html for name in shown)
-    # Only those who agreed: some members of the demo's teams did not.
-    members = ProjectMember.objects.filter(project__is_public=True)
-    assert 0 < members.filter(NAME_IS_PUBLIC).count() < members.count()
