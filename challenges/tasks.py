@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from challenges.domain.signup_changes import purge_expired_changes, send_change_confirmation
 from challenges.domain.signups import purge_unconfirmed_signups, send_confirmation
 from challenges.models import SignUp
 
@@ -27,7 +28,6 @@ def task_send_signup_confirmation(*, signup_id: int, token: str = "") -> None:
         return
     if token:
         # In the function: signup_changes builds on this module (an import cycle).
-        from challenges.domain.signup_changes import send_change_confirmation
 
         send_change_confirmation(signup=signup, token=token)
     else:
@@ -50,7 +50,6 @@ def task_send_signup_change(*, signup_id: int, token: str) -> None:
 def task_purge_unconfirmed_signups() -> int:
     """Unconfirmed sign-ups past 30 days, and sign-up changes whose link expired."""
     # In the function: signup_changes builds on this module (an import cycle).
-    from challenges.domain.signup_changes import purge_expired_changes
 
     deleted = purge_unconfirmed_signups()
     logger.info("deleted %d unconfirmed sign-ups older than 30 days", deleted)

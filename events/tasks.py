@@ -6,6 +6,7 @@ from celery import shared_task
 
 from events.domain.facilitator_reminders import send_due_facilitator_reminders
 from events.domain.registration import EmailKind, send_registration_email
+from events.domain.registration_changes import purge_expired_changes, send_registration_change
 from events.domain.reminders import send_due_reminders
 from events.domain.retention import anonymise_past_evenings
 from events.domain.table_news import send_due_table_news
@@ -32,7 +33,6 @@ def task_send_registration_email(*, registration_id: int, kind: str, token: str 
         return
     if kind == EmailKind.CHANGE:
         # In the function: registration_changes builds on this module (an import cycle).
-        from events.domain.registration_changes import send_registration_change
 
         send_registration_change(registration=registration, token=token)
     else:
@@ -80,7 +80,6 @@ def task_anonymise_past_evenings() -> list[int]:
 def task_purge_expired_registration_changes() -> int:
     """Delete the registration changes whose link expired (domain/registration_changes.py)."""
     # In the function: registration_changes builds on this module (an import cycle).
-    from events.domain.registration_changes import purge_expired_changes
 
     deleted = purge_expired_changes()
     logger.info("deleted %d registration changes whose link expired", deleted)

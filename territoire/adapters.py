@@ -10,7 +10,6 @@ from django.http import HttpRequest
 
 from territoire.clientip import client_address
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -49,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
             None,
         )
         enqueue(
-            task_send_email,
+            "territoire.send_email",
             subject=message.subject,
             body=message.body,
             to=list(message.to),

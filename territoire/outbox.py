@@ -1,5 +1,5 @@
 """Background tasks that survive the broker being away: ``enqueue`` is the one way the code
-sends a task.
+sends a task, by its name.
 
 A task is sent once the transaction that asked for it commits (as Celery's ``delay_on_commit``).
 If Redis, the broker, does not take it (down, restarting), the write the person made is already
@@ -30,11 +30,29 @@ BROKER_UNAVAILABLE = (kombu.exceptions.OperationalError, *UNAVAILABLE)
 SWEEP_BATCH = 500
 
 
-def enqueue(task: Task, *, queue: str | None = None, swept: bool = False, **kwargs) -> None:
-    """Send ``task(**kwargs)`` to the workers once the current transaction commits (at once
-    outside one); kept in the database when the broker is away, unless ``swept`` (a row and a
-    sweep of its own already say it is to be done). Never raises because of the broker."""
-    transaction.on_commit(partial(_send, task, kwargs, queue, swept))
+def enqueue(task: str, *, queue: str | None = None, swept: bool = False, **kwargs) -> None:
+    """Send the task named ``task`` (its Celery name: "territoire.send_email") with ``kwargs``
+    to the workers once the current transaction commits (at once outside one); kept in the
+    database when the broker is away, unless ``swept`` (a row and a sweep of its own already say
+    it is to be done). Never raises because of the broker; raises KeyError at once for a name
+    no task has.
+
+    By name, as Celery's own ``send_task``: a domain module asks for a task without importing
+    the tasks module, which imports the domain (the layers go one way: tasks → domain).
+    """
+    registered = registered_task(task)
+    if registered is None:
+        raise KeyError(task)
+    transaction.on_commit(partial(_send, registered, kwargs, queue, swept))
+
+
+def registered_task(name: str) -> Task | None:
+    """The task registered under ``name``, None when no task has it. A web process imports
+    the apps' tasks modules on the first name it does not know yet (``autodiscover_tasks``, as
+    a worker does when it starts)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks.get(name)
 
 
 def _send(task: Task, kwargs: dict, queue: str | None, swept: bool) -> None:
@@ -62,7 +80,7 @@ def send_pending_tasks() -> int:
     are recorded once sent, reports claimed)."""
     sent = 0
     for pending in PendingTask.objects.all()[:SWEEP_BATCH]:
-        task = current_app.tasks.get(pending.task)
+        task = registered_task(pending.task)
         if task is None:  # a task renamed or removed since: nothing can run it
             logger.error("kept task %s (%s) is unknown, dropped", pending.task, pending.kwargs)
             pending.delete()

@@ -10,6 +10,12 @@ from django.db import IntegrityError, transaction
 from territoire.audit import purge_audit_log
 from territoire.ledger import SentEmail
 from territoire.outbox import send_pending_tasks
+from territoire.privacy.links import purge_expired_requests
+from territoire.reports.lifecycle import (
+    TransientRenderError,
+    render_report,
+    requeue_stalled_reports,
+)
 from territoire.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -73,7 +79,6 @@ def task_purge_audit_log() -> int:
     """Delete the audit log's rows past their retention (territoire/audit.py), and the privacy
     requests whose link expired (territoire/privacy/links.py)."""
     # In the function: privacy.links enqueues this module's e-mail task (an import cycle).
-    from territoire.privacy.links import purge_expired_requests
 
     purge_expired_requests()
     return purge_audit_log()
@@ -101,7 +106,6 @@ def task_render_report(self, *, report_id: int) -> str:
     Run in-process (no broker: ``make demo``), a passing failure is tried again at once, twice,
     then the report stays queued with its reason rather than failing the request that asked."""
     # In the function: lifecycle enqueues this module's tasks (an import cycle).
-    from territoire.reports.lifecycle import TransientRenderError, render_report
 
     task_id = self.request.id or f"in-process-{report_id}"
     for _attempt in range(3 if self.request.is_eager else 1):
@@ -119,7 +123,6 @@ def task_render_report(self, *, report_id: int) -> str:
 def task_requeue_stalled_reports() -> list[int]:
     """Send again the reports a dead worker or a lost message left behind."""
     # In the function: lifecycle enqueues this module's tasks (an import cycle).
-    from territoire.reports.lifecycle import requeue_stalled_reports
 
     return requeue_stalled_reports()
 

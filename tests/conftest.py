@@ -107,15 +107,15 @@ def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         MEDIA_ROOT=media,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
+    output = StringIO()
+    loaded = transaction.atomic()
     with django_db_blocker.unblock():
-        loaded = transaction.atomic()
         loaded.__enter__()
-        with module_settings, translation.override("fr"):
-            output = StringIO()
-            call_command("load_demo", stdout=output)
     try:
+        with django_db_blocker.unblock(), module_settings, translation.override("fr"):
+            call_command("load_demo", stdout=output)
         yield media, output.getvalue()
-    finally:
+    finally:  # a failed load too: nothing of it reaches the next module
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             loaded.__exit__(None, None, None)

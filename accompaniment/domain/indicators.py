@@ -28,7 +28,6 @@ from territoire.domain.languages import languages_of
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 # DecimalField(max_digits=12, decimal_places=2): what the columns can hold.
 LIMIT = Decimal("10000000000")
@@ -272,7 +271,7 @@ def send_value_verification_request(*, record: IndicatorValue) -> int:
                 "accompaniment/email/indicator_value_to_verify.txt",
                 {"record": record, "indicator": indicator, "project": project, "url": url},
             )
-        enqueue(task_send_email, subject=subject, body=body, to=[person.email])
+        enqueue("territoire.send_email", subject=subject, body=body, to=[person.email])
     return len(people)
 
 

@@ -25,7 +25,6 @@ from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 
 def check_job_figures(
@@ -129,7 +128,7 @@ def send_verification_request(*, job: JobRecord) -> int:
                 "accompaniment/email/jobs_to_verify.txt",
                 {"job": job, "project": project, "url": url},
             )
-        enqueue(task_send_email, subject=subject, body=body, to=[person.email])
+        enqueue("territoire.send_email", subject=subject, body=body, to=[person.email])
     return len(people)
 
 

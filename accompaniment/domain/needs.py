@@ -16,7 +16,6 @@ from territoire.enums import Role
 from territoire.impact.cache import impact_changed
 from territoire.models import Membership, Organisation, Territory, User
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 # The wording of the public offer form's consent box (accompaniment/forms.py ProposeOfferForm):
 # change it when that text changes, so each offer says which text its author accepted.
@@ -146,7 +145,7 @@ def send_proposal_emails(*, offer: ResourceOffer) -> int:
             "accompaniment/email/offer_proposed.txt", {"offer": offer, "url": url}
         )
         for email in emails:
-            enqueue(task_send_email, subject=subject, body=body, to=[email])
+            enqueue("territoire.send_email", subject=subject, body=body, to=[email])
     return len(emails)
 
 
@@ -209,9 +208,9 @@ def send_match_emails(*, match: NeedMatch) -> int:
         subject = _("Une ressource pour votre besoin : %(offer)s") % {"offer": offer.title}
         body = render_to_string("accompaniment/email/match_team.txt", {**context, "url": space_url})
         for email in team:
-            enqueue(task_send_email, subject=subject, body=body, to=[email])
+            enqueue("territoire.send_email", subject=subject, body=body, to=[email])
             sent += 1
         subject = _("Mise en relation avec le projet %(project)s") % {"project": project.name}
         body = render_to_string("accompaniment/email/match_offer.txt", context)
-        enqueue(task_send_email, subject=subject, body=body, to=[offer.contact_email])
+        enqueue("territoire.send_email", subject=subject, body=body, to=[offer.contact_email])
     return sent + 1

@@ -15,7 +15,6 @@ from projects.models import Project, ProjectFollower
 from territoire.impact.cache import impact_changed
 from territoire.models import User
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 
 def post_update(
@@ -99,6 +98,6 @@ def send_public_news(*, update: ProjectUpdate) -> int:
                     "unfollow_url": _unfollow_url(follower),
                 },
             )
-        enqueue(task_send_email, subject=subject, body=body, to=[follower.email])
+        enqueue("territoire.send_email", subject=subject, body=body, to=[follower.email])
         sent += 1
     return sent

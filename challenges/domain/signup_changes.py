@@ -79,7 +79,6 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
     Side effects: the change-confirmation e-mail task queued.
     """
     # In the function: challenges.tasks calls the domain's functions (an import cycle).
-    from challenges.tasks import task_send_signup_confirmation
 
     values = {name: values[name] for name in CHANGED_FIELDS} | {
         "challenges": sorted(values["challenges"])
@@ -98,7 +97,7 @@ def propose_change(*, signup: SignUp, values: dict) -> bool:
         return False
     token = change_token(signup, values)
     # The same task as a new address's confirmation: the same path after commit.
-    enqueue(task_send_signup_confirmation, signup_id=signup.pk, token=token)
+    enqueue("challenges.send_signup_confirmation", signup_id=signup.pk, token=token)
     return True
 
 

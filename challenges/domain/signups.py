@@ -59,7 +59,6 @@ def sign_up(
     from challenges.domain.signup_changes import propose_change
 
     # In the function: challenges.tasks calls the domain's functions (an import cycle).
-    from challenges.tasks import task_send_signup_confirmation
 
     email = email.strip().lower()
     chosen = [
@@ -94,7 +93,7 @@ def sign_up(
             else:
                 signup.challenges.set(chosen)
                 impact_changed(territory.pk)
-                enqueue(task_send_signup_confirmation, signup_id=signup.pk)
+                enqueue("challenges.send_signup_confirmation", signup_id=signup.pk)
                 return signup
         propose_change(signup=existing, values=values | {"challenges": [c.pk for c in chosen]})
     return existing

@@ -127,12 +127,11 @@ def queue_email(registration_id: int, kind: str, *, token: str = "") -> None:
     """Queue an e-mail about a registration, sent once the transaction commits; every e-mail
     answering the registration form goes this one way (events/tasks.py)."""
     # In the function: events.tasks calls this module's functions (an import cycle).
-    from events.tasks import task_send_registration_email
 
     arguments = {"registration_id": registration_id, "kind": kind}
     if token:
         arguments["token"] = token
-    enqueue(task_send_registration_email, **arguments)
+    enqueue("events.send_registration_email", **arguments)
 
 
 def register(

@@ -37,7 +37,6 @@ from events.models import (
 from events.queries_outcome import born_projects_shown
 from territoire.errors import Refused
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 from territoire.text import one_line
 from territoire.tokens import is_urlsafe_token
 
@@ -120,7 +119,7 @@ def _send_confirmation(follower: TableFollower, table: Table) -> None:
         }
         subject = _("Confirmez : suivre les idées de la table %(table)s") % {"table": table.name}
         body = render_to_string("events/email/table_follow_confirmation.txt", context)
-    enqueue(task_send_email, subject=subject, body=body, to=[follower.email])
+    enqueue("territoire.send_email", subject=subject, body=body, to=[follower.email])
 
 
 def confirm_table_following(*, token: str) -> TableFollower:

@@ -15,7 +15,6 @@ from events.models import Participant
 from projects.models import Project, ProjectFollower
 from territoire.errors import Refused
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 from territoire.tokens import is_urlsafe_token
 
 CONFIRMATION_SALT = "projects.follower.confirm"
@@ -94,7 +93,7 @@ def _send_confirmation(follower: ProjectFollower) -> None:
         }
         subject = _("Confirmez que vous suivez le projet %(project)s") % {"project": project.name}
         body = render_to_string("projects/email/follow_confirmation.txt", context)
-    enqueue(task_send_email, subject=subject, body=body, to=[follower.email])
+    enqueue("territoire.send_email", subject=subject, body=body, to=[follower.email])
 
 
 def confirm_following(*, token: str) -> ProjectFollower:

@@ -9,7 +9,6 @@ from events.models import FormedProject
 from projects.domain.team import send_member_invitation
 from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
-from projects.tasks import task_announce_publication
 from territoire.audit import record
 from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
@@ -23,7 +22,7 @@ def announce_when_public(project: Project) -> None:
     """Queue the news of the project to its table's followers once it is public (the task
     sends each follower one e-mail, however often it is queued)."""
     if project.source_table_id and project.is_public and project.status in SHOWCASE_STATUSES:
-        enqueue(task_announce_publication, project_id=project.pk)
+        enqueue("projects.announce_publication", project_id=project.pk)
 
 
 class ProjectRefused(Refused):

@@ -17,7 +17,6 @@ from territoire.domain.invitations import create_invited_account
 from territoire.errors import Refused
 from territoire.models import User
 from territoire.outbox import enqueue
-from territoire.tasks import task_send_email
 
 
 class MemberInvitationRefused(Refused):
@@ -60,7 +59,7 @@ def send_member_invitation(
             "project": project.name
         }
         body = render_to_string("projects/email/member_invitation.txt", context)
-    enqueue(task_send_email, subject=subject, body=body, to=[member.email])
+    enqueue("territoire.send_email", subject=subject, body=body, to=[member.email])
     return member
 
 

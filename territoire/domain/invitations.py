@@ -16,7 +16,6 @@ from territoire.errors import Refused
 from territoire.models import Invitation, Membership, Organisation, Territory, User
 from territoire.outbox import enqueue
 from territoire.queries import forget_roles
-from territoire.tasks import task_send_email
 
 
 class InvitationRefused(Refused):
@@ -88,7 +87,7 @@ def send_invitation(*, invitation: Invitation) -> None:
         body = render_to_string("territoire/email/invitation.txt", context)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
-    enqueue(task_send_email, subject=subject, body=body, to=[invitation.email])
+    enqueue("territoire.send_email", subject=subject, body=body, to=[invitation.email])
 
 
 def check_usable(invitation: Invitation, *, now: datetime.datetime | None = None) -> None:

@@ -89,7 +89,6 @@ def send_link(*, email: str, action: str, language: str | None = None) -> bool:
     Returns whether one was sent; callers must not tell the person (no enumeration).
     """
     # In the function: territoire.tasks calls this module's functions (an import cycle).
-    from territoire.tasks import task_send_email
 
     email = email.strip()
     if not holds_something(email, account_for(email)):
@@ -108,7 +107,7 @@ def send_link(*, email: str, action: str, language: str | None = None) -> bool:
             subject = _("Vos données personnelles")
         body = render_to_string("territoire/email/privacy_link.txt", context)
     enqueue(
-        task_send_email,
+        "territoire.send_email",
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=body,
         to=[email],

@@ -57,10 +57,9 @@ def request_report(
     stays queued and ``requeue_stalled_reports`` sends it once the broker is back.
     """
     # In the function: territoire.tasks calls this module's functions (an import cycle).
-    from territoire.tasks import task_render_report
 
     report = _new_report(kind_code, scope, requested_by, language)
-    enqueue(task_render_report, swept=True, report_id=report.pk)
+    enqueue("territoire.render_report", swept=True, report_id=report.pk)
     return report
 
 
@@ -181,7 +180,6 @@ def rerender_after_erasure(reports: QuerySet[Report]) -> list[Report]:
     commits. Returns the new versions.
     """
     # In the function: territoire.tasks calls this module's functions (an import cycle).
-    from territoire.tasks import task_render_report
 
     latest: dict[tuple, Report] = {}
     published: set[tuple] = set()
@@ -201,7 +199,7 @@ def rerender_after_erasure(reports: QuerySet[Report]) -> list[Report]:
             requested_by=None,
             publish_when_ready=key in published,
         )
-        enqueue(task_render_report, swept=True, report_id=version.pk)
+        enqueue("territoire.render_report", swept=True, report_id=version.pk)
         again.append(version)
     return again
 
@@ -216,7 +214,6 @@ def requeue_stalled_reports(
     sent again. Run by the beat every few minutes.
     """
     # In the function: territoire.tasks calls this module's functions (an import cycle).
-    from territoire.tasks import task_render_report
 
     now = now or timezone.now()
     stalled = (
@@ -236,7 +233,7 @@ def requeue_stalled_reports(
             pk=report.pk, status=report.status, render_task_id=report.render_task_id
         ).update(status=ReportStatus.QUEUED, render_task_id="", lease_expires_at=None)
         if requeued:
-            enqueue(task_render_report, queue=queue, swept=True, report_id=report.pk)
+            enqueue("territoire.render_report", queue=queue, swept=True, report_id=report.pk)
             sent.append(report.pk)
     return sent
 
@@ -299,7 +296,6 @@ def _gave_up_reason(report: Report) -> str:
 def _notify(report: Report) -> None:
     """E-mail the requester: the download link, or the reason of the failure."""
     # In the function: territoire.tasks calls this module's functions (an import cycle).
-    from territoire.tasks import task_send_email
 
     person = report.requested_by
     if person is None or not person.email:
@@ -321,7 +317,7 @@ def _notify(report: Report) -> None:
             }
         body = render_to_string("territoire/email/report_done.txt", context)
     enqueue(
-        task_send_email,
+        "territoire.send_email",
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=body,
         to=[person.email],

@@ -105,3 +105,26 @@ def test_an_unknown_kept_task_is_dropped_rather_than_blocking_the_others(db):
 
     assert send_pending_tasks() == 1
     assert PendingTask.objects.count() == 0
+
+
+def test_a_task_is_asked_for_by_a_name_a_task_has():
+    from territoire.outbox import enqueue
+
+    with pytest.raises(KeyError):
+        enqueue("territoire.no_such_task", to=["x@example.org"])
+
+
+def test_every_task_the_code_asks_for_is_registered():
+    """The domain asks for tasks by name (territoire/outbox.py): each name written in the apps
+    names a registered task, so a typo fails here rather than on the night."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    asked = set()
+    for app in ("territoire", "challenges", "events", "projects", "accompaniment"):
+        for path in (root / app).rglob("*.py"):
+            asked |= set(re.findall(r'enqueue\(\s*"([\w.]+)"', path.read_text()))
+    assert len(asked) >= 5
+    celery_app.loader.import_default_modules()
+    assert asked - set(celery_app.tasks) == set()
