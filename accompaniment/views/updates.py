@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +14,12 @@ from accompaniment.domain.updates import post_update
 from accompaniment.forms import UpdateForm
 from accompaniment.views.common import project_for, project_kwargs
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def update_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def update_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     can_change = request.user.has_perm("accompaniment.change_project_space", project)
     form = UpdateForm(initial={"month": timezone.localdate().replace(day=1)})

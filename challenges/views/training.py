@@ -3,7 +3,7 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from challenges.enums import ChallengeStatus
 from challenges.models import TrainingSession
 from challenges.views.organiser import get_territory_for, posted_flag
 from territoire.extensions import table_consoles
+from territoire.http import AuthenticatedRequest
 
 
 def _training_url(territory_slug: str, anchor: str = "") -> str:
@@ -25,7 +26,7 @@ def _training_url(territory_slug: str, anchor: str = "") -> str:
 
 @login_required
 @require_safe
-def training_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def training_list(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_training")
     # Asked of the rules alone: a superuser holds every Django permission, but only the
     # territory's facilitators answer a session.
@@ -55,7 +56,7 @@ def training_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def training_respond(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+def training_respond(request: AuthenticatedRequest, territory_slug: str, pk: int) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.respond_training")
     session = get_object_or_404(TrainingSession, pk=pk, territory=territory)
     will_attend = posted_flag(request, "will_attend")
@@ -78,7 +79,9 @@ def training_respond(request: HttpRequest, territory_slug: str, pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def training_attendance(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+def training_attendance(
+    request: AuthenticatedRequest, territory_slug: str, pk: int
+) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.mark_training_attendance")
     session = get_object_or_404(TrainingSession, pk=pk, territory=territory)
     memberships = list(queries_board.facilitator_memberships(territory))
@@ -129,7 +132,7 @@ def training_attendance(request: HttpRequest, territory_slug: str, pk: int) -> H
 
 @login_required
 @require_safe
-def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def kit_index(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_kit")
     challenges = queries_board.kit_challenges(
         territory,
@@ -150,7 +153,7 @@ def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def kit_detail(request: HttpRequest, territory_slug: str, slug: str) -> HttpResponse:
+def kit_detail(request: AuthenticatedRequest, territory_slug: str, slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_kit")
     challenge = get_object_or_404(territory.challenges.select_related("domain"), slug=slug)
     if challenge.status == ChallengeStatus.DRAFT and not request.user.has_perm(

@@ -43,6 +43,7 @@ from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 from territoire.inputs import parse_int
 
 MEMBER_ROWS = 3
@@ -249,7 +250,7 @@ def _render_live(
 
 @login_required
 @require_safe
-def console(request: HttpRequest, code: str) -> HttpResponse:
+def console(request: AuthenticatedRequest, code: str) -> HttpResponse:
     table = get_table_for_console(request, code)
     return _render_console(request, table, console_state(table))
 
@@ -257,7 +258,7 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def console_live(request: HttpRequest, code: str) -> HttpResponse:
+def console_live(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The live part of the console; 304 while the table's version has not moved."""
     table = get_table_for_console(request, code)
     etag = console_etag(table)
@@ -279,7 +280,7 @@ def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpRespon
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def merge(request: HttpRequest, code: str) -> HttpResponse:
+def merge(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Fold an idea into another one (``into``), or take it out of its group (empty ``into``)."""
     table = get_table_for_console(request, code)
     idea_id, into_id = posted_int(request.POST.get("idea")), posted_int(request.POST.get("into"))
@@ -307,7 +308,7 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def theme(request: HttpRequest, code: str) -> HttpResponse:
+def theme(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Put ideas (``idea``, one or several) under the theme ``theme_name``; empty clears it."""
     table = get_table_for_console(request, code)
     ids = [i for i in (posted_int(v) for v in request.POST.getlist("idea")) if i is not None]
@@ -330,7 +331,7 @@ def theme(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def phase(request: HttpRequest, code: str) -> HttpResponse:
+def phase(request: AuthenticatedRequest, code: str) -> HttpResponse:
     table = get_table_for_console(request, code)
     form = PhaseForm(request.POST)
     if not form.is_valid():
@@ -360,7 +361,7 @@ def _local_time(moment) -> str:
 
 @login_required
 @require_POST
-def project(request: HttpRequest, code: str) -> HttpResponse:
+def project(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Form a project from the table's ideas; on bad input the form comes back as typed."""
     table = get_table_for_console(request, code)
     state = console_state(table)

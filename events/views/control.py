@@ -44,6 +44,7 @@ from events.views.console import (
     with_etag,
 )
 from territoire.cache import cache_is_down
+from territoire.http import AuthenticatedRequest
 
 
 def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Event:
@@ -102,7 +103,7 @@ def control_url(event: Event, anchor: str = "") -> str:
 
 @login_required
 @require_safe
-def control_room(request: HttpRequest, slug: str) -> HttpResponse:
+def control_room(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room", with_spotlight)
     context = _control_context(event, cache_is_down()) | {
         "phases": Phase.choices,
@@ -115,7 +116,7 @@ def control_room(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def control_live(request: HttpRequest, slug: str) -> HttpResponse:
+def control_live(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     cache_down = cache_is_down()
     etag = control_etag(event, timezone.now(), cache_down)
@@ -135,7 +136,7 @@ def control_live(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
+def control_phase(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Start a phase, with its timer, on every table of the event at once."""
     event = get_event_for(request, slug, "events.use_control_room")
     form = PhaseForm(request.POST)
@@ -158,7 +159,7 @@ def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def control_redirect(request: HttpRequest, slug: str) -> HttpResponse:
+def control_redirect(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Send a full table's newcomers to a sibling table of the same challenge."""
     event = get_event_for(request, slug, "events.use_control_room")
     ids = [posted_int(request.POST.get(name)) for name in ("table", "to_table")]

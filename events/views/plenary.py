@@ -25,6 +25,7 @@ from events.queries_live import live_fingerprint, with_live_fingerprint
 from events.queries_plenary import join_url, plenary_screen, with_spotlight
 from events.views.console import not_modified, poll_headers, with_etag
 from events.views.control import get_event_for
+from territoire.http import AuthenticatedRequest
 
 NOINDEX = "noindex, nofollow"
 
@@ -81,7 +82,7 @@ def _event_for_organiser(request: HttpRequest, slug: str) -> Event:
 
 @login_required
 @require_safe
-def plenary(request: HttpRequest, slug: str) -> HttpResponse:
+def plenary(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _page(request, event, reverse("plenary_live", kwargs={"slug": slug}))
 
@@ -89,7 +90,7 @@ def plenary(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
+def plenary_live(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _live(request, event, reverse("plenary_live", kwargs={"slug": slug}))
 

@@ -33,6 +33,7 @@ from events.views.console import (
     synthesis_url,
 )
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 
 class SynthesisItemForm(forms.Form):
@@ -193,7 +194,7 @@ def _render_synthesis(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
-def synthesis(request: HttpRequest, code: str) -> HttpResponse:
+def synthesis(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The table's synthesis: who proposed what, and quotes; each action is a POST ``action``."""
     table = get_table_for_console(request, code)
     participants = list(Participant.objects.filter(table=table).order_by("display_name", "pk"))

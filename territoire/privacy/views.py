@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from territoire.exports import csv_download, neutralised
+from territoire.http import AuthenticatedRequest
 from territoire.models import Territory
 from territoire.privacy.forms import DataRequestForm, ErasureConfirmForm
 from territoire.privacy.links import (
@@ -45,7 +46,7 @@ def privacy_notice(request: HttpRequest, territory: str) -> HttpResponse:
 
 
 @login_required
-def privacy_register_csv(request: HttpRequest, territory: str) -> StreamingHttpResponse:
+def privacy_register_csv(request: AuthenticatedRequest, territory: str) -> StreamingHttpResponse:
     """The territory's register of processing, as CSV, for its organisers."""
     territory_obj = get_object_or_404(Territory, slug=territory)
     if not request.user.has_perm("territoire.view_privacy_register", territory_obj):
@@ -141,19 +142,19 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     """A signed-in person's data: download it, or ask for its erasure."""
     return render(request, "territoire/privacy/my_data.html")
 
 
 @login_required
-def my_data_export(request: HttpRequest) -> JsonResponse:
+def my_data_export(request: AuthenticatedRequest) -> JsonResponse:
     return _json_download(export_person(request.user.email, request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_data_erase(request: HttpRequest) -> HttpResponse:
+def my_data_erase(request: AuthenticatedRequest) -> HttpResponse:
     """The confirmation step, then the erasure of everything, the account last."""
     form = ErasureConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
