@@ -10,6 +10,7 @@ from accompaniment.domain.evidence import clean_evidence_file
 from accompaniment.enums import Contract, JobKind, NeedKind, NeedStatus
 from accompaniment.models import MeetingNote, ResourceOffer
 from challenges.forms import ParagraphsField, PublicForm
+from territoire.form_fields import model_choice_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -137,7 +138,7 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, offers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
+        model_choice_field(self, "offer").queryset = offers
 
 
 class OfferForm(forms.ModelForm):
@@ -147,7 +148,7 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations
 
 
 def _max_length(field_name: str) -> int:

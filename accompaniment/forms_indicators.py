@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accompaniment.enums import Aggregation
 from accompaniment.forms import DATE, EvidenceFileMixin
 from accompaniment.models import Indicator
+from territoire.form_fields import model_choice_field
 
 NUMBER_ERRORS = {
     "invalid": _("Saisissez un nombre (par exemple 12 ou 12,5)."),
@@ -103,4 +104,4 @@ class IndicatorValueForm(EvidenceFileMixin, forms.Form):
         if indicators is None:
             del self.fields["indicator"]
         else:
-            self.fields["indicator"].queryset = indicators
+            model_choice_field(self, "indicator").queryset = indicators

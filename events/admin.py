@@ -68,7 +68,8 @@ class EventAdminForm(forms.ModelForm):
             partners.queryset = partners.queryset.filter(territory_id=self.instance.territory_id)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         territory, partners = cleaned.get("territory"), cleaned.get("partners")
         if territory and partners:
             strangers = [o.name for o in partners if o.territory_id != territory.pk]
@@ -225,7 +226,8 @@ class TableAdminForm(forms.ModelForm):
         return (self.cleaned_data.get("code") or "").strip().upper() or new_table_code()
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         event, challenge = cleaned.get("event"), cleaned.get("challenge")
         if event and challenge and challenge.territory_id != event.territory_id:
             self.add_error("challenge", _("Ce défi n'est pas un défi du territoire de la soirée."))

@@ -171,7 +171,8 @@ class TeamJoinForm(forms.Form):
         return phone
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not (cleaned.get("email") or cleaned.get("phone")):
             raise forms.ValidationError(
                 _("Laissez une adresse e-mail ou un numéro de téléphone à l'équipe.")

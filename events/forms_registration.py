@@ -9,6 +9,7 @@ from challenges.forms import PublicForm
 from challenges.models import Challenge
 from events.domain.checkin import WALK_IN_CONSENT_TEXT
 from events.models import Event, Registration, Table
+from territoire.form_fields import model_choice_field
 
 
 def _max_length(field_name: str) -> int:
@@ -115,7 +116,9 @@ class RegistrationForm(PublicForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_challenges"].queryset = challenges_for_registration(event)
+        model_choice_field(self, "preferred_challenges").queryset = challenges_for_registration(
+            event
+        )
 
     def registration_fields(self) -> dict:
         """The cleaned values, as ``register()`` takes them."""

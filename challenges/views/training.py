@@ -35,11 +35,12 @@ def training_list(request: AuthenticatedRequest, territory_slug: str) -> HttpRes
     answers = queries_board.answers_of(request.user, territory) if can_respond else {}
     facilitator_count = queries_board.facilitator_memberships(territory).count() if can_mark else 0
     now = timezone.now()
-    upcoming, past = [], []
+    upcoming: list[queries_board.SessionRow] = []
+    past: list[queries_board.SessionRow] = []
     for session in queries_board.sessions_with_answers(territory):
-        session.my_answer = answers.get(session.pk)
-        session.no_answer = max(facilitator_count - session.coming - session.not_coming, 0)
-        (upcoming if session.starts_at > now else past).append(session)
+        no_answer = max(facilitator_count - session.coming - session.not_coming, 0)
+        row = queries_board.SessionRow(session, answers.get(session.pk), no_answer)
+        (upcoming if session.starts_at > now else past).append(row)
     return render(
         request,
         "challenges/training_list.html",
@@ -145,7 +146,7 @@ def kit_index(request: AuthenticatedRequest, territory_slug: str) -> HttpRespons
         {
             "territory": territory,
             "challenges": challenges,
-            "has_chosen": any(challenge.is_chosen for challenge in challenges),
+            "has_chosen": any(kit.is_chosen for kit in challenges),
             "consoles": table_consoles(request.user, territory),
         },
     )

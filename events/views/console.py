@@ -42,6 +42,7 @@ from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
+from territoire.form_fields import choice_field
 from territoire.forms import apply_refusal
 from territoire.http import AuthenticatedRequest
 from territoire.inputs import parse_int
@@ -173,17 +174,21 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, state: ConsoleState, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ideas"].choices = [
+        choice_field(self, "ideas").choices = [
             (idea.pk, f"n°{idea.number} — {idea.text[:120]}") for idea in state.ideas
         ]
-        self.fields["participants"].choices = [
+        choice_field(self, "participants").choices = [
             (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
             for p in state.participants
         ]
-        self.fields["lead"].choices = [("", "—"), *self.fields["participants"].choices]
+        choice_field(self, "lead").choices = [
+            ("", "—"),
+            *choice_field(self, "participants").choices,
+        ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         lead = cleaned.get("lead")
         if lead is not None and lead not in cleaned.get("participants", []):
             self.add_error("lead", gettext_lazy("Cochez aussi cette personne dans l'équipe."))

@@ -32,6 +32,7 @@ from events.views.console import (
     see_other,
     synthesis_url,
 )
+from territoire.form_fields import choice_field
 from territoire.forms import apply_refusal
 from territoire.http import AuthenticatedRequest
 
@@ -64,12 +65,13 @@ class SynthesisItemForm(forms.Form):
     def __init__(self, *args, participants: list[Participant], **kwargs):
         super().__init__(*args, **kwargs)
         self.participants = {p.pk: p for p in participants}
-        self.fields["participant"].choices = [("", "—")] + [
+        choice_field(self, "participant").choices = [("", "—")] + [
             (p.pk, _participant_label(p)) for p in participants
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("ask_consent") and cleaned.get("participant") not in self.participants:
             self.add_error(
                 "ask_consent",

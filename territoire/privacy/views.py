@@ -51,7 +51,7 @@ def privacy_register_csv(request: AuthenticatedRequest, territory: str) -> Strea
     territory_obj = get_object_or_404(Territory, slug=territory)
     if not request.user.has_perm("territoire.view_privacy_register", territory_obj):
         raise PermissionDenied
-    rows = [
+    rows: list[list[object]] = [
         [_("Responsable du traitement"), territory_obj.privacy_controller],
         [_("Contact"), territory_obj.privacy_contact],
         [],
@@ -115,8 +115,8 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
     if action == ERASURE and data_request_row.used_at is not None:
         if request.method == "POST":
             return render(request, "territoire/privacy/erased.html")
-        refused = _("Ce lien a déjà servi : les données de cette adresse sont effacées.")
-        return render(request, "territoire/privacy/link.html", {"refused": refused})
+        used = _("Ce lien a déjà servi : les données de cette adresse sont effacées.")
+        return render(request, "territoire/privacy/link.html", {"refused": used})
     form = (
         ErasureConfirmForm(request.POST if request.method == "POST" else None)
         if action == ERASURE
@@ -127,6 +127,7 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
         user = account_for(email)
         if action != ERASURE:
             return _json_download(export_person(email, user))
+        assert form is not None  # an erasure link
         if form.is_valid():
             try:
                 use_erasure_link(token)

@@ -34,7 +34,8 @@ class ImpactReportForm(forms.Form):
     jusqua = forms.DateField(required=False, error_messages={"invalid": DATE_ERROR})
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("depuis"), data.get("jusqua")
         if since and until and since > until:
             raise forms.ValidationError(
