@@ -52,18 +52,22 @@ EVENT_FIELDS = [
     "capacity",
     "status",
 ]
-SYNTHESIS_FIELDS = ["synthesis_introduction", "partners", "further_reading"]
+SYNTHESIS_FIELDS = ("synthesis_introduction", "partners", "further_reading")
 
 
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = EVENT_FIELDS + SYNTHESIS_FIELDS
+        fields = [*EVENT_FIELDS, *SYNTHESIS_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         partners = self.fields.get("partners")
-        if partners is not None and self.instance.territory_id:
+        if (
+            isinstance(partners, forms.ModelChoiceField)
+            and partners.queryset is not None
+            and self.instance.territory_id
+        ):
             # An existing event's partners are its territory's organisations.
             partners.queryset = partners.queryset.filter(territory_id=self.instance.territory_id)
 
@@ -370,8 +374,10 @@ class IdeaAdmin(TerritoryScopedAdmin):
     search_fields = ["text", "table__name", "table__code"]
     ordering = ["-created_at"]
     list_select_related = ["table__challenge", "hidden_by"]
-    fields = ["table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"]
-    fields += ["hidden_at", "hidden_by"]
+    fields = (
+        *("table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"),
+        *("hidden_at", "hidden_by"),
+    )
     readonly_fields = fields
     actions = ["hide", "unhide"]
 

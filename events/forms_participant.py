@@ -136,7 +136,7 @@ class IdeaForm(forms.Form):
     def first_error(self) -> str:
         for name in ("client_key", "text"):
             if name in self.errors:
-                return self.errors[name][0]
+                return str(self.errors[name][0])
         return ""
 
 

@@ -10,10 +10,11 @@ from challenges.models import Challenge
 from events.domain.checkin import WALK_IN_CONSENT_TEXT
 from events.models import Event, Registration, Table
 from territoire.form_fields import model_choice_field
+from territoire.model_fields import max_length
 
 
 def _max_length(field_name: str) -> int:
-    return Registration._meta.get_field(field_name).max_length
+    return max_length(Registration, field_name)
 
 
 def challenges_for_registration(event: Event) -> QuerySet[Challenge]:

@@ -111,7 +111,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
     # Upcoming, or tonight before the doors open while registration is still open.
     tonight = state == EveningState.TONIGHT
     action = None
-    figures = ()
+    figures: tuple[Figure, ...] = ()
     if event.status == EventStatus.REGISTRATION_OPEN:
         action = Link(
             _("Je m'inscris à la soirée"),
@@ -119,7 +119,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             prominent=True,
         )
         figures = (Figure(places_left_text(event), ""),)
-    links = (page,)
+    links: tuple[Link, ...] = (page,)
     if tonight:
         links = (Link(_("Rejoindre ma table"), reverse("table_code_entry")), page)
     return Card(

@@ -1,7 +1,10 @@
 """Validation at the HTTP boundary: publishing, a project's page, its team, following it."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.validators import URLValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import ParagraphsField, PublicForm
@@ -90,14 +93,14 @@ class ProjectFieldsForm(forms.Form):
     def shared_choices(territory: Territory) -> dict:
         """The options of the choice fields, read once for every form of a page."""
         form = ProjectFieldsForm(territory=territory)
-        return {
-            name: [("", "---------")]
-            + [
-                (obj.pk, model_choice_field(form, name).label_from_instance(obj))
-                for obj in model_choice_field(form, name).queryset
+        choices = {}
+        for name in ("challenge", "domain", "lead_organisation", "coach"):
+            field = model_choice_field(form, name)
+            assert field.queryset is not None  # set in __init__
+            choices[name] = [("", "---------")] + [
+                (obj.pk, field.label_from_instance(obj)) for obj in field.queryset
             ]
-            for name in ("challenge", "domain", "lead_organisation", "coach")
-        }
+        return choices
 
     def project_fields(self) -> dict:
         return {
@@ -216,7 +219,8 @@ class ProjectPageForm(forms.Form):
 
     def with_revision(self, revision: int) -> None:
         """Carry ``revision`` (after a conflict): saving again then knowingly replaces it."""
-        data = self.data.copy()
+        # The posted data (a QueryDict), or a dict; both copy.
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         data["revision"] = str(revision)
         self.data = data
 

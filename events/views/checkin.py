@@ -101,7 +101,7 @@ def desk(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(request, "events/checkin_desk.html", context)
 
 
-def _check_in_posted(request: HttpRequest, event: Event) -> None:
+def _check_in_posted(request: AuthenticatedRequest, event: Event) -> None:
     posted = parse_int(request.POST.get("registration"))  # a tampered id is unknown, never a 500
     registration = (
         Registration.objects.filter(event=event, pk=posted).first() if posted is not None else None

@@ -44,7 +44,7 @@ from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
 from territoire.form_fields import choice_field
 from territoire.forms import apply_refusal
-from territoire.http import AuthenticatedRequest
+from territoire.http import AuthenticatedRequest, HtmxRequest
 from territoire.inputs import parse_int
 
 MEMBER_ROWS = 3
@@ -177,14 +177,12 @@ class ProjectForm(forms.Form):
         choice_field(self, "ideas").choices = [
             (idea.pk, f"n°{idea.number} — {idea.text[:120]}") for idea in state.ideas
         ]
-        choice_field(self, "participants").choices = [
+        participants = [
             (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
             for p in state.participants
         ]
-        choice_field(self, "lead").choices = [
-            ("", "—"),
-            *choice_field(self, "participants").choices,
-        ]
+        choice_field(self, "participants").choices = participants
+        choice_field(self, "lead").choices = [("", "—"), *participants]
 
     def clean(self):
         super().clean()
@@ -274,7 +272,7 @@ def console_live(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return with_etag(_render_live(request, table, flash=False, held=held), etag)
 
 
-def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpResponse:
+def _after_action(request: HtmxRequest, table: Table, anchor: str) -> HttpResponse:
     """htmx gets the live part re-rendered (with the message); a plain POST goes back."""
     if request.htmx:
         table.refresh_from_db(fields=["phase", "phase_started_at", "phase_ends_at", "version"])
@@ -293,7 +291,7 @@ def merge(request: AuthenticatedRequest, code: str) -> HttpResponse:
         idea.pk: idea
         for idea in Idea.objects.filter(table=table, pk__in=[i for i in (idea_id, into_id) if i])
     }
-    idea = ideas.get(idea_id)
+    idea = ideas.get(idea_id) if idea_id is not None else None
     try:
         if idea is None or (into_id is not None and into_id not in ideas):
             raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
@@ -386,7 +384,7 @@ def project(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 table=table,
                 name=form.cleaned_data["name"],
                 pitch=form.cleaned_data["pitch"],
-                ideas=[ideas_by_pk[pk] for pk in form.cleaned_data["ideas"]],
+                ideas=[ideas_by_pk[pk].idea for pk in form.cleaned_data["ideas"]],
                 members=team,
                 by=request.user,
             )

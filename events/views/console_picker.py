@@ -13,13 +13,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from events.models import Idea, Theme
-from events.queries_live import ideas_with_totals
+from events.models import Theme
+from events.queries_live import ConsoleIdea, ideas_with_totals
 from events.views.console import get_table_for_console
 from territoire.http import AuthenticatedRequest
 
 
-def _find(ideas: list[Idea], idea_id: int) -> tuple[Idea | None, Idea | None]:
+def _find(ideas: list[ConsoleIdea], idea_id: int) -> tuple[ConsoleIdea | None, ConsoleIdea | None]:
     """The idea ``idea_id`` among the standing ideas and their duplicates, and the idea it is
     merged into (None for a standing one). (None, None) when it is not visible here."""
     for standing in ideas:

@@ -8,6 +8,7 @@ views/spotlight.py.
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,8 +47,11 @@ from events.views.console import (
 from territoire.cache import cache_is_down
 from territoire.http import AuthenticatedRequest
 
+if TYPE_CHECKING:
+    from events.queries_live import LiveEvent
 
-def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Event:
+
+def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> "LiveEvent":
     """The event in the URL with its live fingerprint, if the person holds ``perm`` on it.
 
     ``extend`` adds to the query (e.g. ``queries_plenary.with_spotlight``).
@@ -63,14 +67,14 @@ def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Ev
 # The control room -------------------------------------------------------------------------------
 
 
-def control_etag(event: Event, now, cache_down: bool = False) -> str:
+def control_etag(event: "LiveEvent", now, cache_down: bool = False) -> str:
     # The minute is part of it: "silent for 15 minutes" and overdue timers change with time alone;
     # so is the cache's state, for the degraded-mode banner to come and go.
     minute = int(now.timestamp() // 60)
     return f'W/"r-{live_fingerprint(event)}-m{minute}{"-c" if cache_down else ""}"'
 
 
-def _control_context(event: Event, cache_down: bool) -> dict:
+def _control_context(event: "LiveEvent", cache_down: bool) -> dict:
     now = timezone.now()
     rows = control_room_rows(event, now)
     etag = control_etag(event, now, cache_down)
@@ -164,7 +168,7 @@ def control_redirect(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     ids = [posted_int(request.POST.get(name)) for name in ("table", "to_table")]
     tables = {table.pk: table for table in Table.objects.filter(event=event, pk__in=ids)}
-    table, to_table = (tables.get(pk) for pk in ids)
+    table, to_table = (tables.get(pk) if pk is not None else None for pk in ids)
     if table is None or to_table is None:
         messages.error(request, _("Choisissez deux tables de cette soirée."))
         return see_other(control_url(event))
