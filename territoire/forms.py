@@ -7,7 +7,7 @@ from territoire.errors import Refused
 from territoire.models import User
 
 
-def apply_refusal(form: forms.Form, refusal: Refused) -> None:
+def apply_refusal(form: forms.BaseForm, refusal: Refused) -> None:
     """Show a domain refusal the one way forms show it: on its field when the form has that
     field, else for the whole form. What the person typed stays."""
     target = refusal.field if refusal.field in form.fields else None

@@ -87,7 +87,7 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _registration_emails(members: Sequence[dict]) -> dict[int, str]:
+def _registration_emails(members: Sequence[dict]) -> dict[int | None, str]:
     ids = [
         m["participant"].registration_id
         for m in members

@@ -6,7 +6,7 @@ spotlight's form is also posted by htmx, which gets its section of the control r
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from events.views.control import control_url, get_event_for
 from territoire.http import AuthenticatedRequest
 
 
-def _spotlight(request: HttpRequest, event: Event) -> str:
+def _spotlight(request: AuthenticatedRequest, event: Event) -> str:
     """Carry out the posted choice; the message to show. Raises SpotlightRefused."""
     if "clear" in request.POST:
         clear_spotlight(event=event, by=request.user)
