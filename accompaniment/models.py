@@ -272,7 +272,7 @@ class ResourceOffer(models.Model):
     @property
     def organisation_label(self) -> str:
         """Who offers it: the recorded organisation, else the name the local actor typed."""
-        if self.organisation_id is not None:
+        if self.organisation is not None:
             return self.organisation.name
         return self.organisation_name
 

@@ -2,7 +2,7 @@
 values its team reports per period, verified by the coach as job records are (declared →
 verified | returned; a returned value corrected goes back to declared in the same row)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +17,7 @@ from projects.models import Project
 if TYPE_CHECKING:
     from territoire.models import User
 
-DECIMAL = {"max_digits": 12, "decimal_places": 2}
+DECIMAL: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class Indicator(models.Model):

@@ -146,7 +146,8 @@ def _introduction_facts(
 
 def gather_synthesis(scope: Scope) -> dict[str, Any]:
     """Everything the synthesis prints, in six queries whatever the number of tables."""
-    event: Event = scope.event  # type: ignore[assignment]
+    event = scope.event
+    assert isinstance(event, Event)  # the synthesis is an event's
     if event.territory_id == scope.territory.pk:
         event.territory = scope.territory
     partners = list(event.partners.order_by("name"))

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +19,7 @@ from accompaniment.enums import JobStatus
 from accompaniment.forms import ReturnForm
 from accompaniment.forms_indicators import IndicatorForm, IndicatorValueForm
 from accompaniment.models import Indicator, IndicatorValue
-from accompaniment.queries_indicators import bar_width, plain, progress, with_figures
+from accompaniment.queries_indicators import plain, with_figures, with_progress
 from accompaniment.views.common import (
     evidence_response,
     flash_outcome,
@@ -43,7 +44,7 @@ def _value(project, pk: int) -> IndicatorValue:
 
 
 def _list(project):
-    return redirect("indicator_list", **project_kwargs(project))
+    return redirect(reverse("indicator_list", kwargs=project_kwargs(project)))
 
 
 def _value_form(project, data=None, files=None, chosen=None) -> IndicatorValueForm:
@@ -105,7 +106,7 @@ def indicator_list(request: AuthenticatedRequest, territory: str, slug: str) -> 
         else:
             messages.error(request, _("Ce formulaire n'est pas reconnu : recommencez."))
             return _list(project)
-    indicators = list(
+    indicators = with_progress(
         with_figures(project.indicators.all()).prefetch_related(
             Prefetch(
                 "values",
@@ -115,9 +116,6 @@ def indicator_list(request: AuthenticatedRequest, territory: str, slug: str) -> 
             )
         )
     )
-    for indicator in indicators:
-        indicator.percent = progress(indicator)
-        indicator.bar = bar_width(indicator.percent)
     return render(
         request,
         "accompaniment/indicator_list.html",
@@ -244,6 +242,6 @@ def indicator_value_return(
 @require_safe
 def indicator_value_evidence(
     request: AuthenticatedRequest, territory: str, slug: str, pk: int
-) -> HttpResponse:
+) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_value(project, pk).evidence_file)

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -33,7 +34,7 @@ def _job(project, pk: int) -> JobRecord:
 
 
 def _list(project):
-    return redirect("job_list", **project_kwargs(project))
+    return redirect(reverse("job_list", kwargs=project_kwargs(project)))
 
 
 @login_required
@@ -127,6 +128,6 @@ def job_return(request: AuthenticatedRequest, territory: str, slug: str, pk: int
 
 @login_required
 @require_safe
-def job_evidence(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def job_evidence(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_job(project, pk).evidence_file)

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,7 +33,7 @@ GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _home(project):
-    return redirect("project_space", **project_kwargs(project))
+    return redirect(reverse("project_space", kwargs=project_kwargs(project)))
 
 
 def _milestone(project, pk: int) -> Milestone:
@@ -224,6 +225,6 @@ def milestone_delete(
 @require_safe
 def milestone_evidence(
     request: AuthenticatedRequest, territory: str, slug: str, pk: int
-) -> HttpResponse:
+) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_milestone(project, pk).evidence_file)

@@ -44,7 +44,7 @@ def need_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpR
                 apply_refusal(form, refusal)
             else:
                 messages.success(request, _("Besoin enregistré : l'équipe d'organisation le voit."))
-                return redirect("need_list", **project_kwargs(project))
+                return redirect(reverse("need_list", kwargs=project_kwargs(project)))
     matches = NeedMatch.objects.select_related("offer__organisation")
     return render(
         request,
@@ -69,7 +69,7 @@ def need_close(request: AuthenticatedRequest, territory: str, slug: str, pk: int
         lambda: needs.close_need(need=need, status=status, by=request.user),
         _("Besoin clos."),
     )
-    return redirect("need_list", **project_kwargs(project))
+    return redirect(reverse("need_list", kwargs=project_kwargs(project)))
 
 
 def _available_offers(territory):
@@ -169,7 +169,7 @@ def resource_list(request: AuthenticatedRequest, territory: str) -> HttpResponse
         param="propositions",
         anchor="propositions",
     )
-    offers = paginate(
+    offer_page = paginate(
         request,
         offers.exclude(to_review).order_by("kind", "title", "pk"),
         per_page=RESOURCES_PAGE_SIZE,
@@ -179,8 +179,8 @@ def resource_list(request: AuthenticatedRequest, territory: str) -> HttpResponse
         "accompaniment/resource_list.html",
         {
             "territory": place,
-            "offers": offers.items,
-            "offer_page": offers,
+            "offers": offer_page.items,
+            "offer_page": offer_page,
             "proposed": proposed.items,
             "proposed_page": proposed,
             "can_manage": can_manage,

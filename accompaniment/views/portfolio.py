@@ -1,5 +1,7 @@
 """The portfolio: every project of a territory with its health at a glance."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -39,10 +41,11 @@ def portfolio(request: AuthenticatedRequest, territory: str) -> HttpResponse:
         queries.portfolio_projects(place, now=now, health=health, status=status),
         per_page=PORTFOLIO_PAGE_SIZE,
     )
-    rows = queries.portfolio_rows(projects.items, now)
     labels = dict(HEALTH_CHOICES)
-    for row in rows:
-        row.health_label = labels[row.health]
+    rows = [
+        replace(row, health_label=str(labels[row.health]))
+        for row in queries.portfolio_rows(projects.items, now)
+    ]
     return render(
         request,
         "accompaniment/portfolio.html",

@@ -95,7 +95,7 @@ def meeting_notes(request: AuthenticatedRequest, territory: str, slug: str) -> H
         if form.is_valid():
             record_meeting_note(project=project, by=request.user, **form.cleaned_data)
             messages.success(request, _("Compte rendu enregistré."))
-            return redirect("meeting_notes", **project_kwargs(project))
+            return redirect(reverse("meeting_notes", kwargs=project_kwargs(project)))
     notes = paginate(
         request, project.meeting_notes.select_related("author"), per_page=NOTES_PAGE_SIZE
     )

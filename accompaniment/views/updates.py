@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -34,7 +35,7 @@ def update_list(request: AuthenticatedRequest, territory: str, slug: str) -> Htt
                 apply_refusal(form, refusal)
             else:
                 messages.success(request, _("Point mensuel publié."))
-                return redirect("update_list", **project_kwargs(project))
+                return redirect(reverse("update_list", kwargs=project_kwargs(project)))
     return render(
         request,
         "accompaniment/update_list.html",
