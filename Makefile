@@ -43,13 +43,15 @@ test: system-deps install
 test-fast: system-deps install
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"
 
-## What pre-commit runs too (.pre-commit-config.yaml): style, formatting, migrations, and the
+## What pre-commit runs too (.pre-commit-config.yaml): style, formatting, migrations, the
 ## import contracts of pyproject.toml ([tool.importlinter]: apps and modules in their layers)
+## and type checking ([tool.mypy]: mypy with django-stubs on the apps, zero errors)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@ territory's public page. Each provider runs a fixed number of queries, whatever 
 territories and projects."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 from accompaniment.domain.four_eyes import awaiting
 from accompaniment.enums import JobKind, JobStatus, MatchStatus
 from accompaniment.models import IndicatorValue, JobRecord, NeedMatch, ProjectUpdate
-from accompaniment.queries import Health, health_of, with_follow_up
+from accompaniment.queries import FollowUp, Health, health_of, with_follow_up
 from projects.models import Project
 from projects.queries import accompanied_by_territory, projects_of_member
 from territoire.enums import Role
@@ -28,6 +29,9 @@ from territoire.extensions import (
     provide_territory_cards,
 )
 from territoire.models import Territory, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def created_jobs_verified(territory_ids) -> dict[int, int]:
@@ -80,7 +84,13 @@ def _space_url(project: Project, name: str = "project_space") -> str:
     return reverse(name, kwargs={"territory": project.territory.slug, "slug": project.slug})
 
 
-def _health_text(project: Project, health: str) -> str:
+class CoachRow(FollowUp):
+    # What awaits the coach's check: jobs declared, indicators' values declared.
+    jobs_for_you: int
+    declared_values: int
+
+
+def _health_text(project: "WithAnnotations[Project, CoachRow]", health: str) -> str:
     parts = []
     if project.milestones_late:
         parts.append(
@@ -131,7 +141,7 @@ def _jobs_for(user: User) -> Subquery:
     )
 
 
-def _to_verify(project: Project) -> list[Link]:
+def _to_verify(project: "WithAnnotations[Project, CoachRow]") -> list[Link]:
     """What of the project awaits the coach: its jobs, its indicators' values."""
     links = []
     if project.jobs_for_you:
@@ -173,7 +183,7 @@ def coach_cards(user: User, territory_ids: list[int], now: datetime.datetime) ->
         jobs_for_you=Coalesce(_jobs_for(user), 0),
         declared_values=Coalesce(_declared_values(user), 0),
     )
-    by_territory: dict[int, list[tuple[Project, str]]] = {}
+    by_territory: dict[int, list[tuple[WithAnnotations[Project, CoachRow], str]]] = {}
     for project in projects:
         by_territory.setdefault(project.territory_id, []).append((project, health_of(project, now)))
     cards = []
@@ -263,7 +273,7 @@ def team_cards(user: User, territory_ids: set[int], now: datetime.datetime) -> l
                     _space_url(project, "need_list"),
                 )
             )
-        if project.next_milestone_title:
+        if project.next_milestone_title and project.next_milestone_due:
             text = _("Prochain jalon : %(title)s, le %(day)s") % {
                 "title": project.next_milestone_title,
                 "day": formats.date_format(project.next_milestone_due, "j F Y"),

@@ -230,6 +230,7 @@ def _last_history_id(project: Project) -> int:
 
 def _live(life: Life, territory: Territory, coach: User, today: datetime.date) -> None:
     evening = territory.evening_on
+    assert evening is not None  # a demo territory had its evening
     born_on = evening + datetime.timedelta(days=10)
     project = create_project(
         territory=territory,

@@ -1,8 +1,10 @@
 """Validation at the HTTP boundary; the rules themselves are in accompaniment/domain/."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.domain.errors import Refused, StaleEdit
@@ -10,6 +12,8 @@ from accompaniment.domain.evidence import clean_evidence_file
 from accompaniment.enums import Contract, JobKind, NeedKind, NeedStatus
 from accompaniment.models import MeetingNote, ResourceOffer
 from challenges.forms import ParagraphsField, PublicForm
+from territoire.form_fields import model_choice_field
+from territoire.model_fields import max_length
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,8 +24,10 @@ def apply_stale_edit(form: forms.Form, stale: StaleEdit):
     Returns that version (None when it was deleted meanwhile)."""
     form.add_error(None, str(stale))
     if stale.current is not None:
-        form.data = form.data.copy()
-        form.data["revision"] = stale.revision
+        # The posted data (a QueryDict), or a dict; both copy.
+        data = cast("QueryDict | dict[str, Any]", form.data).copy()
+        data["revision"] = str(stale.revision)
+        form.data = data
     return stale.current
 
 
@@ -137,7 +143,7 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, offers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
+        model_choice_field(self, "offer").queryset = offers
 
 
 class OfferForm(forms.ModelForm):
@@ -147,11 +153,11 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations
 
 
 def _max_length(field_name: str) -> int:
-    return ResourceOffer._meta.get_field(field_name).max_length
+    return max_length(ResourceOffer, field_name)
 
 
 class ProposeOfferForm(PublicForm):

@@ -1,12 +1,18 @@
 """The indicators' forms: validation at the HTTP boundary; the rules are in
 accompaniment/domain/indicators.py."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.enums import Aggregation
 from accompaniment.forms import DATE, EvidenceFileMixin
 from accompaniment.models import Indicator
+from territoire.form_fields import model_choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NUMBER_ERRORS = {
     "invalid": _("Saisissez un nombre (par exemple 12 ou 12,5)."),
@@ -16,7 +22,7 @@ NUMBER_ERRORS = {
 }
 
 
-def _number(label, required: str, **kwargs) -> forms.DecimalField:
+def _number(label, required: "StrOrPromise", **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         max_digits=12,
@@ -103,4 +109,4 @@ class IndicatorValueForm(EvidenceFileMixin, forms.Form):
         if indicators is None:
             del self.fields["indicator"]
         else:
-            self.fields["indicator"].queryset = indicators
+            model_choice_field(self, "indicator").queryset = indicators

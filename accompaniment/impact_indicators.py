@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
-from accompaniment.queries_indicators import in_period, plain, progress, with_figures
+from accompaniment.queries_indicators import (
+    IndicatorProgress,
+    in_period,
+    plain,
+    with_figures,
+    with_progress,
+)
 from territoire.extensions import Figure
 from territoire.impact.registry import (
     Column,
@@ -48,17 +54,14 @@ def _values(impact: ImpactFilter) -> QuerySet[IndicatorValue]:
     return in_period(values, impact.since, impact.until)
 
 
-def per_project(impact: ImpactFilter) -> list[Indicator]:
+def per_project(impact: ImpactFilter) -> list[IndicatorProgress]:
     """Every indicator of the territory's projects with its figures (``with_figures``) and
     ``percent`` of the way from baseline to target. One query."""
-    rows = list(
+    return with_progress(
         with_figures(_indicators(impact), impact.since, impact.until)
         .select_related("project")
         .order_by("project__name", "order", "pk")
     )
-    for indicator in rows:
-        indicator.percent = progress(indicator)
-    return rows
 
 
 def per_domain(impact: ImpactFilter) -> list[dict]:
@@ -112,7 +115,7 @@ def indicators_section(impact: ImpactFilter) -> list[ImpactSection]:
             )
         ]
     domains = per_domain(impact)
-    projects = len({indicator.project_id for indicator in rows})
+    projects = len({row.indicator.project_id for row in rows})
     return [
         ImpactSection(
             key="indicators",
@@ -149,16 +152,16 @@ def indicators_section(impact: ImpactFilter) -> list[ImpactSection]:
                     ),
                     rows=tuple(
                         (
-                            indicator.project.name,
-                            indicator.name,
-                            indicator.unit,
-                            shown(indicator.baseline),
-                            shown(indicator.achieved),
-                            shown(indicator.awaiting),
-                            shown(indicator.target),
-                            "—" if indicator.percent is None else indicator.percent,
+                            row.indicator.project.name,
+                            row.indicator.name,
+                            row.indicator.unit,
+                            shown(row.indicator.baseline),
+                            shown(row.indicator.achieved),
+                            shown(row.indicator.awaiting),
+                            shown(row.indicator.target),
+                            "—" if row.percent is None else row.percent,
                         )
-                        for indicator in rows
+                        for row in rows
                     ),
                 ),
                 DataTable(

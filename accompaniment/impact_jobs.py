@@ -253,16 +253,23 @@ def _by_domain(impact: ImpactFilter) -> BarChart:
 
 def jobs_section(impact: ImpactFilter) -> list[ImpactSection]:
     figures = job_figures(impact)
-    verified = figures["created_verified"]
+
+    def people(key: str) -> int:
+        return int(figures[key])
+
+    def fte(key: str) -> Decimal:
+        return Decimal(figures[key])
+
+    verified = people("created_verified")
     said, aside = headline(impact, verified)
-    declared = figures["created_declared"] + figures["kept_declared"]
+    declared = people("created_declared") + people("kept_declared")
     rows = tuple(
         (
             label,
-            figures[f"{kind}_verified"],
-            _fte(figures[f"{kind}_verified_fte"]),
-            figures[f"{kind}_declared"],
-            _fte(figures[f"{kind}_declared_fte"]),
+            people(f"{kind}_verified"),
+            _fte(fte(f"{kind}_verified_fte")),
+            people(f"{kind}_declared"),
+            _fte(fte(f"{kind}_declared_fte")),
         )
         for kind, label in ((JobKind.CREATED, _("Créés")), (JobKind.KEPT, _("Maintenus")))
     )
@@ -283,15 +290,15 @@ def jobs_section(impact: ImpactFilter) -> list[ImpactSection]:
                     ),
                 ),
                 Figure(
-                    _fte(figures["created_verified_fte"]),
+                    _fte(fte("created_verified_fte")),
                     _("ETP (équivalents temps plein) créés et vérifiés"),
                 ),
                 Figure(
-                    str(figures["kept_verified"]),
+                    str(people("kept_verified")),
                     ngettext(
                         "emploi maintenu et vérifié",
                         "emplois maintenus et vérifiés",
-                        figures["kept_verified"],
+                        people("kept_verified"),
                     ),
                 ),
                 Figure(

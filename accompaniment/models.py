@@ -1,6 +1,8 @@
 """The 18-to-24-month follow-up of a project: its plan and milestones, monthly updates, jobs,
 needs and the territory's resources that answer them, meetings, and reminders sent once."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +19,9 @@ from accompaniment.enums import (
     ReminderKind,
 )
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from territoire.models import User
 
 
 class MilestoneTemplate(models.Model):
@@ -95,6 +100,9 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("jalon")
@@ -171,6 +179,9 @@ class JobRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("emplois déclarés")
@@ -261,7 +272,7 @@ class ResourceOffer(models.Model):
     @property
     def organisation_label(self) -> str:
         """Who offers it: the recorded organisation, else the name the local actor typed."""
-        if self.organisation_id is not None:
+        if self.organisation is not None:
             return self.organisation.name
         return self.organisation_name
 

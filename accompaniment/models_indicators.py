@@ -2,6 +2,8 @@
 values its team reports per period, verified by the coach as job records are (declared →
 verified | returned; a returned value corrected goes back to declared in the same row)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +14,10 @@ from simple_history.models import HistoricalRecords
 from accompaniment.enums import Aggregation, JobStatus
 from projects.models import Project
 
-DECIMAL = {"max_digits": 12, "decimal_places": 2}
+if TYPE_CHECKING:
+    from territoire.models import User
+
+DECIMAL: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class Indicator(models.Model):
@@ -36,6 +41,9 @@ class Indicator(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("indicateur")
@@ -83,6 +91,9 @@ class IndicatorValue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("valeur d'indicateur")

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -25,6 +26,9 @@ from accompaniment.enums import JobKind, JobStatus
 from accompaniment.models import Indicator, IndicatorValue, JobRecord, Milestone, ProjectUpdate
 from projects.models import Project, ProjectMember
 from territoire.models import Territory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SILENCE_DAYS = 30
 
@@ -73,7 +77,21 @@ def _sum_subquery(status: str, **kind: str) -> Subquery:
     )
 
 
-def with_follow_up(projects: QuerySet[Project], today: datetime.date) -> QuerySet[Project]:
+class FollowUp(TypedDict):
+    milestones_done: int
+    milestones_late: int
+    milestones_total: int
+    next_milestone_title: str | None
+    next_milestone_due: datetime.date | None
+    last_update_at: datetime.datetime | None
+    verified_jobs: int
+    kept_jobs: int
+    declared_jobs: int
+
+
+def with_follow_up(
+    projects: QuerySet[Project], today: datetime.date
+) -> "QuerySet[WithAnnotations[Project, FollowUp]]":
     """Annotate each project with what its health needs, in the same query: milestones done,
     late and open, the next milestone's title and date, the last update, verified and declared
     jobs. Subqueries rather than joins, so that the counts do not multiply each other."""
@@ -106,7 +124,7 @@ def with_follow_up(projects: QuerySet[Project], today: datetime.date) -> QuerySe
     )
 
 
-def health_of(project: Project, now: datetime.datetime) -> str:
+def health_of(project: "WithAnnotations[Project, FollowUp]", now: datetime.datetime) -> str:
     """Late milestones first (the most urgent), then silence: no update for 30 days (counted
     from the plan's start when there is none yet)."""
     if project.milestones_late:
@@ -126,6 +144,8 @@ class PortfolioRow:
     health: str
     month: int | None
     months: int | None
+    # The health in words, as the portfolio's filter names it (set by the page).
+    health_label: str = ""
 
 
 def _health_condition(health: str, now: datetime.datetime) -> Q:
@@ -155,7 +175,7 @@ def portfolio_projects(
     now: datetime.datetime,
     health: str | None = None,
     status: str | None = None,
-) -> QuerySet[Project]:
+) -> "QuerySet[WithAnnotations[Project, FollowUp]]":
     """The territory's projects by name, with what their health needs, filtered by health and
     status in the database (so that a page is a slice of it). One query."""
     projects = with_follow_up(
@@ -168,7 +188,9 @@ def portfolio_projects(
     return projects
 
 
-def portfolio_rows(projects: Iterable[Project], now: datetime.datetime) -> list[PortfolioRow]:
+def portfolio_rows(
+    projects: "Iterable[WithAnnotations[Project, FollowUp]]", now: datetime.datetime
+) -> list[PortfolioRow]:
     """Projects of ``portfolio_projects`` with their health and month of plan. No query."""
     today = now.date()
     rows = []

@@ -3,7 +3,10 @@ each indicator achieved (verified values only), what awaits verification, how fa
 to target. Aggregates in the database, a fixed number of queries whatever the data."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -24,7 +27,10 @@ from accompaniment.enums import Aggregation, JobStatus
 from accompaniment.models import Indicator, IndicatorValue
 from territoire.models import User
 
-NUMBER = DecimalField(max_digits=14, decimal_places=2)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+NUMBER: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=NUMBER)
 
 
@@ -42,11 +48,17 @@ def in_period(
     return values
 
 
+class Figures(TypedDict):
+    achieved: Decimal | None
+    awaiting: Decimal | None
+    declared_count: int
+
+
 def with_figures(
     indicators: QuerySet[Indicator],
     since: datetime.date | None = None,
     until: datetime.date | None = None,
-) -> QuerySet[Indicator]:
+) -> "QuerySet[WithAnnotations[Indicator, Figures]]":
     """Annotate each indicator, in the same query, with ``achieved`` (the sum of its verified
     values, or the latest verified one by period end, as its aggregation says; None for a
     "latest" indicator with no verified value yet), ``awaiting`` (the sum of its declared values)
@@ -92,6 +104,25 @@ def progress(indicator: Indicator) -> int | None:
         return None
     share = (achieved - indicator.baseline) / (indicator.target - indicator.baseline)
     return int((share * 100).quantize(Decimal("1")))
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """An indicator with its figures (``with_figures``) and ``percent``, how far it went from
+    its baseline to its target (``progress``)."""
+
+    indicator: "WithAnnotations[Indicator, Figures]"
+    percent: int | None
+
+    @property
+    def bar(self) -> int:
+        return bar_width(self.percent)
+
+
+def with_progress(
+    indicators: "Iterable[WithAnnotations[Indicator, Figures]]",
+) -> list[IndicatorProgress]:
+    return [IndicatorProgress(indicator, progress(indicator)) for indicator in indicators]
 
 
 def plain(number: Decimal) -> int | Decimal:

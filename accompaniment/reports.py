@@ -7,7 +7,7 @@ public contact (never a team member's e-mail address or phone number).
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -22,6 +22,9 @@ from projects.models import Project, ProjectMember
 from projects.queries import NAME_IS_PUBLIC, showcase_projects
 from territoire.reports.kinds import ReportKind, Scope, register_report_kind
 from territoire.reports.typography import long_date, paragraphs
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # One A4 page (253 mm of text height, 170 mm wide) holds a project: the header, the pitch in
 # full (at most 1,000 characters), the team (at most TEAM_SHOWN people), the open needs (at most
@@ -128,7 +131,14 @@ def _room_for_description(
     return (BODY_MM - used - 5) * SAFETY  # 5 mm for "La suite sur la page du projet."
 
 
-def portfolio_projects(scope: Scope) -> QuerySet[Project]:
+class ShownOnPage(TypedDict):
+    # Prefetched lists (``Prefetch(to_attr=...)``): what a project's page prints of its team
+    # and of its needs.
+    shown_members: list[ProjectMember]
+    shown_needs: list[Need]
+
+
+def portfolio_projects(scope: Scope) -> "QuerySet[WithAnnotations[Project, ShownOnPage]]":
     """The published projects of the scope's territory, with what their pages print; three
     queries whatever their number (projects with their challenge, domain and organisation; the
     teams that chose to be shown; the open needs of the projects that chose to show them).
@@ -163,7 +173,7 @@ def portfolio_projects(scope: Scope) -> QuerySet[Project]:
     return projects
 
 
-def _page(project: Project) -> PortfolioPage:
+def _page(project: "WithAnnotations[Project, ShownOnPage]") -> PortfolioPage:
     team = project.shown_members if project.show_team else []
     needs = project.shown_needs if project.show_needs else []
     team_shown = team[:TEAM_SHOWN]

@@ -1,6 +1,8 @@
 """What a territory can start its accompaniment with: default milestones, from the built-in
 18/24-month template or copied from another territory the person organises."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.milestone_templates import copy_templates, load_built_in_templates
@@ -10,6 +12,15 @@ from territoire.models import Territory, User
 from territoire.queries import organised_territory_ids
 
 BUILT_IN_KEY = "milestones:built-in"
+
+
+def _copier(source: Territory) -> Callable[[Territory, User | None], int]:
+    """A starter's action: copy ``source``'s default milestones into the territory."""
+
+    def apply(target: Territory, by: User | None) -> int:
+        return copy_templates(source=source, territory=target, by=by)
+
+    return apply
 
 
 @provide_territory_starters
@@ -35,9 +46,7 @@ def milestone_starters(user: User, territory: Territory | None) -> list[Starter]
             Starter(
                 f"milestones:copy:{source.pk}",
                 _("Jalons par défaut : copier ceux de %(territory)s") % {"territory": source.name},
-                lambda target, by, source=source: copy_templates(
-                    source=source, territory=target, by=by
-                ),
+                _copier(source),
             )
         )
     return starters

@@ -1,5 +1,7 @@
 """The challenges in the admin, scoped to the organiser's territories like the core's."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,11 +17,16 @@ from challenges.domain.challenges import copy_challenges, set_status
 from challenges.domain.contributions import set_hidden
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Contribution, SignUp, TrainingAttendance, TrainingSession
-from challenges.queries import with_confirmed_counts
+from challenges.queries import ConfirmedCount, with_confirmed_counts
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin, scoped_choices
+from territoire.form_fields import model_choice_field
+from territoire.http import signed_in_user
 from territoire.models import Territory
 from territoire.queries import organised_territory_ids
 from territoire.text import clean_rich_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class ChallengeAdminForm(forms.ModelForm):
@@ -45,7 +52,8 @@ class ChallengeAdminForm(forms.ModelForm):
         return clean_rich_text(self.cleaned_data.get("facilitator_brief", ""))
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         territory, domain = cleaned.get("territory"), cleaned.get("domain")
         if territory and domain and not territory.domains.filter(pk=domain.pk).exists():
             self.add_error(
@@ -65,11 +73,12 @@ class CopyChallengesForm(forms.Form):
 
     def __init__(self, *args, target_choices: QuerySet[Territory], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Territory.objects.order_by("name")
-        self.fields["target"].queryset = target_choices
+        model_choice_field(self, "source").queryset = Territory.objects.order_by("name")
+        model_choice_field(self, "target").queryset = target_choices
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
             raise forms.ValidationError(_("Choisissez deux territoires différents."))
         return cleaned
@@ -100,7 +109,7 @@ class ChallengeAdmin(TerritoryScopedAdmin):
         return with_confirmed_counts(super().get_queryset(request))
 
     @admin.display(description=_("inscrit·es confirmé·es"), ordering="confirmed_signups")
-    def confirmed_signups(self, challenge: Challenge) -> int:
+    def confirmed_signups(self, challenge: "WithAnnotations[Challenge, ConfirmedCount]") -> int:
         return challenge.confirmed_signups
 
     def view_on_site(self, challenge: Challenge) -> str:
@@ -154,7 +163,10 @@ class ChallengeAdmin(TerritoryScopedAdmin):
                 request.user
             )
             copies = copy_challenges(
-                source=source, target=target, by=request.user, include_briefs=include_private
+                source=source,
+                target=target,
+                by=signed_in_user(request),
+                include_briefs=include_private,
             )
             self.message_user(
                 request,
@@ -243,7 +255,7 @@ class ContributionAdmin(TerritoryScopedAdmin):
     search_fields = ["text", "author_name", "author_organisation", "author_email"]
     ordering = ["-created_at"]
     list_select_related = ["challenge"]
-    fields = [
+    fields = (
         "challenge",
         "kind",
         "text",
@@ -254,7 +266,7 @@ class ContributionAdmin(TerritoryScopedAdmin):
         "created_at",
         "hidden_at",
         "hidden_by",
-    ]
+    )
     readonly_fields = fields
     actions = ["hide", "show"]
 

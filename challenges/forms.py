@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.enums import ActorKind, ContributionKind
 from challenges.models import CONTRIBUTION_MAX_LENGTH, Challenge, Contribution, SignUp
 from challenges.queries import open_challenges
+from territoire.form_fields import model_choice_field
 from territoire.models import Territory
 
 REFUSED = _("Votre envoi n'a pas pu être accepté.")
@@ -36,7 +37,8 @@ class PublicForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("website"):
             raise forms.ValidationError(REFUSED, code="honeypot")
         return cleaned
@@ -186,7 +188,7 @@ class SignUpForm(PublicForm):
 
     def __init__(self, *args, territory: Territory, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["challenges"].queryset = open_challenges(territory)
+        model_choice_field(self, "challenges").queryset = open_challenges(territory)
 
     def signup_fields(self) -> dict:
         """The cleaned values, as ``sign_up()`` takes them."""

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -12,10 +13,19 @@ from challenges.models import Challenge, Contribution, SignUp, TrainingAttendanc
 from territoire.impact.registry import ImpactFilter
 from territoire.models import Territory
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 CONFIRMED = Q(signups__confirmed_at__isnull=False)
 
 
-def with_confirmed_counts(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+class ConfirmedCount(TypedDict):
+    confirmed_signups: int
+
+
+def with_confirmed_counts(
+    challenges: QuerySet[Challenge],
+) -> "QuerySet[WithAnnotations[Challenge, ConfirmedCount]]":
     """Annotate ``confirmed_signups``: how many confirmed people chose each challenge."""
     return challenges.annotate(confirmed_signups=Count("signups", filter=CONFIRMED, distinct=True))
 
@@ -83,7 +93,7 @@ class MobilisationCounts:
     training_sessions: int
 
 
-def _count(queryset: QuerySet) -> Subquery:
+def _count(queryset: QuerySet) -> Coalesce:
     counted = queryset.order_by().values("territory_id").annotate(n=Count("pk", distinct=True))
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
 

@@ -3,6 +3,7 @@ the training sessions. Every function is one query (two with its prefetch), what
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -12,6 +13,9 @@ from challenges.models import Challenge, Contribution, SignUp, TrainingSession
 from challenges.queries import confirmed_signups, with_confirmed_counts
 from territoire.enums import Role
 from territoire.models import Membership, Territory, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CHALLENGES_IN_ORDER = Prefetch("challenges", queryset=Challenge.objects.order_by("order", "title"))
 
@@ -129,7 +133,16 @@ def facilitator_memberships(territory: Territory) -> QuerySet[Membership]:
     )
 
 
-def sessions_with_answers(territory: Territory) -> QuerySet[TrainingSession]:
+class SessionCounts(TypedDict):
+    coming: int
+    not_coming: int
+    attended: int
+    absent: int
+
+
+def sessions_with_answers(
+    territory: Territory,
+) -> "QuerySet[WithAnnotations[TrainingSession, SessionCounts]]":
     """The territory's training sessions with the answers of its current facilitators:
     ``coming``, ``not_coming``, ``attended``, ``absent``."""
     current = Membership.objects.filter(territory=territory, role=Role.FACILITATOR).values(
@@ -151,6 +164,16 @@ def sessions_with_answers(territory: Territory) -> QuerySet[TrainingSession]:
     ).order_by("starts_at")
 
 
+@dataclass(frozen=True)
+class SessionRow:
+    """A training session on the facilitators' list: their own answer (None: not given) and
+    how many facilitators have not answered (0 when not counted)."""
+
+    session: TrainingSession
+    my_answer: bool | None
+    no_answer: int
+
+
 def answers_of(facilitator: User, territory: Territory) -> dict[int, bool | None]:
     """``facilitator``'s answer (will attend or not) by session id, for the territory."""
     return dict(
@@ -160,9 +183,19 @@ def answers_of(facilitator: User, territory: Territory) -> dict[int, bool | None
     )
 
 
-def kit_challenges(territory: Territory, *, chosen_by_email: str, drafts: bool) -> list[Challenge]:
+@dataclass(frozen=True)
+class KitChallenge:
+    """A challenge of a facilitator's kit, and whether they chose it when signing up."""
+
+    challenge: Challenge
+    is_chosen: bool
+
+
+def kit_challenges(
+    territory: Territory, *, chosen_by_email: str, drafts: bool
+) -> list[KitChallenge]:
     """The territory's challenges for a facilitator's kit, those chosen at sign-up by
-    ``chosen_by_email`` first, each with ``is_chosen``. Drafts only when ``drafts``."""
+    ``chosen_by_email`` first. Drafts only when ``drafts``."""
     challenges = territory.challenges.select_related("domain").order_by("order", "title")
     if not drafts:
         challenges = challenges.exclude(status=ChallengeStatus.DRAFT)
@@ -171,7 +204,5 @@ def kit_challenges(territory: Territory, *, chosen_by_email: str, drafts: bool) 
             signup__territory=territory, signup__email__iexact=chosen_by_email
         ).values_list("challenge_id", flat=True)
     )
-    listed = list(challenges)
-    for challenge in listed:
-        challenge.is_chosen = challenge.pk in chosen
-    return sorted(listed, key=lambda challenge: not challenge.is_chosen)
+    listed = [KitChallenge(challenge, challenge.pk in chosen) for challenge in challenges]
+    return sorted(listed, key=lambda kit: not kit.is_chosen)

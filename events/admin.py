@@ -52,23 +52,28 @@ EVENT_FIELDS = [
     "capacity",
     "status",
 ]
-SYNTHESIS_FIELDS = ["synthesis_introduction", "partners", "further_reading"]
+SYNTHESIS_FIELDS = ("synthesis_introduction", "partners", "further_reading")
 
 
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = EVENT_FIELDS + SYNTHESIS_FIELDS
+        fields = [*EVENT_FIELDS, *SYNTHESIS_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         partners = self.fields.get("partners")
-        if partners is not None and self.instance.territory_id:
+        if (
+            isinstance(partners, forms.ModelChoiceField)
+            and partners.queryset is not None
+            and self.instance.territory_id
+        ):
             # An existing event's partners are its territory's organisations.
             partners.queryset = partners.queryset.filter(territory_id=self.instance.territory_id)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         territory, partners = cleaned.get("territory"), cleaned.get("partners")
         if territory and partners:
             strangers = [o.name for o in partners if o.territory_id != territory.pk]
@@ -225,7 +230,8 @@ class TableAdminForm(forms.ModelForm):
         return (self.cleaned_data.get("code") or "").strip().upper() or new_table_code()
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         event, challenge = cleaned.get("event"), cleaned.get("challenge")
         if event and challenge and challenge.territory_id != event.territory_id:
             self.add_error("challenge", _("Ce défi n'est pas un défi du territoire de la soirée."))
@@ -368,8 +374,10 @@ class IdeaAdmin(TerritoryScopedAdmin):
     search_fields = ["text", "table__name", "table__code"]
     ordering = ["-created_at"]
     list_select_related = ["table__challenge", "hidden_by"]
-    fields = ["table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"]
-    fields += ["hidden_at", "hidden_by"]
+    fields = (
+        *("table", "text", "participant", "theme", "merged_into", "vote_count", "created_at"),
+        *("hidden_at", "hidden_by"),
+    )
     readonly_fields = fields
     actions = ["hide", "unhide"]
 

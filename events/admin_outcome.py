@@ -27,7 +27,7 @@ class TeamMemberInline(RulesInlineMixin, admin.TabularInline):
 
     model = TeamMember
     extra = 0
-    fields = ["full_name", "email", "phone", "organisation_name", "is_lead"]
+    fields = ("full_name", "email", "phone", "organisation_name", "is_lead")
     readonly_fields = fields
     can_delete = False
 

@@ -252,14 +252,14 @@ def _table_work(table: Table, registrations: list[Registration], work: TableWork
         )
         if created and said.consent:
             _named_by_their_own_consent(table, contribution, said.person, said.organisation)
-    for said in work.quotes:
+    for quoted in work.quotes:
         quote, created = Quote.objects.get_or_create(
             table=table,
-            text=said.text,
-            defaults={"speaker_name": said.speaker, "organisation_name": said.organisation},
+            text=quoted.text,
+            defaults={"speaker_name": quoted.speaker, "organisation_name": quoted.organisation},
         )
-        if created and said.consent:
-            _named_by_their_own_consent(table, quote, said.speaker, said.organisation)
+        if created and quoted.consent:
+            _named_by_their_own_consent(table, quote, quoted.speaker, quoted.organisation)
 
 
 def _named_by_their_own_consent(

@@ -108,7 +108,7 @@ def attendance_rows(impact: ImpactFilter) -> Iterator[tuple]:
     )
     if impact.challenge_id:
         seated = seated.filter(table__challenge_id=impact.challenge_id)
-    seated = seated.order_by("table__event__starts_at", "joined_at", "pk").values_list(
+    seated_rows = seated.order_by("table__event__starts_at", "joined_at", "pk").values_list(
         "table__event__title",
         "display_name",
         "organisation_name",
@@ -123,7 +123,7 @@ def attendance_rows(impact: ImpactFilter) -> Iterator[tuple]:
     )
     walk_ins = (
         (event, name, "", org, table, challenge, _local(moment), at_table)
-        for event, name, org, table, challenge, moment in seated.iterator()
+        for event, name, org, table, challenge, moment in seated_rows.iterator()
     )
     return chain(registered, walk_ins)
 

@@ -136,7 +136,7 @@ class IdeaForm(forms.Form):
     def first_error(self) -> str:
         for name in ("client_key", "text"):
             if name in self.errors:
-                return self.errors[name][0]
+                return str(self.errors[name][0])
         return ""
 
 
@@ -171,7 +171,8 @@ class TeamJoinForm(forms.Form):
         return phone
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not (cleaned.get("email") or cleaned.get("phone")):
             raise forms.ValidationError(
                 _("Laissez une adresse e-mail ou un numéro de téléphone à l'équipe.")

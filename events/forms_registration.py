@@ -9,10 +9,12 @@ from challenges.forms import PublicForm
 from challenges.models import Challenge
 from events.domain.checkin import WALK_IN_CONSENT_TEXT
 from events.models import Event, Registration, Table
+from territoire.form_fields import model_choice_field
+from territoire.model_fields import max_length
 
 
 def _max_length(field_name: str) -> int:
-    return Registration._meta.get_field(field_name).max_length
+    return max_length(Registration, field_name)
 
 
 def challenges_for_registration(event: Event) -> QuerySet[Challenge]:
@@ -115,7 +117,9 @@ class RegistrationForm(PublicForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_challenges"].queryset = challenges_for_registration(event)
+        model_choice_field(self, "preferred_challenges").queryset = challenges_for_registration(
+            event
+        )
 
     def registration_fields(self) -> dict:
         """The cleaned values, as ``register()`` takes them."""

@@ -21,7 +21,8 @@ def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets (RFC 5545 §3.1), never inside a
     UTF-8 character; each continuation starts with one space."""
     pieces = []
-    current, size, limit = [], 0, MAX_LINE_OCTETS
+    current: list[str] = []
+    size, limit = 0, MAX_LINE_OCTETS
     for char in line:
         width = len(char.encode())
         if size + width > limit:

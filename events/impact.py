@@ -195,7 +195,7 @@ def mobilisation_section(impact: ImpactFilter) -> list[ImpactSection]:
     before = mobilisation_counts(impact)
     evening = evening_counts(impact)
     figures = _mobilisation_figures(impact, before)
-    charts = ()
+    charts: tuple[BarChart, ...] = ()
     if evening.events:
         figures += _evening_figures(evening)
         if evening.by_challenge:

@@ -2,8 +2,9 @@
 in people's spaces (a facilitator's tables and their console, an organiser's night screens)."""
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -27,12 +28,20 @@ from territoire.extensions import (
 )
 from territoire.models import Territory, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # An organiser's space shows the evenings not finished, and those finished in the last days
 # (the screens and posters are looked at again the morning after).
 RECENT = datetime.timedelta(days=14)
 
 
-def with_places(events):
+class Places(TypedDict):
+    # The event's confirmed registrations.
+    confirmed: int
+
+
+def with_places(events: QuerySet[Event]) -> "QuerySet[WithAnnotations[Event, Places]]":
     return events.annotate(
         confirmed=Count(
             "registrations",
@@ -65,7 +74,7 @@ def places_left_step(left: int) -> int:
     return 1 if left > 0 else 0
 
 
-def places_left_text(event: Event) -> str:
+def places_left_text(event: "WithAnnotations[Event, Places]") -> str:
     step = places_left_step(max(event.capacity - event.confirmed, 0))
     if not step:
         return _("Complet : inscription sur liste d'attente")
@@ -74,7 +83,7 @@ def places_left_text(event: Event) -> str:
     return _("Plus de %(n)s places") % {"n": step}
 
 
-def evening_card(event: Event, now: datetime.datetime) -> Card:
+def evening_card(event: "WithAnnotations[Event, Places]", now: datetime.datetime) -> Card:
     """The public card of one evening: what it is, and the one thing to do about it now."""
     state = evening_state(event, now)
     page = Link(_("Voir la soirée"), event.get_absolute_url())
@@ -111,7 +120,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
     # Upcoming, or tonight before the doors open while registration is still open.
     tonight = state == EveningState.TONIGHT
     action = None
-    figures = ()
+    figures: tuple[Figure, ...] = ()
     if event.status == EventStatus.REGISTRATION_OPEN:
         action = Link(
             _("Je m'inscris à la soirée"),
@@ -119,7 +128,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
             prominent=True,
         )
         figures = (Figure(places_left_text(event), ""),)
-    links = (page,)
+    links: tuple[Link, ...] = (page,)
     if tonight:
         links = (Link(_("Rejoindre ma table"), reverse("table_code_entry")), page)
     return Card(
@@ -140,7 +149,7 @@ def evening_card(event: Event, now: datetime.datetime) -> Card:
 def territory_cards(territories: list[Territory]) -> list[Card]:
     """The next (or last) public evening of each territory. One query."""
     now = timezone.now()
-    by_territory: dict[int, list[Event]] = {}
+    by_territory: dict[int, list[WithAnnotations[Event, Places]]] = {}
     events = with_places(
         Event.objects.filter(territory__in=territories)
         .exclude(status=EventStatus.DRAFT)
@@ -150,9 +159,9 @@ def territory_cards(territories: list[Territory]) -> list[Card]:
         by_territory.setdefault(event.territory_id, []).append(event)
     cards = []
     for events_of in by_territory.values():
-        event = next_or_last(events_of, now)
-        if event is not None:
-            cards.append(evening_card(event, now))
+        shown = next_or_last(events_of, now)
+        if shown is not None:
+            cards.append(evening_card(shown, now))
     return cards
 
 

@@ -34,6 +34,7 @@ import re
 import time
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from django.core.cache import cache
@@ -49,6 +50,7 @@ from events.domain.board import DOTS_TTL, current_version, dots_key
 from events.enums import Phase
 from events.models import Participant, Table
 from events.queries_participant import (
+    BoardIdea,
     awaiting_naming_answer,
     board_ideas,
     naming_requests,
@@ -85,7 +87,7 @@ class SharedBoard:
     time_up_html: str = ""
     html: str = ""
     # idea id → id of the participant who wrote it (the ideas shown at the top level)
-    authors: dict[int, int] = field(default_factory=dict)
+    authors: dict[int, int | None] = field(default_factory=dict)
     # idea id → the start of its text, escaped, for the Retirer buttons' names
     labels: dict[int, str] = field(default_factory=dict)
     name: str = ""
@@ -201,7 +203,7 @@ _IDEA_HTML: dict[tuple, str] = {}
 IDEA_HTML_KEPT = 20_000
 
 
-def _idea_html(idea, *, code: str, show_votes: bool, voting: bool) -> str:
+def _idea_html(idea: BoardIdea, *, code: str, show_votes: bool, voting: bool) -> str:
     key = (
         get_language(),
         code,
@@ -243,7 +245,8 @@ def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
         .order_by("-votes__created_at", "-votes__pk")
         .values_list("dots_left", "votes__pk", "votes__idea_id")
     )
-    dots_left, votes_by_idea = 0, {}
+    dots_left = 0
+    votes_by_idea: dict[int, list[int]] = {}
     for left, vote_id, idea_id in rows:
         dots_left = left
         if vote_id is not None:
@@ -251,7 +254,7 @@ def _load_dots(participant_id: int) -> tuple[int, dict[int, list[int]]]:
     return dots_left, votes_by_idea
 
 
-def naming_requests_oob(request, board: SharedBoard, participant_id: int) -> SafeString:
+def naming_requests_oob(request, board: SharedBoard, participant_id: int) -> str:
     """For a participant asked whether she may be named and yet to answer: the question, to
     be swapped out of band into her page by the poll; empty for everyone else (no query)."""
     if participant_id not in board.awaiting_naming:
@@ -282,7 +285,7 @@ class _Snippets:
         self.request, self.board, self.state = request, board, state
         self._csrf_input: str | None = None
         self._constants: dict[str, str] = {}
-        self._fillers = {
+        self._fillers: dict[str, Callable[..., str]] = {
             "mine": self._mine,
             "tag": self._tag,
             "my": self._my,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from events.models import Event, Idea
-from events.queries_live import ConsoleState, ControlRow
+from events.models import Event
+from events.queries_live import ConsoleIdea, ConsoleState, ControlRow
 from events.queries_plenary import PlenaryScreen
 
 HEADER = "X-Live-Parts"
@@ -74,7 +74,7 @@ def console_idea_key(idea_id: int) -> str:
     return f"i{idea_id}"
 
 
-def _idea_stamp(idea: Idea) -> str:
+def _idea_stamp(idea: ConsoleIdea) -> str:
     # 4 bytes: a page holds up to 300 of them in its poll's header, and a false "unchanged"
     # needs an idea's two states to collide (one chance in 4 billion).
     return stamp(
@@ -137,8 +137,8 @@ class IdeaChanges:
     ideas the page holds in another state (replaced), those it does not hold (appended, then
     put in their place by static/js/console.js) and those it holds that are gone (deleted)."""
 
-    replaced: list[Idea] = field(default_factory=list)
-    added: list[Idea] = field(default_factory=list)
+    replaced: list[ConsoleIdea] = field(default_factory=list)
+    added: list[ConsoleIdea] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
 
 

@@ -6,6 +6,7 @@ ideas and votes: these pages are polled every few seconds (docs/benchmarks.md).
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -34,18 +35,69 @@ from events.models import (
     Theme,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An event read with ``with_live_fingerprint``.
+    LiveEvent = WithAnnotations[Event, "LiveFingerprint"]
+
 SILENCE = datetime.timedelta(minutes=15)
+
+
+class LiveFingerprint(TypedDict):
+    live_versions: int
+    live_tables: int
+    live_present: int
+
+
+class HiddenIdeaCount(TypedDict):
+    hidden_idea_count: int
 
 
 # The console ------------------------------------------------------------------------------------
 
 
 @dataclass
+class ConsoleIdea:
+    """A visible idea as the console lists it: ``number``, its rank of arrival among the table's
+    visible ideas; ``merged_ideas``, the duplicates folded into it (each numbered too);
+    ``total_votes``, its own dots plus theirs. The idea's fields the pages show read through."""
+
+    idea: Idea
+    number: int
+    total_votes: int
+    merged_ideas: list["ConsoleIdea"] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.idea.pk
+
+    @property
+    def text(self) -> str:
+        return self.idea.text
+
+    @property
+    def participant(self) -> Participant | None:
+        return self.idea.participant
+
+    @property
+    def theme(self) -> Theme | None:
+        return self.idea.theme
+
+    @property
+    def vote_count(self) -> int:
+        return self.idea.vote_count
+
+    @property
+    def merged_into_id(self) -> int | None:
+        return self.idea.merged_into_id
+
+
+@dataclass
 class ConsoleState:
     participants: list[Participant]
-    # Ideas standing on their own, best voted first; each carries ``merged_ideas`` (the duplicates
-    # folded into it) and ``total_votes`` (its own dots plus theirs).
-    ideas: list[Idea]
+    # Ideas standing on their own, best voted first, with the duplicates folded into them.
+    ideas: list[ConsoleIdea]
     idea_count: int
     themes: list[Theme]
     projects: list[FormedProject]
@@ -65,7 +117,7 @@ def without_hidden(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
     return ideas.filter(hidden_at__isnull=True)
 
 
-def ideas_with_totals(table: Table, *, hidden: list[Idea] | None = None) -> list[Idea]:
+def ideas_with_totals(table: Table, *, hidden: list[Idea] | None = None) -> list[ConsoleIdea]:
     """The table's visible ideas as the console shows them, in one query: duplicates nested
     under the idea they were merged into, totals including the duplicates' dots, best first.
     The hidden ones, from the same query, are appended to ``hidden`` when given."""
@@ -74,16 +126,15 @@ def ideas_with_totals(table: Table, *, hidden: list[Idea] | None = None) -> list
         .select_related("participant", "theme", "hidden_by")
         .order_by("created_at", "pk")
     )
-    ideas = [idea for idea in rows if idea.hidden_at is None]
+    ideas = [
+        ConsoleIdea(idea, number, idea.vote_count)
+        for number, idea in enumerate((idea for idea in rows if idea.hidden_at is None), start=1)
+    ]
     if hidden is not None:
         hidden.extend(idea for idea in rows if idea.hidden_at is not None)
     by_pk = {idea.pk: idea for idea in ideas}
-    for number, idea in enumerate(ideas, start=1):
-        idea.number = number
-        idea.merged_ideas = []
-        idea.total_votes = idea.vote_count
     for idea in ideas:
-        target = by_pk.get(idea.merged_into_id)
+        target = by_pk.get(idea.merged_into_id) if idea.merged_into_id is not None else None
         if target is not None:
             target.merged_ideas.append(idea)
             target.total_votes += idea.vote_count
@@ -144,7 +195,9 @@ def synthesis_items(table: Table) -> tuple[list[SynthesisContribution], list[Quo
 # The live pages' fingerprint -------------------------------------------------------------------
 
 
-def with_live_fingerprint(events):
+def with_live_fingerprint(
+    events: QuerySet[Event],
+) -> "QuerySet[WithAnnotations[Event, LiveFingerprint]]":
     """Annotate events with what changes when any of their live pages should: the sum of their
     tables' versions, their number of tables, and the people checked in. One query."""
     tables = Table.objects.filter(event=OuterRef("pk")).order_by().values("event")
@@ -160,7 +213,7 @@ def with_live_fingerprint(events):
     )
 
 
-def live_fingerprint(event: Event) -> str:
+def live_fingerprint(event: "LiveEvent") -> str:
     """The part of a live page's ETag that tracks the event (needs ``with_live_fingerprint``)."""
     return f"e{event.pk}-v{event.live_versions}-n{event.live_tables}-c{event.live_present}"
 
@@ -170,7 +223,7 @@ def live_fingerprint(event: Event) -> str:
 
 @dataclass
 class ControlRow:
-    table: Table
+    table: "WithAnnotations[Table, HiddenIdeaCount]"
     facilitator_names: list[str]
     has_facilitator: bool
     facilitator_checked_in: bool
@@ -178,7 +231,7 @@ class ControlRow:
     is_full: bool
     timer_over: bool
     # Where a full table's newcomers can go (same challenge, room left), most room first.
-    siblings_with_room: list[Table]
+    siblings_with_room: "list[WithAnnotations[Table, HiddenIdeaCount]]"
     # What the row shows, digested (``live_stamps.control_stamps``): the poll re-sends a row
     # only when it moved.
     stamp: str = ""

@@ -60,7 +60,8 @@ def table_ref(code: str) -> TableRef | None:
         if cached is None:
             return None
         cache.set(_table_ref_key(code), tuple(cached), TABLE_REF_TTL)
-    return TableRef(*cached, code)
+    table_id, event_id = cached
+    return TableRef(table_id, event_id, code)
 
 
 def forget_table_code(code: str) -> None:
@@ -106,7 +107,8 @@ def seat_for(code: str, key: str | None) -> tuple[TableRef | None, int | None]:
         if ref is None:
             return None, None
     else:
-        ref = TableRef(*cached_table, code)
+        table_id, event_id = cached_table
+        ref = TableRef(table_id, event_id, code)
     if not key:
         return ref, None
     seat = found.get(participant_key)
@@ -155,11 +157,37 @@ def checked_in_registration(*, event_id: int, ticket_code: str) -> Registration 
 
 
 @dataclass
+class BoardIdea:
+    """An idea standing on the board, with the ideas merged into it (``merged_ideas``) and,
+    once ``live_board`` rendered it, its HTML. The idea's fields the board shows read through."""
+
+    idea: Idea
+    merged_ideas: list[Idea] = field(default_factory=list)
+    html: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.idea.pk
+
+    @property
+    def text(self) -> str:
+        return self.idea.text
+
+    @property
+    def participant_id(self) -> int | None:
+        return self.idea.participant_id
+
+    @property
+    def vote_count(self) -> int:
+        return self.idea.vote_count
+
+
+@dataclass
 class IdeaGroup:
     """Ideas under one theme; ``theme`` is None for the ideas no theme gathered."""
 
     theme: str | None
-    ideas: list[Idea] = field(default_factory=list)
+    ideas: list[BoardIdea] = field(default_factory=list)
 
 
 def _root(idea: Idea, by_pk: dict[int, Idea]) -> Idea:
@@ -174,7 +202,7 @@ def _root(idea: Idea, by_pk: dict[int, Idea]) -> Idea:
 def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
     """The table's ideas as the board shows them (hidden ones left out), in one query.
 
-    Merged ideas hang under the idea they were merged into (``idea.merged_ideas``); ideas are
+    Merged ideas hang under the idea they were merged into (``merged_ideas``); ideas are
     grouped by theme when the facilitators made themes, the ideas without one last.
     """
     ideas = list(
@@ -192,24 +220,24 @@ def board_ideas(table: Table, *, by_votes: bool = False) -> list[IdeaGroup]:
         .order_by("created_at", "pk")
     )
     by_pk = {idea.pk: idea for idea in ideas}
-    for idea in ideas:
-        idea.merged_ideas = []
+    standing = {idea.pk: BoardIdea(idea) for idea in ideas}
     roots = []
     for idea in ideas:
         root = _root(idea, by_pk)
         if root is idea:
-            roots.append(idea)
+            roots.append(standing[idea.pk])
         else:
-            root.merged_ideas.append(idea)
+            standing[root.pk].merged_ideas.append(idea)
     if by_votes:
-        roots.sort(key=lambda idea: -idea.vote_count)
+        roots.sort(key=lambda board_idea: -board_idea.vote_count)
     themed: dict[str, IdeaGroup] = {}
     loose = IdeaGroup(theme=None)
-    for idea in roots:
-        if idea.theme is None:
-            loose.ideas.append(idea)
+    for board_idea in roots:
+        theme = board_idea.idea.theme
+        if theme is None:
+            loose.ideas.append(board_idea)
         else:
-            themed.setdefault(idea.theme.name, IdeaGroup(theme=idea.theme.name)).ideas.append(idea)
+            themed.setdefault(theme.name, IdeaGroup(theme=theme.name)).ideas.append(board_idea)
     groups = [themed[name] for name in sorted(themed)]
     if loose.ideas or not groups:
         groups.append(loose)

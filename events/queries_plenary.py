@@ -8,6 +8,7 @@ ideas (one, a window function), the projects born (one); the spotlight comes wit
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, Window
@@ -25,6 +26,18 @@ TABLES_PER_PAGE = 3
 PROJECTS_SHOWN = 8
 
 
+class TotalVotes(TypedDict):
+    # The idea's dots plus those of the duplicates folded into it.
+    total_votes: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    # An idea read by ``top_ideas``.
+    VotedIdea = WithAnnotations[Idea, TotalVotes]
+
+
 @dataclass
 class TableStats:
     pk: int
@@ -39,7 +52,7 @@ class TableStats:
     idea_count: int
     vote_count: int
     project_count: int
-    ideas: list[Idea] = field(default_factory=list)
+    ideas: "list[VotedIdea]" = field(default_factory=list)
     # What the table's card shows, digested (``live_stamps.plenary_stamps``).
     stamp: str = ""
 
@@ -59,7 +72,7 @@ class PhaseNow:
     """The phase most open tables are in, and when its timer ends (the latest of theirs)."""
 
     phase: str
-    label: str
+    label: "StrOrPromise"  # the phase's label, translated when shown
     ends_at: datetime.datetime | None
     table_count: int
     open_count: int
@@ -167,7 +180,7 @@ def ideas_on_screen() -> QuerySet[Idea]:
     return without_hidden(Idea.objects.filter(merged_into__isnull=True))
 
 
-def top_ideas(event: Event, per_table: int = IDEAS_PER_TABLE) -> dict[int, list[Idea]]:
+def top_ideas(event: Event, per_table: int = IDEAS_PER_TABLE) -> "dict[int, list[VotedIdea]]":
     """Each table's best visible ideas (their dots plus their duplicates'), newest first among
     equals, ``per_table`` at most. One query (a window function)."""
     merged_dots = (
@@ -195,7 +208,7 @@ def top_ideas(event: Event, per_table: int = IDEAS_PER_TABLE) -> dict[int, list[
         .only("pk", "table_id", "text", "vote_count", "created_at")
         .order_by("table_id", "rank")
     )
-    by_table: dict[int, list[Idea]] = {}
+    by_table: dict[int, list[VotedIdea]] = {}
     for idea in ideas:
         by_table.setdefault(idea.table_id, []).append(idea)
     return by_table

@@ -29,6 +29,24 @@ class ThemeEntry:
     challenges: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PrintedQuote:
+    """A quote as the synthesis prints it: its text without the guillemets typed around it."""
+
+    bare_text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class TableDebate:
+    """What the synthesis prints of one table's debate: whether it was written up, and its
+    quotes (its contributions and projects are the table's, prefetched)."""
+
+    table: Table
+    has_synthesis: bool
+    quotes: list[PrintedQuote]
+
+
 def _hour(moment: datetime.datetime) -> str:
     if moment.hour == 0 and moment.minute == 0:
         return _("minuit")
@@ -128,7 +146,8 @@ def _introduction_facts(
 
 def gather_synthesis(scope: Scope) -> dict[str, Any]:
     """Everything the synthesis prints, in six queries whatever the number of tables."""
-    event: Event = scope.event  # type: ignore[assignment]
+    event = scope.event
+    assert isinstance(event, Event)  # the synthesis is an event's
     if event.territory_id == scope.territory.pk:
         event.territory = scope.territory
     partners = list(event.partners.order_by("name"))
@@ -154,10 +173,21 @@ def gather_synthesis(scope: Scope) -> dict[str, Any]:
         )
         if table.challenge not in entry.challenges:
             entry.challenges.append(table.challenge)
-        table.has_synthesis = bool(table.contributions.all() or table.quotes.all())
-        for quote in table.quotes.all():
-            # The template sets the guillemets; a facilitator may have typed some already.
-            quote.bare_text = quote.text.strip().strip('«»"“”„ \u00a0\u202f').strip()
+    debates = [
+        TableDebate(
+            table=table,
+            has_synthesis=bool(table.contributions.all() or table.quotes.all()),
+            quotes=[
+                # The template sets the guillemets; a facilitator may have typed some already.
+                PrintedQuote(
+                    bare_text=quote.text.strip().strip('«»"“”„ \u00a0\u202f').strip(),
+                    attribution=quote.attribution,
+                )
+                for quote in table.quotes.all()
+            ],
+        )
+        for table in tables
+    ]
 
     projects = sum(len(table.projects.all()) for table in tables)
     ideas = sum(table.idea_count for table in tables)
@@ -168,6 +198,7 @@ def gather_synthesis(scope: Scope) -> dict[str, Any]:
         "event_when": event_when(event),
         "partners": partners,
         "tables": tables,
+        "debates": debates,
         "themes": list(themes.values()),
         "introduction_facts": _introduction_facts(
             event, tables, people=people, ideas=ideas, projects=projects
@@ -180,6 +211,7 @@ def gather_synthesis(scope: Scope) -> dict[str, Any]:
 
 
 def synthesis_title(scope: Scope) -> str:
+    assert isinstance(scope.event, Event)  # the synthesis is an event's
     return _("Synthèse des débats — %(title)s") % {"title": scope.event.title}
 
 

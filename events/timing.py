@@ -1,6 +1,7 @@
 """Where an evening stands at a given moment, as the public pages and the spaces tell it."""
 
 import datetime
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -24,7 +25,10 @@ def evening_state(event: Event, now: datetime.datetime) -> str:
     return EveningState.UPCOMING
 
 
-def next_or_last(events: list[Event], now: datetime.datetime) -> Event | None:
+_E = TypeVar("_E", bound=Event)
+
+
+def next_or_last(events: list[_E], now: datetime.datetime) -> _E | None:
     """The evening a visitor wants: tonight's, else the next one, else the last one."""
     coming = [e for e in events if evening_state(e, now) != EveningState.FINISHED]
     if coming:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from projects.forms import HTTP_ONLY
 from projects.models import Project, ProjectFollower, ProjectMember
 from territoire.admin import RulesInlineMixin, TerritoryScopedAdmin
 from territoire.audit import record
+from territoire.http import signed_in_user
 
 
 class ProjectMemberInline(RulesInlineMixin, admin.TabularInline):
@@ -129,7 +131,7 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         count = 0
         for member in pending:
             if request.user.has_perm("projects.invite_member", member.project):
-                send_member_invitation(member=member, invited_by=request.user)
+                send_member_invitation(member=member, invited_by=signed_in_user(request))
                 count += 1
         self.message_user(
             request,
@@ -147,7 +149,9 @@ class ProjectAdmin(TerritoryScopedAdmin, SimpleHistoryAdmin):
         # The audit log: the status and the coach (by id) before and after.
         for field in ("status", "coach"):
             if change and field in form.changed_data:
-                after = getattr(obj, Project._meta.get_field(field).attname)
+                model_field = Project._meta.get_field(field)
+                assert isinstance(model_field, models.Field)  # a column, not a relation's end
+                after = getattr(obj, model_field.attname)
                 before = form.initial.get(field)
                 record(request.user, f"project.{field}", obj, before=before, after=after)
 
@@ -162,7 +166,7 @@ class ProjectFollowerAdmin(TerritoryScopedAdmin):
     search_fields = ["email", "project__name"]
     ordering = ["-created_at"]
     list_select_related = ["project"]
-    fields = ["project", "email", "language", "created_at", "confirmed_at", "stopped_at"]
+    fields = ("project", "email", "language", "created_at", "confirmed_at", "stopped_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:

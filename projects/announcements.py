@@ -23,6 +23,7 @@ def public_projects_of_formed(formed_ids: list[int]) -> dict[int, PublicProject 
         if p.is_public and p.status in SHOWCASE_STATUSES
         else None
         for p in projects
+        if p.formed_project_id is not None  # as filtered
     }
 
 

@@ -1,7 +1,10 @@
 """Validation at the HTTP boundary: publishing, a project's page, its team, following it."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.validators import URLValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import ParagraphsField, PublicForm
@@ -11,6 +14,7 @@ from projects.domain.page import PAGE_FIELDS as PAGE_FIELD_NAMES
 from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
 from territoire.enums import Role
+from territoire.form_fields import choice_field, model_choice_field
 from territoire.models import Domain, Organisation, Territory, User
 
 HTTP_ONLY = URLValidator(
@@ -72,27 +76,31 @@ class ProjectFieldsForm(forms.Form):
 
     def __init__(self, *args, territory: Territory, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].queryset = Challenge.objects.filter(territory=territory)
-        self.fields["domain"].queryset = territory.domains.all()
-        self.fields["lead_organisation"].queryset = Organisation.objects.filter(territory=territory)
-        self.fields["coach"].queryset = User.objects.filter(
+        model_choice_field(self, "challenge").queryset = Challenge.objects.filter(
+            territory=territory
+        )
+        model_choice_field(self, "domain").queryset = territory.domains.all()
+        model_choice_field(self, "lead_organisation").queryset = Organisation.objects.filter(
+            territory=territory
+        )
+        model_choice_field(self, "coach").queryset = User.objects.filter(
             memberships__territory=territory, memberships__role=Role.COACH
         ).distinct()
         for name, options in (choices or {}).items():
-            self.fields[name].choices = options
+            choice_field(self, name).choices = options
 
     @staticmethod
     def shared_choices(territory: Territory) -> dict:
         """The options of the choice fields, read once for every form of a page."""
         form = ProjectFieldsForm(territory=territory)
-        return {
-            name: [("", "---------")]
-            + [
-                (obj.pk, form.fields[name].label_from_instance(obj))
-                for obj in form.fields[name].queryset
+        choices = {}
+        for name in ("challenge", "domain", "lead_organisation", "coach"):
+            field = model_choice_field(form, name)
+            assert field.queryset is not None  # set in __init__
+            choices[name] = [("", "---------")] + [
+                (obj.pk, field.label_from_instance(obj)) for obj in field.queryset
             ]
-            for name in ("challenge", "domain", "lead_organisation", "coach")
-        }
+        return choices
 
     def project_fields(self) -> dict:
         return {
@@ -211,7 +219,8 @@ class ProjectPageForm(forms.Form):
 
     def with_revision(self, revision: int) -> None:
         """Carry ``revision`` (after a conflict): saving again then knowingly replaces it."""
-        data = self.data.copy()
+        # The posted data (a QueryDict), or a dict; both copy.
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         data["revision"] = str(revision)
         self.data = data
 
@@ -273,11 +282,12 @@ class MemberMergeForm(forms.Form):
     def __init__(self, *args, members: list[ProjectMember], **kwargs):
         super().__init__(*args, **kwargs)
         options = [("", "---------")] + [(m.pk, _member_label(m)) for m in members]
-        self.fields["member"].choices = options
-        self.fields["into"].choices = options
+        choice_field(self, "member").choices = options
+        choice_field(self, "into").choices = options
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("member") is not None and cleaned.get("member") == cleaned.get("into"):
             raise forms.ValidationError(_("Choisissez deux entrées différentes."))
         return cleaned
@@ -314,9 +324,9 @@ class ShowcaseFilterForm(forms.Form):
     def __init__(self, *args, domains, challenges, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("Tous"))]
-        self.fields["domaine"].choices = everything + [(d.slug, d.name) for d in domains]
-        self.fields["defi"].choices = everything + [(c.slug, c.title) for c in challenges]
-        self.fields["statut"].choices = everything + [
+        choice_field(self, "domaine").choices = everything + [(d.slug, d.name) for d in domains]
+        choice_field(self, "defi").choices = everything + [(c.slug, c.title) for c in challenges]
+        choice_field(self, "statut").choices = everything + [
             (status.value, status.label) for status in SHOWCASE_STATUSES
         ]
 

@@ -1,5 +1,7 @@
 """A followed project, born at a table of the evening (or joining later): team, followers."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.enums import MemberRole, ProjectStatus
+
+if TYPE_CHECKING:
+    from territoire.models import User
 
 
 class Project(models.Model):
@@ -96,6 +101,9 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("projet")
@@ -162,6 +170,9 @@ class ProjectMember(models.Model):
 
     # Who removed, merged or changed whom: the domain sets the person (``_history_user``).
     history = HistoricalRecords(excluded_fields=["invitation_token"])
+    # Read by django-simple-history as it writes the history row; the domain sets them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("membre de l'équipe projet")

@@ -147,8 +147,9 @@ def territory_projects(territory: Territory) -> QuerySet[Project]:
 
 
 def projects_of_member(user: User) -> list[Project]:
-    """The projects whose team ``user`` joined, cached on the user object for the request."""
-    cached = getattr(user, "_member_projects", None)
+    """The projects whose team ``user`` joined, cached on the user object for the request (in
+    its ``__dict__``, as a cached property would be)."""
+    cached: list[Project] | None = user.__dict__.get("_member_projects")
     if cached is None:
         cached = list(
             Project.objects.filter(members__user=user)
@@ -156,7 +157,7 @@ def projects_of_member(user: User) -> list[Project]:
             .order_by("name")
             .distinct()
         )
-        user._member_projects = cached
+        user.__dict__["_member_projects"] = cached
     return cached
 
 

@@ -1,5 +1,7 @@
 """The admin, scoped: an organiser sees and edits only their territories' objects."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -16,14 +18,25 @@ from territoire.audit import record
 from territoire.domain.invitations import invite
 from territoire.domain.territories import start_territory_with
 from territoire.extensions import territory_starters
+from territoire.form_fields import choice_field
+from territoire.http import signed_in_user
 from territoire.impact.cache import impact_changed
 from territoire.models import Domain, Invitation, Membership, Organisation, Territory, User
 from territoire.queries import organised_territory_ids
 from territoire.reports.actions import request_report_action
 from territoire.rules import territory_id_of
 
+if TYPE_CHECKING:
+    # The mixins below go before an admin class: to the type checker they are one.
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 
-class RulesAdminMixin:
+    _AdminBase = BaseModelAdmin
+    _InlineBase = InlineModelAdmin
+else:
+    _AdminBase = _InlineBase = object
+
+
+class RulesAdminMixin(_AdminBase):
     """Ask the ``rules`` permissions (with the object) instead of Django's model permissions."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -67,7 +80,7 @@ def scoped_choices(model: type[Model], request: HttpRequest) -> QuerySet | None:
     return None
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(_AdminBase):
     """Foreign keys and many-to-many fields offer only the organiser's territories' objects."""
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
@@ -91,7 +104,7 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class RulesInlineMixin(ScopedChoicesMixin):
+class RulesInlineMixin(ScopedChoicesMixin, _InlineBase):
     """An inline asks the ``rules`` permissions of its model, with the parent object."""
 
     def _perm(self, action: str) -> str:
@@ -157,8 +170,9 @@ class TerritoryScopedAdmin(ScopedChoicesMixin, RulesAdminMixin, admin.ModelAdmin
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         territory_ids = {territory_id_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
-        for territory_id in territory_ids - {None}:
-            impact_changed(territory_id)
+        for territory_id in territory_ids:
+            if territory_id is not None:
+                impact_changed(territory_id)
 
 
 def _impact_changed_for(obj: Model) -> None:
@@ -192,7 +206,7 @@ class TerritoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starter"].choices = [("", _("Rien pour l'instant"))] + [
+        choice_field(self, "starter").choices = [("", _("Rien pour l'instant"))] + [
             (starter.key, starter.label) for starter in self.starters
         ]
 
@@ -319,7 +333,8 @@ class MembershipAdmin(TerritoryScopedAdmin):
         action = "membership.change" if change else "membership.add"
         record(request.user, action, obj, role=obj.role, person_id=obj.user_id)
 
-    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        assert isinstance(obj, Membership)
         record(request.user, "membership.delete", obj, role=obj.role, person_id=obj.user_id)
         super().delete_model(request, obj)
 
@@ -377,7 +392,7 @@ class InvitationAdmin(TerritoryScopedAdmin):
                 territory=invitation.territory,
                 email=invitation.email,
                 role=invitation.role,
-                invited_by=request.user,
+                invited_by=signed_in_user(request),
                 language=invitation.language,
             )
             count += renewed.pk == invitation.pk

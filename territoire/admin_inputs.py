@@ -8,12 +8,22 @@ that "abc", "²" or 99999999999999999999 is a server error ("Field 'id' expected
 Both drop such ids first: the form then says "choose a valid option", the action "select the
 items to act on"."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Field
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    # The mixin goes before an admin class: to the type checker it is one.
+    from django.contrib.admin import ModelAdmin
+
+    _ModelAdminBase = ModelAdmin
+else:
+    _ModelAdminBase = object
 
 
 def storable(target: Field, value: object, using: str | None = None) -> bool:
@@ -45,7 +55,7 @@ class BoundedAutocompleteSelectMultiple(_KnownIdsOnly, AutocompleteSelectMultipl
     pass
 
 
-class KnownSelectedIdsMixin:
+class KnownSelectedIdsMixin(_ModelAdminBase):
     """A change list's action acts only on ticked ids the primary key column can hold."""
 
     def response_action(self, request: HttpRequest, queryset):
@@ -53,6 +63,8 @@ class KnownSelectedIdsMixin:
         selected = request.POST.getlist(name)
         known = [pk for pk in selected if storable(self.model._meta.pk, pk)]
         if len(known) != len(selected):
-            request.POST = request.POST.copy()
-            request.POST.setlist(name, known)
+            post = request.POST.copy()
+            post.setlist(name, known)
+            # The stubs type request.POST as immutable; Django lets a view put a copy in its place.
+            request.POST = post  # type: ignore[assignment]
         return super().response_action(request, queryset)

@@ -54,7 +54,7 @@ class TerritoireAdminSite(admin.AdminSite):
             raise Http404
         content_type = ContentType.objects.filter(pk=content_type_id).first()
         model = content_type.model_class() if content_type else None
-        model_admin = self._registry.get(model)
+        model_admin = self._registry.get(model) if model is not None else None
         if model_admin is None:
             # An inline's model, without an admin of its own: the platform's superusers only.
             if model is None or not request.user.is_superuser:

@@ -23,7 +23,7 @@ class AuditEntryAdmin(TerritoryScopedAdmin):
     search_fields = ["actor_label", "description", "action"]
     list_select_related = ["territory"]
     date_hierarchy = "at"
-    fields = [
+    fields = (
         "at",
         "actor_label",
         "role_in_words",
@@ -33,7 +33,7 @@ class AuditEntryAdmin(TerritoryScopedAdmin):
         "territory",
         "description",
         "details",
-    ]
+    )
     readonly_fields = fields
 
     # Written by the domain only (territoire/audit.py), erased only by the retention task:

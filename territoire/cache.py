@@ -105,6 +105,9 @@ class RedisCache(django_redis.RedisCache):
     """``django.core.cache.backends.redis.RedisCache`` with its clients reused, a counter for
     rate limits in one round trip, and every call answered as a miss while Redis is away."""
 
+    # Django's cached property, the client built from ``_class``; the stubs leave it out.
+    _cache: ReusedClientRedisCacheClient
+
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient

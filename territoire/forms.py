@@ -7,7 +7,7 @@ from territoire.errors import Refused
 from territoire.models import User
 
 
-def apply_refusal(form: forms.Form, refusal: Refused) -> None:
+def apply_refusal(form: forms.BaseForm, refusal: Refused) -> None:
     """Show a domain refusal the one way forms show it: on its field when the form has that
     field, else for the whole form. What the person typed stays."""
     target = refusal.field if refusal.field in form.fields else None
@@ -45,8 +45,10 @@ class AccountSetupForm(forms.Form):
         return name
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        super().clean()
+        cleaned = self.cleaned_data
+        password1: str = cleaned.get("password1") or ""
+        password2: str = cleaned.get("password2") or ""
         if password1 or password2:
             if password1 != password2:
                 self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

@@ -1,6 +1,7 @@
 """The core of the domain: people, territories, their domains, organisations and roles."""
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -66,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("personne")
@@ -240,10 +241,11 @@ class Organisation(models.Model):
 
 def _check_same_territory(obj: "Membership | Invitation") -> None:
     """An organisation attached to a role must belong to the role's territory."""
+    organisation = obj.organisation if obj.organisation_id else None
     if (
-        obj.organisation_id
+        organisation is not None
         and obj.territory_id
-        and obj.organisation.territory_id != obj.territory_id
+        and organisation.territory_id != obj.territory_id
     ):
         raise ValidationError(
             {"organisation": _("Cette organisation n'appartient pas à ce territoire.")}

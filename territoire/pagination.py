@@ -11,6 +11,7 @@ the last one: never an error.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -30,7 +31,8 @@ class ListPage:
 
     @property
     def items(self) -> Sequence:
-        return self.page.object_list
+        # A list or a query set, as the paginator was given.
+        return cast(Sequence, self.page.object_list)
 
     @property
     def count(self) -> int:

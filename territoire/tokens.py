@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import secrets
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from territoire.models import PendingChange
 
 Row = TypeVar("Row", bound=models.Model)
+Change = TypeVar("Change", bound="PendingChange")
+
+
+class IssuedLink(Protocol):
+    """A row behind an e-mailed link: it knows when it was issued."""
+
+    created_at: datetime.datetime
+
 
 URLSAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -71,7 +79,7 @@ def row_for_secret(rows: models.QuerySet[Row], token: str) -> Row | None:
     return rows.filter(secret_digest=secret_digest(token)).first()
 
 
-def has_expired(row: models.Model, max_age: datetime.timedelta) -> bool:
+def has_expired(row: IssuedLink, max_age: datetime.timedelta) -> bool:
     """Whether the link of ``row`` (issued at its ``created_at``) is older than ``max_age``."""
     return row.created_at <= timezone.now() - max_age
 
@@ -81,7 +89,7 @@ def purge_expired_links(
 ) -> int:
     """Delete the rows of ``model`` whose link expired, used or not. Returns how many."""
     cutoff = (now or timezone.now()) - max_age
-    _total, by_model = model.objects.filter(created_at__lte=cutoff).delete()
+    _total, by_model = model._default_manager.filter(created_at__lte=cutoff).delete()
     return by_model.get(model._meta.label, 0)
 
 
@@ -95,12 +103,12 @@ def fingerprint(values: dict) -> str:
 
 
 def live_change(
-    rows: models.QuerySet[Row],
+    rows: models.QuerySet[Change],
     token: str,
     *,
     max_age: datetime.timedelta,
     refused: type[Refused],
-) -> Row:
+) -> Change:
     """The pending change a link names, used or not. Raises ``refused`` with the message for the
     person when the link is unknown or expired."""
     row = row_for_secret(rows, token)

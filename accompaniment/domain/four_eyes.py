@@ -8,14 +8,15 @@ verified by the coach. A territory with a single person can allow self-verificat
 its visible setting ``Territory.allow_self_verification``.
 """
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accompaniment.domain.errors import Refused
+from accompaniment.models import IndicatorValue, JobRecord
 from territoire.models import Territory, User
 
 
-def wrote(model: type[Model], user: User | None) -> Q:
+def wrote(model: type[JobRecord] | type[IndicatorValue], user: User | None) -> Q:
     """Rows of ``model`` (JobRecord, IndicatorValue) that ``user`` declared or corrected, as a
     condition usable in a filter, an exclude or an annotation (no extra query)."""
     if user is None or not user.is_authenticated:
@@ -24,19 +25,23 @@ def wrote(model: type[Model], user: User | None) -> Q:
     return Q(declared_by=user) | Q(Exists(history))
 
 
-def written_by(model: type[Model], user: User | None) -> ExpressionWrapper:
+def written_by(
+    model: type[JobRecord] | type[IndicatorValue], user: User | None
+) -> ExpressionWrapper:
     """An annotation: whether ``user`` declared or corrected the row (in the list's query)."""
     return ExpressionWrapper(wrote(model, user), output_field=BooleanField())
 
 
-def awaiting(model: type[Model], user: User | None, *, territory_path: str) -> Q:
+def awaiting(
+    model: type[JobRecord] | type[IndicatorValue], user: User | None, *, territory_path: str
+) -> Q:
     """Rows ``user`` may verify as far as four eyes go: not written by her, unless the record's
     territory (reached through ``territory_path``) allows self-verification."""
     allowed = Q(**{f"{territory_path}__allow_self_verification": True})
     return ~wrote(model, user) | allowed
 
 
-def has_written(record: Model, user: User | None) -> bool:
+def has_written(record: JobRecord | IndicatorValue, user: User | None) -> bool:
     """Whether ``user`` declared or corrected ``record`` (one query at most)."""
     if user is None or not user.is_authenticated:
         return False
@@ -45,12 +50,14 @@ def has_written(record: Model, user: User | None) -> bool:
     return type(record).history.filter(id=record.pk, declared_by=user).exists()
 
 
-def may_check(record: Model, user: User | None, territory: Territory) -> bool:
+def may_check(record: JobRecord | IndicatorValue, user: User | None, territory: Territory) -> bool:
     """Whether four eyes let ``user`` verify or send back ``record``."""
     return territory.allow_self_verification or not has_written(record, user)
 
 
-def check_four_eyes(record: Model, by: User | None, territory: Territory) -> str | None:
+def check_four_eyes(
+    record: JobRecord | IndicatorValue, by: User | None, territory: Territory
+) -> str | None:
     """Refused when ``by`` wrote ``record`` and ``territory`` does not allow self-verification.
 
     Returns the reason to keep in the record's history when the setting let ``by`` check her

@@ -94,18 +94,17 @@ def verifiers(project: Project, *, declarant: User | None = None) -> list[User]:
     barred = None
     if declarant is not None and not project.territory.allow_self_verification:
         barred = declarant.pk
-    if project.coach_id is not None and project.coach.is_active and project.coach_id != barred:
-        return [project.coach]
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__territory_id=project.territory_id,
-            memberships__role=Role.ORGANISER,
-        )
-        .exclude(pk=barred)
-        .distinct()
-        .order_by("email")
+    coach = project.coach if project.coach_id is not None else None
+    if coach is not None and coach.is_active and coach.pk != barred:
+        return [coach]
+    organisers = User.objects.filter(
+        is_active=True,
+        memberships__territory_id=project.territory_id,
+        memberships__role=Role.ORGANISER,
     )
+    if barred is not None:
+        organisers = organisers.exclude(pk=barred)
+    return list(organisers.distinct().order_by("email"))
 
 
 def send_verification_request(*, job: JobRecord) -> int:

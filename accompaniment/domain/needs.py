@@ -201,7 +201,7 @@ def send_match_emails(*, match: NeedMatch) -> int:
     )
     context = {"match": match, "need": need, "offer": offer, "project": project}
     team = sorted(
-        {m.user.email for m in project.members.select_related("user") if m.user_id is not None}
+        {m.user.email for m in project.members.select_related("user") if m.user is not None}
     )
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):

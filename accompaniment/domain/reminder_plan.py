@@ -34,14 +34,14 @@ BATCH_SIZE = 500
 CHUNK_SIZE = 2000
 
 # Which preference switch governs which kind.
-PREFERENCE_OF_KIND = {
+PREFERENCE_OF_KIND: dict[str, str] = {
     ReminderKind.MILESTONE_DUE: "milestones_due",
     ReminderKind.MILESTONE_OVERDUE: "milestones_overdue",
     ReminderKind.MILESTONE_OVERDUE_COACH: "milestones_overdue",
     ReminderKind.NO_UPDATE: "silent_projects",
 }
 # Order of the kinds inside a project's block of the digest.
-KIND_ORDER = {
+KIND_ORDER: dict[str, int] = {
     ReminderKind.MILESTONE_OVERDUE_COACH: 0,
     ReminderKind.MILESTONE_OVERDUE: 1,
     ReminderKind.MILESTONE_DUE: 2,

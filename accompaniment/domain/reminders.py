@@ -44,6 +44,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
@@ -297,8 +298,13 @@ def send_due_reminders(
     result = SweepResult(day=day)
     if db_connection.vendor != "postgresql":
         workers = 1
-    sender = {"day": day, "result": result, "on_person": on_person, "lock": threading.Lock()}
-    senders = None
+    sender: dict[str, Any] = {
+        "day": day,
+        "result": result,
+        "on_person": on_person,
+        "lock": threading.Lock(),
+    }
+    senders: _Sender | _SenderThreads | None = None
     if not dry_run:
         senders = _SenderThreads(workers, **sender) if workers > 1 else _Sender(**sender)
     try:
@@ -315,6 +321,7 @@ def send_due_reminders(
                         result.planned.append(person)
                 continue
             _ensure_tokens(due)
+            assert senders is not None  # not a dry run
             if isinstance(senders, _SenderThreads):
                 senders.send(due)
             else:

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +19,7 @@ from accompaniment.enums import JobStatus
 from accompaniment.forms import ReturnForm
 from accompaniment.forms_indicators import IndicatorForm, IndicatorValueForm
 from accompaniment.models import Indicator, IndicatorValue
-from accompaniment.queries_indicators import bar_width, plain, progress, with_figures
+from accompaniment.queries_indicators import plain, with_figures, with_progress
 from accompaniment.views.common import (
     evidence_response,
     flash_outcome,
@@ -26,6 +27,7 @@ from accompaniment.views.common import (
     project_kwargs,
 )
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 VALUE_FIELDS = ("period_start", "period_end", "value", "evidence_note", "evidence_link")
@@ -42,7 +44,7 @@ def _value(project, pk: int) -> IndicatorValue:
 
 
 def _list(project):
-    return redirect("indicator_list", **project_kwargs(project))
+    return redirect(reverse("indicator_list", kwargs=project_kwargs(project)))
 
 
 def _value_form(project, data=None, files=None, chosen=None) -> IndicatorValueForm:
@@ -57,7 +59,7 @@ def _value_form(project, data=None, files=None, chosen=None) -> IndicatorValueFo
 
 @login_required
 @GET_OR_POST
-def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def indicator_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     """The project's indicators with their figures and values; the forms to add an indicator
     and to declare a value (``form`` says which one a POST is)."""
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
@@ -104,7 +106,7 @@ def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpRespo
         else:
             messages.error(request, _("Ce formulaire n'est pas reconnu : recommencez."))
             return _list(project)
-    indicators = list(
+    indicators = with_progress(
         with_figures(project.indicators.all()).prefetch_related(
             Prefetch(
                 "values",
@@ -114,9 +116,6 @@ def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpRespo
             )
         )
     )
-    for indicator in indicators:
-        indicator.percent = progress(indicator)
-        indicator.bar = bar_width(indicator.percent)
     return render(
         request,
         "accompaniment/indicator_list.html",
@@ -139,7 +138,9 @@ def indicator_list(request: HttpRequest, territory: str, slug: str) -> HttpRespo
 
 @login_required
 @GET_OR_POST
-def indicator_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def indicator_edit(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.define_indicators")
     indicator = _indicator(project, pk)
     fields = ("name", "unit", "baseline", "target", "aggregation", "description")
@@ -167,7 +168,9 @@ def indicator_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> 
 
 @login_required
 @require_POST
-def indicator_delete(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def indicator_delete(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.define_indicators")
     indicator = _indicator(project, pk)
     flash_outcome(
@@ -181,7 +184,7 @@ def indicator_delete(request: HttpRequest, territory: str, slug: str, pk: int) -
 @login_required
 @GET_OR_POST
 def indicator_value_correct(
-    request: HttpRequest, territory: str, slug: str, pk: int
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
 ) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.declare_indicator_values")
     record = _value(project, pk)
@@ -207,7 +210,7 @@ def indicator_value_correct(
 @login_required
 @require_POST
 def indicator_value_verify(
-    request: HttpRequest, territory: str, slug: str, pk: int
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
 ) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_indicator_values")
     record = _value(project, pk)
@@ -222,7 +225,7 @@ def indicator_value_verify(
 @login_required
 @require_POST
 def indicator_value_return(
-    request: HttpRequest, territory: str, slug: str, pk: int
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
 ) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_indicator_values")
     record = _value(project, pk)
@@ -238,7 +241,7 @@ def indicator_value_return(
 @login_required
 @require_safe
 def indicator_value_evidence(
-    request: HttpRequest, territory: str, slug: str, pk: int
-) -> HttpResponse:
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_value(project, pk).evidence_file)

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +24,7 @@ from accompaniment.views.common import (
     project_kwargs,
 )
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -32,12 +34,12 @@ def _job(project, pk: int) -> JobRecord:
 
 
 def _list(project):
-    return redirect("job_list", **project_kwargs(project))
+    return redirect(reverse("job_list", kwargs=project_kwargs(project)))
 
 
 @login_required
 @GET_OR_POST
-def job_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def job_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     can_declare = request.user.has_perm("accompaniment.declare_jobs", project)
     form = JobForm(initial={"occurred_on": timezone.localdate(), "number": 1, "fte": 1})
@@ -73,7 +75,7 @@ def job_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 
 @login_required
 @GET_OR_POST
-def job_correct(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def job_correct(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.declare_jobs")
     job = _job(project, pk)
     form = JobForm(
@@ -99,7 +101,7 @@ def job_correct(request: HttpRequest, territory: str, slug: str, pk: int) -> Htt
 
 @login_required
 @require_POST
-def job_verify(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def job_verify(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_jobs")
     job = _job(project, pk)
     flash_outcome(
@@ -112,7 +114,7 @@ def job_verify(request: HttpRequest, territory: str, slug: str, pk: int) -> Http
 
 @login_required
 @require_POST
-def job_return(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def job_return(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.verify_jobs")
     job = _job(project, pk)
     reason = request.POST.get("return_reason", "")
@@ -126,6 +128,6 @@ def job_return(request: HttpRequest, territory: str, slug: str, pk: int) -> Http
 
 @login_required
 @require_safe
-def job_evidence(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def job_evidence(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_job(project, pk).evidence_file)

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,6 +25,7 @@ from accompaniment.views.common import (
     project_kwargs,
 )
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 from territoire.inputs import parse_int
 
 CHANGE = "accompaniment.change_project_space"
@@ -31,7 +33,7 @@ GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _home(project):
-    return redirect("project_space", **project_kwargs(project))
+    return redirect(reverse("project_space", kwargs=project_kwargs(project)))
 
 
 def _milestone(project, pk: int) -> Milestone:
@@ -40,7 +42,7 @@ def _milestone(project, pk: int) -> Milestone:
 
 @login_required
 @GET_OR_POST
-def plan_start(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def plan_start(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     evening = project.territory.evening_on or timezone.localdate()
     form = PlanStartForm(initial={"months": 18, "starts_on": evening})
@@ -67,7 +69,7 @@ def plan_start(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 
 @login_required
 @GET_OR_POST
-def milestone_add(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     form = MilestoneForm()
     if request.method == "POST":
@@ -96,7 +98,9 @@ def milestone_add(request: HttpRequest, territory: str, slug: str) -> HttpRespon
 
 @login_required
 @GET_OR_POST
-def milestone_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def milestone_edit(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
     current = None
@@ -138,7 +142,9 @@ def milestone_edit(request: HttpRequest, territory: str, slug: str, pk: int) -> 
 
 @login_required
 @GET_OR_POST
-def milestone_done(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def milestone_done(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
     current = None
@@ -182,7 +188,9 @@ def milestone_done(request: HttpRequest, territory: str, slug: str, pk: int) -> 
 
 @login_required
 @require_POST
-def milestone_reopen(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def milestone_reopen(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
     revision = request.POST.get("revision", "")
@@ -200,7 +208,9 @@ def milestone_reopen(request: HttpRequest, territory: str, slug: str, pk: int) -
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def milestone_delete(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> HttpResponse:
     project = project_for(request, territory, slug, CHANGE)
     milestone = _milestone(project, pk)
     flash_outcome(
@@ -213,6 +223,8 @@ def milestone_delete(request: HttpRequest, territory: str, slug: str, pk: int) -
 
 @login_required
 @require_safe
-def milestone_evidence(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def milestone_evidence(
+    request: AuthenticatedRequest, territory: str, slug: str, pk: int
+) -> FileResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     return evidence_response(_milestone(project, pk).evidence_file)

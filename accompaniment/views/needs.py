@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from accompaniment.forms import MatchForm, NeedForm, OfferForm
 from accompaniment.models import Need, NeedMatch, ResourceOffer
 from accompaniment.views.common import flash_outcome, project_for, project_kwargs, territory_for
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 from territoire.models import Organisation
 from territoire.pagination import paginate
 
@@ -28,7 +29,7 @@ RESOURCES_PAGE_SIZE = 50
 
 @login_required
 @GET_OR_POST
-def need_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def need_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     can_change = request.user.has_perm("accompaniment.change_project_space", project)
     form = NeedForm()
@@ -43,7 +44,7 @@ def need_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
                 apply_refusal(form, refusal)
             else:
                 messages.success(request, _("Besoin enregistré : l'équipe d'organisation le voit."))
-                return redirect("need_list", **project_kwargs(project))
+                return redirect(reverse("need_list", kwargs=project_kwargs(project)))
     matches = NeedMatch.objects.select_related("offer__organisation")
     return render(
         request,
@@ -59,7 +60,7 @@ def need_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_close(request: HttpRequest, territory: str, slug: str, pk: int) -> HttpResponse:
+def need_close(request: AuthenticatedRequest, territory: str, slug: str, pk: int) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.change_project_space")
     need = get_object_or_404(Need, project=project, pk=pk)
     status = request.POST.get("status", "")
@@ -68,7 +69,7 @@ def need_close(request: HttpRequest, territory: str, slug: str, pk: int) -> Http
         lambda: needs.close_need(need=need, status=status, by=request.user),
         _("Besoin clos."),
     )
-    return redirect("need_list", **project_kwargs(project))
+    return redirect(reverse("need_list", kwargs=project_kwargs(project)))
 
 
 def _available_offers(territory):
@@ -79,7 +80,7 @@ def _available_offers(territory):
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def needs_across(request: HttpRequest, territory: str) -> HttpResponse:
+def needs_across(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     """Open needs of every project of the territory, a page at a time, each beside the
     available offers of its kind. Four queries whatever the number of needs and offers."""
     place = territory_for(request, territory, "accompaniment.view_needs_across")
@@ -122,7 +123,7 @@ def needs_across(request: HttpRequest, territory: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_match(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
+def need_match(request: AuthenticatedRequest, territory: str, pk: int) -> HttpResponse:
     place = territory_for(request, territory, "accompaniment.match_needs")
     need = get_object_or_404(
         Need.objects.select_related("project__territory"), project__territory=place, pk=pk
@@ -141,7 +142,7 @@ def need_match(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_OR_POST
-def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
+def resource_list(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     place = territory_for(request, territory, "accompaniment.view_resources")
     can_manage = request.user.has_perm("accompaniment.manage_resources", place)
     organisations = Organisation.objects.filter(territory=place).order_by("name")
@@ -168,7 +169,7 @@ def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
         param="propositions",
         anchor="propositions",
     )
-    offers = paginate(
+    offer_page = paginate(
         request,
         offers.exclude(to_review).order_by("kind", "title", "pk"),
         per_page=RESOURCES_PAGE_SIZE,
@@ -178,8 +179,8 @@ def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
         "accompaniment/resource_list.html",
         {
             "territory": place,
-            "offers": offers.items,
-            "offer_page": offers,
+            "offers": offer_page.items,
+            "offer_page": offer_page,
             "proposed": proposed.items,
             "proposed_page": proposed,
             "can_manage": can_manage,
@@ -190,7 +191,7 @@ def resource_list(request: HttpRequest, territory: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_offer_accept(request: HttpRequest, territory: str, pk: int) -> HttpResponse:
+def resource_offer_accept(request: AuthenticatedRequest, territory: str, pk: int) -> HttpResponse:
     """An organiser accepts a resource a local actor proposed: it becomes matchable."""
     place = territory_for(request, territory, "accompaniment.manage_resources")
     offer = get_object_or_404(ResourceOffer, territory=place, pk=pk)

@@ -1,7 +1,9 @@
 """The portfolio: every project of a territory with its health at a glance."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 from accompaniment import queries
 from accompaniment.views.common import territory_for
 from projects.enums import ProjectStatus
+from territoire.http import AuthenticatedRequest
 from territoire.pagination import paginate
 
 # Rows per page: a coach's morning scan; a page stays near 50 KB.
@@ -24,7 +27,7 @@ HEALTH_CHOICES = [
 
 @login_required
 @require_safe
-def portfolio(request: HttpRequest, territory: str) -> HttpResponse:
+def portfolio(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     place = territory_for(request, territory, "accompaniment.view_portfolio")
     health = request.GET.get("sante") or None
     status = request.GET.get("statut") or None
@@ -38,10 +41,11 @@ def portfolio(request: HttpRequest, territory: str) -> HttpResponse:
         queries.portfolio_projects(place, now=now, health=health, status=status),
         per_page=PORTFOLIO_PAGE_SIZE,
     )
-    rows = queries.portfolio_rows(projects.items, now)
     labels = dict(HEALTH_CHOICES)
-    for row in rows:
-        row.health_label = labels[row.health]
+    rows = [
+        replace(row, health_label=str(labels[row.health]))
+        for row in queries.portfolio_rows(projects.items, now)
+    ]
     return render(
         request,
         "accompaniment/portfolio.html",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.domain.reminders import new_token, preference_for, set_preferences
 from accompaniment.models import ReminderPreference
+from territoire.http import AuthenticatedRequest
 from territoire.tokens import is_urlsafe_token
 
 
@@ -71,7 +72,7 @@ def reminder_preferences(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_reminder_preferences(request: HttpRequest) -> HttpResponse:
+def my_reminder_preferences(request: AuthenticatedRequest) -> HttpResponse:
     """The same choices from one's space; the row is created by the first save."""
     preference = ReminderPreference.objects.filter(user=request.user).first() or ReminderPreference(
         user=request.user, token=new_token()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from accompaniment.enums import NeedStatus
 from accompaniment.forms import MeetingNoteForm
 from accompaniment.models import Plan
 from accompaniment.views.common import project_for, project_kwargs
+from territoire.http import AuthenticatedRequest
 from territoire.pagination import paginate
 
 LATEST = 3
@@ -34,7 +35,7 @@ def _page_edit_url(project) -> str:
 
 @login_required
 @require_safe
-def project_space(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def project_space(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     now = timezone.now()
     today = timezone.localdate()
@@ -71,7 +72,7 @@ def project_space(request: HttpRequest, territory: str, slug: str) -> HttpRespon
 
 @login_required
 @require_safe
-def project_history(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def project_history(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     changes = paginate(request, queries.project_history(project), per_page=HISTORY_PAGE_SIZE)
     return render(
@@ -83,7 +84,7 @@ def project_history(request: HttpRequest, territory: str, slug: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def meeting_notes(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def meeting_notes(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_meeting_notes")
     can_write = request.user.has_perm("accompaniment.write_meeting_notes", project)
     form = MeetingNoteForm(initial={"met_on": timezone.localdate()})
@@ -94,7 +95,7 @@ def meeting_notes(request: HttpRequest, territory: str, slug: str) -> HttpRespon
         if form.is_valid():
             record_meeting_note(project=project, by=request.user, **form.cleaned_data)
             messages.success(request, _("Compte rendu enregistré."))
-            return redirect("meeting_notes", **project_kwargs(project))
+            return redirect(reverse("meeting_notes", kwargs=project_kwargs(project)))
     notes = paginate(
         request, project.meeting_notes.select_related("author"), per_page=NOTES_PAGE_SIZE
     )

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,11 +15,12 @@ from accompaniment.domain.updates import post_update
 from accompaniment.forms import UpdateForm
 from accompaniment.views.common import project_for, project_kwargs
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def update_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def update_list(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = project_for(request, territory, slug, "accompaniment.read_project_space")
     can_change = request.user.has_perm("accompaniment.change_project_space", project)
     form = UpdateForm(initial={"month": timezone.localdate().replace(day=1)})
@@ -33,7 +35,7 @@ def update_list(request: HttpRequest, territory: str, slug: str) -> HttpResponse
                 apply_refusal(form, refusal)
             else:
                 messages.success(request, _("Point mensuel publié."))
-                return redirect("update_list", **project_kwargs(project))
+                return redirect(reverse("update_list", kwargs=project_kwargs(project)))
     return render(
         request,
         "accompaniment/update_list.html",

@@ -62,7 +62,7 @@ class ProposedChange:
 
     @property
     def actor_kind_label(self) -> str:
-        return ActorKind(self.values["actor_kind"]).label
+        return str(ActorKind(self.values["actor_kind"]).label)
 
 
 def _current_values(signup: SignUp) -> dict:

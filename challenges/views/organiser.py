@@ -21,6 +21,7 @@ from challenges.domain.signups import invite_volunteers_as_facilitators
 from challenges.enums import ActorKind
 from challenges.models import Contribution
 from territoire.exports import CHUNK_SIZE, csv_download, neutralised
+from territoire.http import AuthenticatedRequest
 from territoire.inputs import parse_int
 from territoire.models import Territory
 from territoire.pagination import paginate
@@ -64,7 +65,7 @@ def _board_url(request: HttpRequest, territory: Territory, param: str, anchor: s
 
 @login_required
 @require_safe
-def mobilisation_board(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def mobilisation_board(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_mobilisation")
     challenges = paginate(
         request,
@@ -158,7 +159,7 @@ def _signup_rows(territory: Territory) -> Iterator[list[str]]:
 
 @login_required
 @require_safe
-def signups_csv(request: HttpRequest, territory_slug: str) -> StreamingHttpResponse:
+def signups_csv(request: AuthenticatedRequest, territory_slug: str) -> StreamingHttpResponse:
     """Every sign-up of the territory, one row each, for a spreadsheet, streamed row by row
     (30,000 sign-ups keep memory flat; territoire/exports.py).
 
@@ -175,7 +176,7 @@ def signups_csv(request: HttpRequest, territory_slug: str) -> StreamingHttpRespo
 
 @login_required
 @require_POST
-def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def volunteers_invite(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.invite_volunteers")
     ids = posted_ids(request, "signups")
     if not ids:
@@ -199,7 +200,7 @@ def volunteers_invite(request: HttpRequest, territory_slug: str) -> HttpResponse
 
 @login_required
 @require_POST
-def contribution_hide(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+def contribution_hide(request: AuthenticatedRequest, territory_slug: str, pk: int) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.moderate_contribution")
     contribution = get_object_or_404(Contribution, pk=pk, challenge__territory=territory)
     hidden = posted_flag(request, "hidden")

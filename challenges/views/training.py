@@ -3,7 +3,7 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from challenges.enums import ChallengeStatus
 from challenges.models import TrainingSession
 from challenges.views.organiser import get_territory_for, posted_flag
 from territoire.extensions import table_consoles
+from territoire.http import AuthenticatedRequest
 
 
 def _training_url(territory_slug: str, anchor: str = "") -> str:
@@ -25,7 +26,7 @@ def _training_url(territory_slug: str, anchor: str = "") -> str:
 
 @login_required
 @require_safe
-def training_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def training_list(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_training")
     # Asked of the rules alone: a superuser holds every Django permission, but only the
     # territory's facilitators answer a session.
@@ -34,11 +35,12 @@ def training_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     answers = queries_board.answers_of(request.user, territory) if can_respond else {}
     facilitator_count = queries_board.facilitator_memberships(territory).count() if can_mark else 0
     now = timezone.now()
-    upcoming, past = [], []
+    upcoming: list[queries_board.SessionRow] = []
+    past: list[queries_board.SessionRow] = []
     for session in queries_board.sessions_with_answers(territory):
-        session.my_answer = answers.get(session.pk)
-        session.no_answer = max(facilitator_count - session.coming - session.not_coming, 0)
-        (upcoming if session.starts_at > now else past).append(session)
+        no_answer = max(facilitator_count - session.coming - session.not_coming, 0)
+        row = queries_board.SessionRow(session, answers.get(session.pk), no_answer)
+        (upcoming if session.starts_at > now else past).append(row)
     return render(
         request,
         "challenges/training_list.html",
@@ -55,7 +57,7 @@ def training_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def training_respond(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+def training_respond(request: AuthenticatedRequest, territory_slug: str, pk: int) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.respond_training")
     session = get_object_or_404(TrainingSession, pk=pk, territory=territory)
     will_attend = posted_flag(request, "will_attend")
@@ -78,7 +80,9 @@ def training_respond(request: HttpRequest, territory_slug: str, pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def training_attendance(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+def training_attendance(
+    request: AuthenticatedRequest, territory_slug: str, pk: int
+) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.mark_training_attendance")
     session = get_object_or_404(TrainingSession, pk=pk, territory=territory)
     memberships = list(queries_board.facilitator_memberships(territory))
@@ -129,7 +133,7 @@ def training_attendance(request: HttpRequest, territory_slug: str, pk: int) -> H
 
 @login_required
 @require_safe
-def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
+def kit_index(request: AuthenticatedRequest, territory_slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_kit")
     challenges = queries_board.kit_challenges(
         territory,
@@ -142,7 +146,7 @@ def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
         {
             "territory": territory,
             "challenges": challenges,
-            "has_chosen": any(challenge.is_chosen for challenge in challenges),
+            "has_chosen": any(kit.is_chosen for kit in challenges),
             "consoles": table_consoles(request.user, territory),
         },
     )
@@ -150,7 +154,7 @@ def kit_index(request: HttpRequest, territory_slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def kit_detail(request: HttpRequest, territory_slug: str, slug: str) -> HttpResponse:
+def kit_detail(request: AuthenticatedRequest, territory_slug: str, slug: str) -> HttpResponse:
     territory = get_territory_for(request, territory_slug, "challenges.view_kit")
     challenge = get_object_or_404(territory.challenges.select_related("domain"), slug=slug)
     if challenge.status == ChallengeStatus.DRAFT and not request.user.has_perm(

@@ -30,13 +30,14 @@ from events.models import (
 )
 from territoire.audit import record
 from territoire.errors import Refused
+from territoire.model_fields import max_length
 from territoire.models import User
 
 # A phase timer longer than the evening itself is a typo.
 MAX_PHASE_MINUTES = 240
-THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
-PROJECT_NAME_MAX_LENGTH = FormedProject._meta.get_field("name").max_length
-PROJECT_PITCH_MAX_LENGTH = FormedProject._meta.get_field("pitch").max_length
+THEME_NAME_MAX_LENGTH = max_length(Theme, "name")
+PROJECT_NAME_MAX_LENGTH = max_length(FormedProject, "name")
+PROJECT_PITCH_MAX_LENGTH = max_length(FormedProject, "pitch")
 
 
 class FacilitationRefused(Refused):
@@ -308,8 +309,8 @@ def _naming_on_update(
     return {}
 
 
-CONTRIBUTION_TEXT_MAX_LENGTH = SynthesisContribution._meta.get_field("text").max_length
-QUOTE_TEXT_MAX_LENGTH = Quote._meta.get_field("text").max_length
+CONTRIBUTION_TEXT_MAX_LENGTH = max_length(SynthesisContribution, "text")
+QUOTE_TEXT_MAX_LENGTH = max_length(Quote, "text")
 
 
 def add_synthesis_contribution(

@@ -14,6 +14,7 @@ from territoire.impact.cache import impact_changed
 def evening_changed(source: Event | Table | Registration) -> None:
     """The figures of ``source``'s territory changed: cached ones go once the write commits.
     Reads the event's territory only when ``source`` does not hold its event already."""
+    territory_id: int | None
     if isinstance(source, Event):
         territory_id = source.territory_id
     elif type(source).event.is_cached(source):

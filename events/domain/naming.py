@@ -16,7 +16,10 @@ from territoire.errors import Refused
 # How the answer was given: stored on the item, shown to the facilitator, kept for the record.
 CHANNEL_TABLE_PHONE = "téléphone à la table"
 
-NAMING_KINDS = {"contribution": SynthesisContribution, "citation": Quote}
+NAMING_KINDS: dict[str, type[SynthesisContribution] | type[Quote]] = {
+    "contribution": SynthesisContribution,
+    "citation": Quote,
+}
 
 
 class NamingRefused(Refused):

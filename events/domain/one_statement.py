@@ -137,9 +137,17 @@ def insert_idea(
     the table is not in its ideas phase or its timer has run out, the participant does not sit
     at it, ``table_code`` (when given) is no longer its code, or they posted ``limit`` ideas in
     the last IDEA_WINDOW_SECONDS. IntegrityError when the key was used at this table."""
-    params = {"table": table_id, "phase": Phase.IDEATION.value, "participant": participant_id}
+    params: dict[str, object] = {
+        "table": table_id,
+        "phase": Phase.IDEATION.value,
+        "participant": participant_id,
+    }
     params.update(code=table_code, limit=limit)
-    known = {"table_id": table_id, "participant_id": participant_id, "vote_count": 0}
+    known: dict[str, object] = {
+        "table_id": table_id,
+        "participant_id": participant_id,
+        "vote_count": 0,
+    }
     known.update(text=text, client_key=client_key)
     return _write(Idea, "idea", _idea_sql(), {**params, "text": text, "key": client_key}, known)
 
@@ -239,7 +247,8 @@ def _write(model, name: str, sql: str, params: dict, known: dict):
     its row). Inside a transaction a dead connection cannot be replaced: the error is raised.
     """
     if not connection.in_atomic_block:
-        connection.health_check_done = True
+        # Django's own flag (BaseDatabaseWrapper, since 4.1); the stubs leave it out.
+        connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         row = _run(name, sql, params)
     except (OperationalError, InterfaceError):

@@ -9,6 +9,7 @@ import io
 import secrets
 import zlib
 from collections.abc import Iterable
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -128,7 +129,7 @@ def queue_email(registration_id: int, kind: str, *, token: str = "") -> None:
     answering the registration form goes this one way (events/tasks.py)."""
     # In the function: events.tasks calls this module's functions (an import cycle).
 
-    arguments = {"registration_id": registration_id, "kind": kind}
+    arguments: dict[str, Any] = {"registration_id": registration_id, "kind": kind}
     if token:
         arguments["token"] = token
     enqueue("events.send_registration_email", **arguments)

@@ -147,6 +147,7 @@ def read_change(token: str, *, lock: bool = False) -> ProposedChange:
     registration = rows.filter(pk=row.registration_id).first()
     state = _state(registration) if registration is not None else None
     check_unspent(row, state, refused=ChangeRefused)
+    assert registration is not None  # gone: no state, refused just above
     challenges = allowed_challenges(
         registration.event,
         Challenge.objects.filter(pk__in=row.values.get("preferred_challenges", [])).order_by(

@@ -11,6 +11,7 @@ project (they are the projects' teams).
 """
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -97,5 +98,6 @@ def anonymise_attendees(*, event_id: int) -> dict[str, int] | None:
         )
         event.attendees_anonymised_at = timezone.now()
         event.save(update_fields=["attendees_anonymised_at"])
-        record(None, "event.anonymise_attendees", event, **counts)
+        details: dict[str, Any] = dict(counts)
+        record(None, "event.anonymise_attendees", event, **details)
     return counts

@@ -298,6 +298,7 @@ def ask_registered_followers() -> int:
     count = 0
     for participant in participants:
         registration = participant.registration
+        assert registration is not None  # as filtered
         with transaction.atomic():
             Registration.objects.filter(pk=registration.pk).update(table_news_asked_at=None)
             try:

@@ -87,7 +87,7 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _registration_emails(members: Sequence[dict]) -> dict[int, str]:
+def _registration_emails(members: Sequence[dict]) -> dict[int | None, str]:
     ids = [
         m["participant"].registration_id
         for m in members
@@ -268,6 +268,7 @@ def _join(
         own.participant = participant
     if typed is not None:
         # The participant's entry and a row typed with their address: one entry.
+        assert own is not None  # the row typed, when the participant had none
         own.is_lead = own.is_lead or typed.is_lead
         typed.delete()
     if own is None:

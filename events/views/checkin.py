@@ -25,6 +25,7 @@ from events.domain.checkin import (
 from events.domain.registration import normalise_ticket_code
 from events.forms_registration import WalkInForm
 from events.models import Event, Registration
+from territoire.http import AuthenticatedRequest
 from territoire.inputs import parse_int
 
 SEARCH_LIMIT = 20
@@ -76,7 +77,7 @@ def _desk_url(event: Event) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def desk(request: HttpRequest, slug: str) -> HttpResponse:
+def desk(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for_door(request, slug)
     if request.method == "POST":
         _check_in_posted(request, event)
@@ -100,7 +101,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/checkin_desk.html", context)
 
 
-def _check_in_posted(request: HttpRequest, event: Event) -> None:
+def _check_in_posted(request: AuthenticatedRequest, event: Event) -> None:
     posted = parse_int(request.POST.get("registration"))  # a tampered id is unknown, never a 500
     registration = (
         Registration.objects.filter(event=event, pk=posted).first() if posted is not None else None
@@ -129,7 +130,7 @@ def _check_in_posted(request: HttpRequest, event: Event) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
+def walk_in(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for_door(request, slug)
     status = 200
     if request.method == "POST":
@@ -165,7 +166,7 @@ def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def count(request: HttpRequest, slug: str) -> HttpResponse:
+def count(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The count of people present, polled by the desk: 304 while it has not changed."""
     event = get_event_for_door(request, slug)
     present = present_count(event)

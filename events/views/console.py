@@ -42,7 +42,9 @@ from events.forms_facilitation import PhaseForm
 from events.models import Idea, Table
 from events.queries_live import ConsoleState, console_state
 from events.queries_participant import is_plausible_code, normalise_code
+from territoire.form_fields import choice_field
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest, HtmxRequest
 from territoire.inputs import parse_int
 
 MEMBER_ROWS = 3
@@ -172,17 +174,19 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, state: ConsoleState, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ideas"].choices = [
+        choice_field(self, "ideas").choices = [
             (idea.pk, f"n°{idea.number} — {idea.text[:120]}") for idea in state.ideas
         ]
-        self.fields["participants"].choices = [
+        participants = [
             (p.pk, " — ".join(part for part in (p.display_name, p.organisation_name) if part))
             for p in state.participants
         ]
-        self.fields["lead"].choices = [("", "—"), *self.fields["participants"].choices]
+        choice_field(self, "participants").choices = participants
+        choice_field(self, "lead").choices = [("", "—"), *participants]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         lead = cleaned.get("lead")
         if lead is not None and lead not in cleaned.get("participants", []):
             self.add_error("lead", gettext_lazy("Cochez aussi cette personne dans l'équipe."))
@@ -249,7 +253,7 @@ def _render_live(
 
 @login_required
 @require_safe
-def console(request: HttpRequest, code: str) -> HttpResponse:
+def console(request: AuthenticatedRequest, code: str) -> HttpResponse:
     table = get_table_for_console(request, code)
     return _render_console(request, table, console_state(table))
 
@@ -257,7 +261,7 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def console_live(request: HttpRequest, code: str) -> HttpResponse:
+def console_live(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The live part of the console; 304 while the table's version has not moved."""
     table = get_table_for_console(request, code)
     etag = console_etag(table)
@@ -268,7 +272,7 @@ def console_live(request: HttpRequest, code: str) -> HttpResponse:
     return with_etag(_render_live(request, table, flash=False, held=held), etag)
 
 
-def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpResponse:
+def _after_action(request: HtmxRequest, table: Table, anchor: str) -> HttpResponse:
     """htmx gets the live part re-rendered (with the message); a plain POST goes back."""
     if request.htmx:
         table.refresh_from_db(fields=["phase", "phase_started_at", "phase_ends_at", "version"])
@@ -279,7 +283,7 @@ def _after_action(request: HttpRequest, table: Table, anchor: str) -> HttpRespon
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def merge(request: HttpRequest, code: str) -> HttpResponse:
+def merge(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Fold an idea into another one (``into``), or take it out of its group (empty ``into``)."""
     table = get_table_for_console(request, code)
     idea_id, into_id = posted_int(request.POST.get("idea")), posted_int(request.POST.get("into"))
@@ -287,7 +291,7 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
         idea.pk: idea
         for idea in Idea.objects.filter(table=table, pk__in=[i for i in (idea_id, into_id) if i])
     }
-    idea = ideas.get(idea_id)
+    idea = ideas.get(idea_id) if idea_id is not None else None
     try:
         if idea is None or (into_id is not None and into_id not in ideas):
             raise FacilitationRefused(_("Cette idée n'est pas sur cette table."))
@@ -307,7 +311,7 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def theme(request: HttpRequest, code: str) -> HttpResponse:
+def theme(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Put ideas (``idea``, one or several) under the theme ``theme_name``; empty clears it."""
     table = get_table_for_console(request, code)
     ids = [i for i in (posted_int(v) for v in request.POST.getlist("idea")) if i is not None]
@@ -330,7 +334,7 @@ def theme(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def phase(request: HttpRequest, code: str) -> HttpResponse:
+def phase(request: AuthenticatedRequest, code: str) -> HttpResponse:
     table = get_table_for_console(request, code)
     form = PhaseForm(request.POST)
     if not form.is_valid():
@@ -360,7 +364,7 @@ def _local_time(moment) -> str:
 
 @login_required
 @require_POST
-def project(request: HttpRequest, code: str) -> HttpResponse:
+def project(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Form a project from the table's ideas; on bad input the form comes back as typed."""
     table = get_table_for_console(request, code)
     state = console_state(table)
@@ -380,7 +384,7 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
                 table=table,
                 name=form.cleaned_data["name"],
                 pitch=form.cleaned_data["pitch"],
-                ideas=[ideas_by_pk[pk] for pk in form.cleaned_data["ideas"]],
+                ideas=[ideas_by_pk[pk].idea for pk in form.cleaned_data["ideas"]],
                 members=team,
                 by=request.user,
             )

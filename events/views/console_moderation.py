@@ -6,7 +6,7 @@ Plain POSTs answered by a redirect and a message; htmx gets the console's live p
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from events.views.console import (
     get_table_for_console,
     posted_int,
 )
+from territoire.http import AuthenticatedRequest
 
 
 def _idea_of(table, idea_id: int) -> Idea:
@@ -34,7 +35,7 @@ def _idea_of(table, idea_id: int) -> Idea:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def hide(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
+def hide(request: AuthenticatedRequest, code: str, idea_id: int) -> HttpResponse:
     """Take an idea off the board at once (its dots go back to their voters)."""
     table = get_table_for_console(request, code)
     try:
@@ -54,7 +55,7 @@ def hide(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def unhide(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
+def unhide(request: AuthenticatedRequest, code: str, idea_id: int) -> HttpResponse:
     table = get_table_for_console(request, code)
     try:
         unhide_idea(table=table, idea=_idea_of(table, idea_id), by=request.user)
@@ -67,7 +68,7 @@ def unhide(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def extend(request: HttpRequest, code: str) -> HttpResponse:
+def extend(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Give the current phase a few more minutes (``minutes``)."""
     table = get_table_for_console(request, code)
     minutes = posted_int(request.POST.get("minutes"))

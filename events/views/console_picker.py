@@ -8,17 +8,18 @@ plain page whose forms post to the console's actions and come back to the consol
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from events.models import Idea, Theme
-from events.queries_live import ideas_with_totals
+from events.models import Theme
+from events.queries_live import ConsoleIdea, ideas_with_totals
 from events.views.console import get_table_for_console
+from territoire.http import AuthenticatedRequest
 
 
-def _find(ideas: list[Idea], idea_id: int) -> tuple[Idea | None, Idea | None]:
+def _find(ideas: list[ConsoleIdea], idea_id: int) -> tuple[ConsoleIdea | None, ConsoleIdea | None]:
     """The idea ``idea_id`` among the standing ideas and their duplicates, and the idea it is
     merged into (None for a standing one). (None, None) when it is not visible here."""
     for standing in ideas:
@@ -33,7 +34,7 @@ def _find(ideas: list[Idea], idea_id: int) -> tuple[Idea | None, Idea | None]:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request")
-def idea_picker(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
+def idea_picker(request: AuthenticatedRequest, code: str, idea_id: int) -> HttpResponse:
     """The picker of one visible idea; 404 for a hidden idea or one of another table."""
     table = get_table_for_console(request, code)
     ideas = ideas_with_totals(table)

@@ -8,6 +8,7 @@ views/spotlight.py.
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,9 +45,13 @@ from events.views.console import (
     with_etag,
 )
 from territoire.cache import cache_is_down
+from territoire.http import AuthenticatedRequest
+
+if TYPE_CHECKING:
+    from events.queries_live import LiveEvent
 
 
-def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Event:
+def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> "LiveEvent":
     """The event in the URL with its live fingerprint, if the person holds ``perm`` on it.
 
     ``extend`` adds to the query (e.g. ``queries_plenary.with_spotlight``).
@@ -62,14 +67,14 @@ def get_event_for(request: HttpRequest, slug: str, perm: str, extend=None) -> Ev
 # The control room -------------------------------------------------------------------------------
 
 
-def control_etag(event: Event, now, cache_down: bool = False) -> str:
+def control_etag(event: "LiveEvent", now, cache_down: bool = False) -> str:
     # The minute is part of it: "silent for 15 minutes" and overdue timers change with time alone;
     # so is the cache's state, for the degraded-mode banner to come and go.
     minute = int(now.timestamp() // 60)
     return f'W/"r-{live_fingerprint(event)}-m{minute}{"-c" if cache_down else ""}"'
 
 
-def _control_context(event: Event, cache_down: bool) -> dict:
+def _control_context(event: "LiveEvent", cache_down: bool) -> dict:
     now = timezone.now()
     rows = control_room_rows(event, now)
     etag = control_etag(event, now, cache_down)
@@ -102,7 +107,7 @@ def control_url(event: Event, anchor: str = "") -> str:
 
 @login_required
 @require_safe
-def control_room(request: HttpRequest, slug: str) -> HttpResponse:
+def control_room(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room", with_spotlight)
     context = _control_context(event, cache_is_down()) | {
         "phases": Phase.choices,
@@ -115,7 +120,7 @@ def control_room(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def control_live(request: HttpRequest, slug: str) -> HttpResponse:
+def control_live(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = get_event_for(request, slug, "events.use_control_room")
     cache_down = cache_is_down()
     etag = control_etag(event, timezone.now(), cache_down)
@@ -135,7 +140,7 @@ def control_live(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
+def control_phase(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Start a phase, with its timer, on every table of the event at once."""
     event = get_event_for(request, slug, "events.use_control_room")
     form = PhaseForm(request.POST)
@@ -158,12 +163,12 @@ def control_phase(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def control_redirect(request: HttpRequest, slug: str) -> HttpResponse:
+def control_redirect(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Send a full table's newcomers to a sibling table of the same challenge."""
     event = get_event_for(request, slug, "events.use_control_room")
     ids = [posted_int(request.POST.get(name)) for name in ("table", "to_table")]
     tables = {table.pk: table for table in Table.objects.filter(event=event, pk__in=ids)}
-    table, to_table = (tables.get(pk) for pk in ids)
+    table, to_table = (tables.get(pk) if pk is not None else None for pk in ids)
     if table is None or to_table is None:
         messages.error(request, _("Choisissez deux tables de cette soirée."))
         return see_other(control_url(event))

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -11,11 +11,12 @@ from events.domain.facilitation import FacilitationRefused
 from events.domain.timer import extend_phase_for_event
 from events.views.console import posted_int, see_other
 from events.views.control import control_url, get_event_for
+from territoire.http import AuthenticatedRequest
 
 
 @login_required
 @require_POST
-def control_extend(request: HttpRequest, slug: str) -> HttpResponse:
+def control_extend(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Extend the timer of every timed table of the event by ``minutes``."""
     event = get_event_for(request, slug, "events.use_control_room")
     minutes = posted_int(request.POST.get("minutes"))

@@ -8,9 +8,10 @@ place with the re-rendered board.
 """
 
 import time
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -56,6 +57,7 @@ from events.queries_participant import (
     table_ref,
 )
 from territoire.forms import apply_refusal
+from territoire.http import HtmxRequest
 from territoire.inputs import parse_int
 
 PAGE = "events/table_participant.html"
@@ -75,7 +77,7 @@ def _cookie_value(participant: Participant) -> str:
     return f"{participant.key}:{participant.pk}:{participant.table_id}"
 
 
-def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int | None] | None:
+def _read_cookie(request: HtmxRequest, code: str) -> tuple[str, int, int] | None:
     """(key, participant id, table id) from the table's signed cookie; None without a valid
     cookie (a signed value of another shape included)."""
     value = request.get_signed_cookie(
@@ -91,7 +93,7 @@ def _read_cookie(request: HttpRequest, code: str) -> tuple[str, int | None, int 
     return key, participant_pk, table_pk
 
 
-def _participant_key(request: HttpRequest, code: str) -> str | None:
+def _participant_key(request: HtmxRequest, code: str) -> str | None:
     cookie = _read_cookie(request, code)
     return cookie[0] if cookie else None
 
@@ -104,7 +106,7 @@ def join_url(code: str) -> str:
     return reverse("table_join", kwargs={"code": code})
 
 
-def seated(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant | None]:
+def seated(request: HtmxRequest, code: str) -> tuple[str, TableRef, Participant | None]:
     """The normalised code, the table behind it (404 when unknown) and this browser's
     participant at THAT table (None without a cookie).
 
@@ -116,12 +118,12 @@ def seated(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant 
     ref, participant_id = seat_for(code, key)
     if ref is None:
         raise Http404
-    if participant_id is None:
+    if participant_id is None or key is None:
         return code, ref, None
     return code, ref, Participant(pk=participant_id, table_id=ref.table_id, key=key)
 
 
-def seated_to_write(request: HttpRequest, code: str) -> tuple[str, TableRef, Participant | None]:
+def seated_to_write(request: HtmxRequest, code: str) -> tuple[str, TableRef, Participant | None]:
     """``seated()`` for the night's two writes (an idea, a dot), without its cache round trip:
     the seat signed in the cookie is taken as it is, and the write itself checks, in its own
     statement, that the code still names that table and the participant still sits there
@@ -139,7 +141,7 @@ def seated_to_write(request: HttpRequest, code: str) -> tuple[str, TableRef, Par
 
 
 @require_safe
-def code_entry(request: HttpRequest) -> HttpResponse:
+def code_entry(request: HtmxRequest) -> HttpResponse:
     form = CodeForm(request.GET if "code" in request.GET else None)
     ticket = request.GET.get("billet", "")[:40]
     if form.is_bound and form.is_valid():
@@ -156,7 +158,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unknown_code(request: HttpRequest, code: str, form: CodeForm | None = None) -> HttpResponse:
+def _unknown_code(request: HtmxRequest, code: str, form: CodeForm | None = None) -> HttpResponse:
     return render(
         request,
         CODE_PAGE,
@@ -166,7 +168,7 @@ def _unknown_code(request: HttpRequest, code: str, form: CodeForm | None = None)
 
 
 @require_http_methods(["GET", "POST"])
-def table_join(request: HttpRequest, code: str) -> HttpResponse:
+def table_join(request: HtmxRequest, code: str) -> HttpResponse:
     """The table's page: the join form, or the participant page once this browser has joined."""
     code = normalise_code(code)
     ref = table_ref(code)
@@ -211,7 +213,7 @@ def table_join(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, JOIN_PAGE, context, status=status)
 
 
-def _welcome(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+def _welcome(request: HtmxRequest, participant: Participant, code: str) -> HttpResponse:
     remember_participant(participant)
     messages.success(request, _("Bienvenue à la table ! Vos idées sont attendues."))
     response = see_other(join_url(code))
@@ -227,12 +229,12 @@ def _welcome(request: HttpRequest, participant: Participant, code: str) -> HttpR
     return response
 
 
-def _board_html(request: HttpRequest, participant_id: int, board: SharedBoard, **state):
+def _board_html(request: HtmxRequest, participant_id: int, board: SharedBoard, **state):
     return personal_board(request, board, phone_state(board, participant_id, **state))
 
 
 def _page_context(
-    request: HttpRequest,
+    request: HtmxRequest,
     participant: Participant,
     *,
     idea_form: IdeaForm | None = None,
@@ -261,21 +263,34 @@ def _page_context(
     return context
 
 
-def with_team_forms(projects: list[FormedProject], bound: TeamJoinForm | None) -> list:
+@dataclass(frozen=True)
+class ProjectToJoin:
+    """A project of the table as the participant's page shows it, with its form to join."""
+
+    project: FormedProject
+    form: TeamJoinForm
+
+
+def with_team_forms(
+    projects: list[FormedProject], bound: TeamJoinForm | None
+) -> list[ProjectToJoin]:
+    """The projects with their join forms: ``bound`` for the project it was posted to."""
+    joinable = []
     for project in projects:
         prefix = f"p{project.pk}"
-        project.form = bound if bound and bound.prefix == prefix else TeamJoinForm(prefix=prefix)
-    return projects
+        form = bound if bound and bound.prefix == prefix else TeamJoinForm(prefix=prefix)
+        joinable.append(ProjectToJoin(project, form))
+    return joinable
 
 
-def render_page(request: HttpRequest, participant: Participant, status: int = 200, **kwargs):
+def render_page(request: HtmxRequest, participant: Participant, status: int = 200, **kwargs):
     return render(request, PAGE, _page_context(request, participant, **kwargs), status=status)
 
 
 # The live board
 
 
-def not_seated(request: HttpRequest, code: str, ref: TableRef) -> HttpResponse:
+def not_seated(request: HtmxRequest, code: str, ref: TableRef) -> HttpResponse:
     """This browser has no seat at this table (no cookie for it, or a stale one)."""
     url = join_url(code)
     if request.htmx:
@@ -301,7 +316,7 @@ def not_seated(request: HttpRequest, code: str, ref: TableRef) -> HttpResponse:
 
 
 @require_safe
-def table_board(request: HttpRequest, code: str) -> HttpResponse:
+def table_board(request: HtmxRequest, code: str) -> HttpResponse:
     """The board, polled every few seconds by every phone at the table.
 
     An unchanged board answers 304 from the cache alone: the table behind the code, the
@@ -351,7 +366,7 @@ def refresh_page() -> HttpResponse:
 _SWAPPABLE_PHASES = {(phase, phase) for phase in Phase.values} | {(Phase.IDEATION, Phase.VOTE)}
 
 
-def _vote_opened(request: HttpRequest) -> str:
+def _vote_opened(request: HtmxRequest) -> str:
     """Out of band: the idea form removed, and a notice that the vote is open."""
     notice = (
         "success",

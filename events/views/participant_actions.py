@@ -8,7 +8,7 @@ is the signed cookie of that table (``participant.py``).
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -54,11 +54,12 @@ from events.views.participant import (
     see_other,
     with_team_forms,
 )
+from territoire.http import HtmxRequest
 
 # Actions
 
 
-def _add_message(request: HttpRequest, notice: tuple[str, str]) -> None:
+def _add_message(request: HtmxRequest, notice: tuple[str, str]) -> None:
     level, text = notice
     messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
 
@@ -70,7 +71,7 @@ def _page_is_stale(ref: TableRef, phase: str) -> bool:
 
 
 def _answer(
-    request: HttpRequest,
+    request: HtmxRequest,
     seat: Participant,
     ref: TableRef,
     *,
@@ -105,7 +106,7 @@ def _answer(
         if notice:
             _add_message(request, notice)
         return refresh_page()
-    html = notices_html([notice] if notice else [], oob=True)
+    html: str = notices_html([notice] if notice else [], oob=True)
     if idea_form is not None and not idea_form.is_bound:
         html += _fresh_idea_form(request, ref)
     elif idea_form is not None:
@@ -131,7 +132,7 @@ _CSRF_STAND_IN = "csrf-stand-in-0d5c1b"
 _KEY_STAND_IN = "key-stand-in-8e02f4"
 
 
-def _fresh_idea_form(request: HttpRequest, ref: TableRef) -> str:
+def _fresh_idea_form(request: HtmxRequest, ref: TableRef) -> str:
     """The ideas form, empty, out of band, with a new client key."""
     cache_key = (get_language(), ref.code)
     html = _FRESH_IDEA_FORMS.get(cache_key)
@@ -155,7 +156,7 @@ def _focus_text(form: IdeaForm) -> None:
     form.fields["text"].widget.attrs["autofocus"] = True
 
 
-def _seat_lost(request: HttpRequest, code: str) -> HttpResponse:
+def _seat_lost(request: HtmxRequest, code: str) -> HttpResponse:
     """The seat signed in the cookie no longer holds (the participant was removed, the code
     now names another table): what the code names now, and this browser's seat there."""
     code, ref, _seat = seated(request, code)
@@ -176,7 +177,7 @@ def _refusal(ref: TableRef, refusal: ParticipationRefused) -> tuple[str, str]:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def idea_post(request: HttpRequest, code: str) -> HttpResponse:
+def idea_post(request: HtmxRequest, code: str) -> HttpResponse:
     code, ref, seat = seated_to_write(request, code)
     if seat is None:
         return not_seated(request, code, ref)
@@ -209,7 +210,7 @@ def idea_post(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
+def vote_cast(request: HtmxRequest, code: str, idea_id: int) -> HttpResponse:
     code, ref, seat = seated_to_write(request, code)
     if seat is None:
         return not_seated(request, code, ref)
@@ -236,7 +237,7 @@ def vote_cast(request: HttpRequest, code: str, idea_id: int) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def vote_withdraw(request: HttpRequest, code: str, vote_id: int) -> HttpResponse:
+def vote_withdraw(request: HtmxRequest, code: str, vote_id: int) -> HttpResponse:
     code, ref, seat = seated(request, code)
     if seat is None:
         return not_seated(request, code, ref)
@@ -255,7 +256,7 @@ def vote_withdraw(request: HttpRequest, code: str, vote_id: int) -> HttpResponse
 
 @require_POST
 @vary_on_headers("HX-Request")
-def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
+def team_join(request: HtmxRequest, code: str, project_id: int) -> HttpResponse:
     code, ref, seat = seated(request, code)
     participant = participant_for(ref.table_id, seat.key) if seat else None
     if participant is None:
@@ -264,6 +265,7 @@ def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
     if project is None:
         raise Http404
     form = TeamJoinForm(request.POST, prefix=f"p{project.pk}")
+    shown: TeamJoinForm | None = form  # None once joined: a fresh form then
     notice = None
     if not form.is_valid():
         status = 400
@@ -282,23 +284,24 @@ def team_join(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, notice[1])
                 return see_other(join_url(code) + f"#projet-{project.pk}")
-            form, status = None, 200
+            shown, status = None, 200
     if not request.htmx:
         return render_page(
-            request, participant, status=status, team_form=form, notices=[notice] if notice else []
+            request, participant, status=status, team_form=shown, notices=[notice] if notice else []
         )
     projects = with_team_forms(
-        table_projects(participant.table, participant, project_id=project.pk), form
+        table_projects(participant.table, participant, project_id=project.pk), shown
     )
     context = {
         "participant": participant,
         "table": participant.table,
-        "project": projects[0],
+        "project": projects[0].project,
+        "join_form": projects[0].form,
         "notices": [notice] if notice else [],
         "oob": True,
         "can_join": participant.table.phase == Phase.FORMATION,
     }
     html = render_to_string(f"{PAGE}#project", context, request) + notices_html(
-        context["notices"], oob=True
+        [notice] if notice else [], oob=True
     )
     return HttpResponse(html)

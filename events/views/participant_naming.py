@@ -1,7 +1,7 @@
 """The participant's own answer, on her phone, to "may we name you in the synthesis?"."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,12 +11,13 @@ from events.domain.teams import set_team_name_public
 from events.models import FormedProject
 from events.queries_participant import participant_for
 from events.views.participant import join_url, not_seated, seated, see_other
+from territoire.http import HtmxRequest
 
 ANSWERS = {"oui": True, "non": False}
 
 
 @require_POST
-def naming_answer(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpResponse:
+def naming_answer(request: HtmxRequest, code: str, kind: str, item_id: int) -> HttpResponse:
     """Accept or decline being named with a quote or contribution; only the participant it is
     linked to, from the browser seated at her table, can answer. 303 back to her page."""
     code, ref, seat = seated(request, code)
@@ -47,7 +48,7 @@ def naming_answer(request: HttpRequest, code: str, kind: str, item_id: int) -> H
 
 
 @require_POST
-def team_name_public(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
+def team_name_public(request: HtmxRequest, code: str, project_id: int) -> HttpResponse:
     """A team member says, herself, whether her name may appear on the project's public pages.
     303 back to her page."""
     code, ref, seat = seated(request, code)

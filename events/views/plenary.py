@@ -8,6 +8,7 @@ one only the parts that moved (a table's card, the figures…: ``live_stamps``).
 """
 
 import io
+from typing import TYPE_CHECKING
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -25,15 +26,19 @@ from events.queries_live import live_fingerprint, with_live_fingerprint
 from events.queries_plenary import join_url, plenary_screen, with_spotlight
 from events.views.console import not_modified, poll_headers, with_etag
 from events.views.control import get_event_for
+from territoire.http import AuthenticatedRequest, HtmxRequest
+
+if TYPE_CHECKING:
+    from events.queries_live import LiveEvent
 
 NOINDEX = "noindex, nofollow"
 
 
-def plenary_etag(event: Event) -> str:
+def plenary_etag(event: "LiveEvent") -> str:
     return f'W/"p-{live_fingerprint(event)}-s{event.plenary_version}"'
 
 
-def _context(event: Event, live_url: str) -> dict:
+def _context(event: "LiveEvent", live_url: str) -> dict:
     etag = plenary_etag(event)
     join = join_url()
     screen = plenary_screen(event)
@@ -50,12 +55,12 @@ def _context(event: Event, live_url: str) -> dict:
     }
 
 
-def _page(request: HttpRequest, event: Event, live_url: str) -> HttpResponse:
+def _page(request: HttpRequest, event: "LiveEvent", live_url: str) -> HttpResponse:
     context = _context(event, live_url)
     return with_etag(render(request, "events/plenary.html", context), context["etag"])
 
 
-def _live(request: HttpRequest, event: Event, live_url: str) -> HttpResponse:
+def _live(request: HttpRequest, event: "LiveEvent", live_url: str) -> HttpResponse:
     etag = plenary_etag(event)
     unchanged = not_modified(request, etag)
     if unchanged is not None:
@@ -75,13 +80,13 @@ def _live(request: HttpRequest, event: Event, live_url: str) -> HttpResponse:
 # Signed in, for organisers ----------------------------------------------------------------------
 
 
-def _event_for_organiser(request: HttpRequest, slug: str) -> Event:
+def _event_for_organiser(request: HttpRequest, slug: str) -> "LiveEvent":
     return get_event_for(request, slug, "events.view_plenary", with_spotlight)
 
 
 @login_required
 @require_safe
-def plenary(request: HttpRequest, slug: str) -> HttpResponse:
+def plenary(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _page(request, event, reverse("plenary_live", kwargs={"slug": slug}))
 
@@ -89,7 +94,7 @@ def plenary(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
+def plenary_live(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     event = _event_for_organiser(request, slug)
     return _live(request, event, reverse("plenary_live", kwargs={"slug": slug}))
 
@@ -97,7 +102,7 @@ def plenary_live(request: HttpRequest, slug: str) -> HttpResponse:
 # Through the secret screen link, for the projector ----------------------------------------------
 
 
-def get_event_for_screen(token: str) -> Event:
+def get_event_for_screen(token: str) -> "LiveEvent":
     """The event whose screen link ``token`` is, with its fingerprint and spotlight.
 
     404 for a token that is malformed, unknown, renewed or revoked: the same answer for all,
@@ -123,7 +128,7 @@ def _screen_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _screen_closed(request: HttpRequest) -> HttpResponse:
+def _screen_closed(request: HtmxRequest) -> HttpResponse:
     """What a projector shows once its link is revoked or renewed (or for a wrong token): a
     404 that says so. A poll of the live part gets ``HX-Refresh`` so htmx reloads the whole
     page into this one instead of freezing on the last frame (htmx swaps no 404)."""
@@ -134,7 +139,7 @@ def _screen_closed(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def screen(request: HttpRequest, token: str) -> HttpResponse:
+def screen(request: HtmxRequest, token: str) -> HttpResponse:
     """The plenary for whoever holds the link: read-only, no sign-in, no session."""
     try:
         event = get_event_for_screen(token)
@@ -146,7 +151,7 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", live_stamps.HEADER)
-def screen_live(request: HttpRequest, token: str) -> HttpResponse:
+def screen_live(request: HtmxRequest, token: str) -> HttpResponse:
     try:
         event = get_event_for_screen(token)
     except Http404:

@@ -258,6 +258,7 @@ def registration_change_confirm(request: HttpRequest, token: str) -> HttpRespons
     """The link e-mailed to an address already registered: the GET shows the details proposed
     (e-mail scanners open links), the POST applies them and shows the ticket."""
     try:
+        context: dict[str, object]
         if request.method == "GET":
             context = {"change": read_change(token)}
         else:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from events.models import Event, Table
 from events.queries_participant import is_plausible_code
+from territoire.http import AuthenticatedRequest
 
 
 def join_url(table: Table) -> str:
@@ -34,7 +35,7 @@ def table_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def table_signs(request: HttpRequest, slug: str) -> HttpResponse:
+def table_signs(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """A printable page: one A5 sign per table, with its name, challenge, code and QR code."""
     event = get_object_or_404(Event.objects.select_related("territory"), slug=slug)
     if not request.user.has_perm("events.change_event", event):

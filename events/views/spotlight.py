@@ -6,7 +6,7 @@ spotlight's form is also posted by htmx, which gets its section of the control r
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,9 +23,10 @@ from events.models import Event, FormedProject, Idea, Table
 from events.queries_plenary import spotlight_context, with_spotlight
 from events.views.console import posted_int, see_other
 from events.views.control import control_url, get_event_for
+from territoire.http import AuthenticatedRequest
 
 
-def _spotlight(request: HttpRequest, event: Event) -> str:
+def _spotlight(request: AuthenticatedRequest, event: Event) -> str:
     """Carry out the posted choice; the message to show. Raises SpotlightRefused."""
     if "clear" in request.POST:
         clear_spotlight(event=event, by=request.user)
@@ -49,7 +50,7 @@ def _spotlight(request: HttpRequest, event: Event) -> str:
 
 @login_required
 @require_POST
-def control_spotlight(request: HttpRequest, slug: str) -> HttpResponse:
+def control_spotlight(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Put an idea or a project on the big screen, or go back to the overview."""
     event = get_event_for(request, slug, "events.spotlight", with_spotlight)
     try:
@@ -71,7 +72,7 @@ def control_spotlight(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def control_screen_link(request: HttpRequest, slug: str) -> HttpResponse:
+def control_screen_link(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Create, renew or revoke the plenary's secret screen link."""
     event = get_event_for(request, slug, "events.manage_screen_link")
     if request.POST.get("action") == "revoke":

@@ -2,11 +2,13 @@
 the person's consent to be named, which the facilitator can ask for but only the person gives,
 on her phone (without it, the synthesis shows the organisation only)."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -32,7 +34,9 @@ from events.views.console import (
     see_other,
     synthesis_url,
 )
+from territoire.form_fields import choice_field
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest, HtmxRequest
 
 
 class SynthesisItemForm(forms.Form):
@@ -63,12 +67,13 @@ class SynthesisItemForm(forms.Form):
     def __init__(self, *args, participants: list[Participant], **kwargs):
         super().__init__(*args, **kwargs)
         self.participants = {p.pk: p for p in participants}
-        self.fields["participant"].choices = [("", "—")] + [
+        choice_field(self, "participant").choices = [("", "—")] + [
             (p.pk, _participant_label(p)) for p in participants
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("ask_consent") and cleaned.get("participant") not in self.participants:
             self.add_error(
                 "ask_consent",
@@ -122,10 +127,11 @@ def _initial_for(item) -> dict:
     }
 
 
-def _prefill(request: HttpRequest, kind: str, participants: list[Participant]) -> dict:
+def _prefill(request: HtmxRequest, kind: str, participants: list[Participant]) -> dict:
     """Initial values of an add form from the participant chosen in it, keeping the text typed."""
-    chosen = {p.pk: p for p in participants}.get(posted_int(request.GET.get(f"{kind}-participant")))
-    initial = {"text": request.GET.get(f"{kind}-text", "")[:5000]}
+    chosen_id = posted_int(request.GET.get(f"{kind}-participant"))
+    chosen = next((p for p in participants if p.pk == chosen_id), None)
+    initial: dict[str, object] = {"text": request.GET.get(f"{kind}-text", "")[:5000]}
     if chosen is not None:
         initial |= {
             "participant": chosen.pk,
@@ -136,7 +142,7 @@ def _prefill(request: HttpRequest, kind: str, participants: list[Participant]) -
 
 
 def _add_form(
-    request: HttpRequest, table: Table, kind: str, participants: list[Participant], data=None
+    request: HtmxRequest, table: Table, kind: str, participants: list[Participant], data=None
 ) -> SynthesisItemForm:
     """An empty add form (or one pre-filled from a participant, or bound). Choosing a participant
     in it asks the server, with htmx, for the same form pre-filled with their name and choice."""
@@ -154,8 +160,17 @@ def _add_form(
     return form
 
 
+@dataclass(frozen=True)
+class SynthesisRow:
+    """A contribution or a quote on the synthesis page, with its edit form (the one posted,
+    with its errors, when it came back)."""
+
+    item: SynthesisContribution | Quote
+    edit_form: SynthesisItemForm
+
+
 def _render_synthesis(
-    request: HttpRequest,
+    request: HtmxRequest,
     table: Table,
     participants: list[Participant],
     *,
@@ -163,21 +178,27 @@ def _render_synthesis(
 ) -> HttpResponse:
     """The synthesis page; ``bound`` is a form that came back with errors: (kind, item, form)."""
     contributions, quotes = synthesis_items(table)
-    for kind, items in (("contribution", contributions), ("quote", quotes)):
-        for item in items:
-            if bound and bound[:2] == (kind, item.pk):
-                item.edit_form = bound[2]
-                continue
-            item.edit_form = SYNTHESIS_FORMS[kind](
-                prefix=f"edit-{kind}-{item.pk}",
-                participants=participants,
-                initial=_initial_for(item),
+
+    def rows(kind: str, items: Sequence[SynthesisContribution | Quote]) -> list[SynthesisRow]:
+        return [
+            SynthesisRow(
+                item,
+                bound[2]
+                if bound and bound[:2] == (kind, item.pk)
+                else SYNTHESIS_FORMS[kind](
+                    prefix=f"edit-{kind}-{item.pk}",
+                    participants=participants,
+                    initial=_initial_for(item),
+                ),
             )
+            for item in items
+        ]
+
     context = {
         "table": table,
         "participants": participants,
-        "contributions": contributions,
-        "quotes": quotes,
+        "contributions": rows("contribution", contributions),
+        "quotes": rows("quote", quotes),
     }
     for kind in SYNTHESIS_FORMS:
         context[f"{kind}_form"] = _add_form(request, table, kind, participants)
@@ -193,7 +214,7 @@ def _render_synthesis(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
-def synthesis(request: HttpRequest, code: str) -> HttpResponse:
+def synthesis(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The table's synthesis: who proposed what, and quotes; each action is a POST ``action``."""
     table = get_table_for_console(request, code)
     participants = list(Participant.objects.filter(table=table).order_by("display_name", "pk"))
@@ -205,18 +226,20 @@ def synthesis(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Action inconnue."))
         return see_other(synthesis_url(table))
     model = SynthesisContribution if kind == "contribution" else Quote
-    item = None
+    item: SynthesisContribution | Quote | None = None
     if verb in {"edit", "delete"}:
-        item = model.objects.filter(table=table, pk=posted_int(request.POST.get("item"))).first()
+        item_id = posted_int(request.POST.get("item"))
+        item = model.objects.filter(table=table, pk=item_id).first() if item_id else None
         if item is None:
             messages.error(request, _("Cet élément de la synthèse n'existe plus."))
             return see_other(synthesis_url(table))
         item.table = table
     if verb == "delete":
-        if kind == "contribution":
+        if isinstance(item, SynthesisContribution):
             delete_synthesis_contribution(contribution=item)
             messages.success(request, _("Contribution retirée de la synthèse."))
         else:
+            assert isinstance(item, Quote)
             delete_quote(quote=item)
             messages.success(request, _("Citation retirée de la synthèse."))
         return see_other(synthesis_url(table, f"#{kind}s"))

@@ -6,7 +6,7 @@ theirs); a seated participant is linked to their request.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from events.forms_follow import TableFollowForm
 from events.queries_participant import table_for_joining, table_is_over
 from events.views.participant import join_url, seated
 from territoire.forms import apply_refusal
+from territoire.http import HtmxRequest
 from territoire.ratelimit import allow, client_key
 
 FOLLOW_PAGE = "events/table_follow.html"
@@ -29,10 +30,12 @@ CONFIRM_PAGE = "events/table_follow_confirm.html"
 
 
 @require_http_methods(["GET", "POST"])
-def table_follow(request: HttpRequest, code: str) -> HttpResponse:
+def table_follow(request: HtmxRequest, code: str) -> HttpResponse:
     """GET: the form alone; POST: ask for the confirmation e-mail, then back to the table."""
     code, ref, participant = seated(request, code)
     table = table_for_joining(ref.table_id)
+    if table is None:  # gone since its code was read
+        raise Http404
     context = {"table": table, "over": table_is_over(table), "participant": participant}
     if request.method == "GET":
         return render(request, FOLLOW_PAGE, context)
@@ -65,7 +68,7 @@ def table_follow(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, FOLLOW_PAGE, context | {"follow_form": form}, status=status)
 
 
-def _answer(request: HttpRequest, token: str, action: str, act) -> HttpResponse:
+def _answer(request: HtmxRequest, token: str, action: str, act) -> HttpResponse:
     # E-mail scanners open links: a GET only shows the button, the POST acts.
     if request.method == "GET":
         return render(request, CONFIRM_PAGE, {"action": action})
@@ -79,10 +82,10 @@ def _answer(request: HttpRequest, token: str, action: str, act) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def table_follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def table_follow_confirm(request: HtmxRequest, token: str) -> HttpResponse:
     return _answer(request, token, "confirm", confirm_table_following)
 
 
 @require_http_methods(["GET", "POST"])
-def table_follow_stop(request: HttpRequest, token: str) -> HttpResponse:
+def table_follow_stop(request: HtmxRequest, token: str) -> HttpResponse:
     return _answer(request, token, "stop", stop_table_following)

@@ -1,21 +1,24 @@
 """Publishing projects: from a table's formed project, or a project that joins later."""
 
+from typing import TypedDict
+
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
-from events.models import FormedProject
+from events.models import FormedProject, TeamMember
 from projects.domain.team import send_member_invitation
 from projects.enums import SHOWCASE_STATUSES, MemberRole, ProjectStatus
 from projects.models import Project, ProjectMember
 from territoire.audit import record
 from territoire.errors import Refused
 from territoire.impact.cache import impact_changed
+from territoire.model_fields import max_length
 from territoire.models import Domain, Organisation, Territory, User
 from territoire.outbox import enqueue
 
-SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+SLUG_MAX_LENGTH = max_length(Project, "slug")
 
 
 def announce_when_public(project: Project) -> None:
@@ -135,6 +138,15 @@ def publish_formed_project(
     return project
 
 
+class _Person(TypedDict):
+    full_name: str
+    email: str
+    phone: str
+    organisation_name: str
+    is_lead: bool
+    team_member: TeamMember
+
+
 def _team_from_table(project: Project, formed_project: FormedProject, *, by: User | None) -> None:
     """One ProjectMember per entry of the table's team, the lead a person who can be reached.
 
@@ -144,7 +156,7 @@ def _team_from_table(project: Project, formed_project: FormedProject, *, by: Use
     The lead is the team's, else the first with an address, else the first with a phone.
     """
     team = list(formed_project.team.select_related("participant__registration").order_by("pk"))
-    people = [
+    people: list[_Person] = [
         {
             "full_name": member.full_name,
             "email": member.email.strip().lower(),

@@ -16,6 +16,7 @@ from projects.enums import ProjectStatus
 from projects.forms import ProjectFieldsForm, PublishForm
 from projects.models import Project
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 from territoire.models import Territory
 
 
@@ -72,14 +73,14 @@ def _render_review(
 
 @login_required
 @require_safe
-def review(request: HttpRequest, territory: str) -> HttpResponse:
+def review(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     territory_obj = get_territory_for(request, territory, "projects.publish_formed_project")
     return _render_review(request, territory_obj)
 
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, territory: str, formed_id: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, territory: str, formed_id: int) -> HttpResponse:
     territory_obj = get_territory_for(request, territory, "projects.publish_formed_project")
     formed = get_object_or_404(
         FormedProject.objects.select_related("table__event__territory", "table__challenge"),
@@ -125,7 +126,7 @@ def published_message(project: Project) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest, territory: str) -> HttpResponse:
+def project_create(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     territory_obj = get_territory_for(request, territory, "projects.create_project")
     form = ProjectFieldsForm(
         request.POST or None, territory=territory_obj, initial={"status": ProjectStatus.DRAFT}

@@ -26,6 +26,7 @@ from projects.links import project_space_url
 from projects.models import Project, ProjectMember
 from territoire.errors import StaleEdit
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 from territoire.tokens import is_urlsafe_token
 from territoire.views.invitations import InvitationPage, accept_invitation_page
 
@@ -44,7 +45,7 @@ def _space_context(request: HttpRequest, project: Project) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def page_edit(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def page_edit(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = queries.get_project_for_team(request, territory, slug)
     context = _space_context(request, project)
     status = 200
@@ -62,6 +63,7 @@ def page_edit(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
             except StaleEdit as stale:
                 # Keep what this person typed; show the other version beside it. Saving again
                 # from here knowingly replaces the other version.
+                assert stale.revision is not None  # a page's StaleEdit carries its revision
                 form.with_revision(stale.revision)
                 context["conflict"] = _conflict_rows(form, stale)
                 context["image_dropped"] = bool(form.cleaned_data["image"])
@@ -139,7 +141,7 @@ def render_team(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def team(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = queries.get_project_for_reader(request, territory, slug)
     if request.method != "POST":
         return render_team(request, project)
@@ -164,7 +166,7 @@ def team(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def status(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def status(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = queries.get_project_for_reader(request, territory, slug)
     if not request.user.has_perm("projects.change_project_status", project):
         raise PermissionDenied

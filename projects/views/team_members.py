@@ -27,6 +27,7 @@ from projects.forms import MemberMergeForm, MemberRoleForm
 from projects.models import Project, ProjectMember
 from projects.views.team import render_team
 from territoire.forms import apply_refusal
+from territoire.http import AuthenticatedRequest
 
 
 def _project_for_manager(request: HttpRequest, territory: str, slug: str) -> Project:
@@ -50,7 +51,9 @@ def _back(project: Project) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, territory: str, slug: str, member_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedRequest, territory: str, slug: str, member_id: int
+) -> HttpResponse:
     project = _project_for_manager(request, territory, slug)
     member = _member(project, member_id)
     try:
@@ -66,7 +69,9 @@ def member_remove(request: HttpRequest, territory: str, slug: str, member_id: in
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, territory: str, slug: str, member_id: int) -> HttpResponse:
+def member_role(
+    request: AuthenticatedRequest, territory: str, slug: str, member_id: int
+) -> HttpResponse:
     project = _project_for_manager(request, territory, slug)
     member = _member(project, member_id)
     form = MemberRoleForm(request.POST)
@@ -88,7 +93,7 @@ def member_role(request: HttpRequest, territory: str, slug: str, member_id: int)
 
 @login_required
 @require_POST
-def member_merge(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def member_merge(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     project = _project_for_manager(request, territory, slug)
     members = queries.team(project)
     form = MemberMergeForm(request.POST, members=members)
@@ -116,7 +121,7 @@ NAME_PUBLIC_ANSWERS = {"oui": True, "non": False}
 
 @login_required
 @require_POST
-def own_name_public(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
+def own_name_public(request: AuthenticatedRequest, territory: str, slug: str) -> HttpResponse:
     """A member says, themself, whether their name may appear on the project's public page and
     in the portfolio. Only their own entry: a reader of the project who is not in its team gets
     a 403, whoever they are (the lead, the coach, an organiser)."""

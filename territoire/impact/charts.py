@@ -8,6 +8,7 @@ as on an A4 page.
 
 import itertools
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -284,14 +285,14 @@ def _spread_end_labels(lines: list[Line], top: float, bottom: float) -> list[Lin
     """Move the values written in the right margin apart vertically, so that two lines ending
     close stay readable."""
     ending = sorted(
-        (line for line in lines if line.end_y is not None and line.end_in_margin),
-        key=lambda line: line.end_y,
+        ((line.end_y, line) for line in lines if line.end_y is not None and line.end_in_margin),
+        key=lambda pair: pair[0],
     )
     room = FONT_SIZE + 2
     placed: dict[int, float] = {}
     previous = top - room
-    for line in ending:
-        y = max(line.end_y, previous + room)
+    for end_y, line in ending:
+        y = max(end_y, previous + room)
         placed[id(line)] = y
         previous = y
     overflow = previous - (bottom + 4)
@@ -313,7 +314,7 @@ def draw_bar_chart(chart: BarChart) -> ChartDrawing:
     left, right = 4, WIDTH - max(value_room, 40)
     low, high = ticks[0], ticks[-1]
 
-    def x_of(value: float) -> float:
+    def x_of(value: float | Decimal) -> float:
         return left + (float(value) - low) * (right - left) / (high - low)
 
     row_height = BAR_LABEL_HEIGHT + BAR_THICKNESS + BAR_GAP

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territoire.form_fields import choice_field
 from territoire.impact.registry import ImpactFilter, impact_challenges
 from territoire.models import Territory
 
@@ -22,12 +23,13 @@ class ImpactFilterForm(forms.Form):
 
     def __init__(self, *args, challenges: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["defi"].choices = [("", _("Tous les défis")), *challenges]
+        choice_field(self, "defi").choices = [("", _("Tous les défis")), *challenges]
         for field in self.fields.values():
             field.error_messages.setdefault("invalid", _("Saisissez une date valide."))
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("depuis"), cleaned.get("jusqua")
         if since and until and since > until:
             self.add_error(

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -308,7 +309,8 @@ def territory_progress(
     territories: list[Territory], today: datetime.date
 ) -> dict[int, TerritoryProgress]:
     """Each territory's progress, by territory id (every territory given has one)."""
-    figures: dict[int, dict[str, int | None]] = {t.pk: {} for t in territories}
+    # TerritoryProgress's fields by name, as the providers give them.
+    figures: dict[int, dict[str, Any]] = {t.pk: {} for t in territories}
     if territories:
         for provider in _progress:
             for pk, values in provider(territories, today).items():

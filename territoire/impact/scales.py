@@ -24,7 +24,9 @@ def format_number(value: Number | None) -> str:
     if float(value) == int(value):
         return number_format(int(value), 0, use_l10n=True, force_grouping=True)
     rounded = Decimal(str(round(float(value), 2))).normalize()
-    decimals = max(-rounded.as_tuple().exponent, 0)
+    exponent = rounded.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number's
+    decimals = max(-exponent, 0)
     return number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from territoire.exports import csv_download, neutralised
+from territoire.http import AuthenticatedRequest
 from territoire.models import Territory
 from territoire.privacy.forms import DataRequestForm, ErasureConfirmForm
 from territoire.privacy.links import (
@@ -45,12 +46,12 @@ def privacy_notice(request: HttpRequest, territory: str) -> HttpResponse:
 
 
 @login_required
-def privacy_register_csv(request: HttpRequest, territory: str) -> StreamingHttpResponse:
+def privacy_register_csv(request: AuthenticatedRequest, territory: str) -> StreamingHttpResponse:
     """The territory's register of processing, as CSV, for its organisers."""
     territory_obj = get_object_or_404(Territory, slug=territory)
     if not request.user.has_perm("territoire.view_privacy_register", territory_obj):
         raise PermissionDenied
-    rows = [
+    rows: list[list[object]] = [
         [_("Responsable du traitement"), territory_obj.privacy_controller],
         [_("Contact"), territory_obj.privacy_contact],
         [],
@@ -114,8 +115,8 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
     if action == ERASURE and data_request_row.used_at is not None:
         if request.method == "POST":
             return render(request, "territoire/privacy/erased.html")
-        refused = _("Ce lien a déjà servi : les données de cette adresse sont effacées.")
-        return render(request, "territoire/privacy/link.html", {"refused": refused})
+        used = _("Ce lien a déjà servi : les données de cette adresse sont effacées.")
+        return render(request, "territoire/privacy/link.html", {"refused": used})
     form = (
         ErasureConfirmForm(request.POST if request.method == "POST" else None)
         if action == ERASURE
@@ -126,6 +127,7 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
         user = account_for(email)
         if action != ERASURE:
             return _json_download(export_person(email, user))
+        assert form is not None  # an erasure link
         if form.is_valid():
             try:
                 use_erasure_link(token)
@@ -141,19 +143,19 @@ def data_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     """A signed-in person's data: download it, or ask for its erasure."""
     return render(request, "territoire/privacy/my_data.html")
 
 
 @login_required
-def my_data_export(request: HttpRequest) -> JsonResponse:
+def my_data_export(request: AuthenticatedRequest) -> JsonResponse:
     return _json_download(export_person(request.user.email, request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_data_erase(request: HttpRequest) -> HttpResponse:
+def my_data_erase(request: AuthenticatedRequest) -> HttpResponse:
     """The confirmation step, then the erasure of everything, the account last."""
     form = ErasureConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

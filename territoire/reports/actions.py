@@ -1,6 +1,7 @@
 """The admin actions that ask for a report from a list of events or territories."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -10,11 +11,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from territoire.http import signed_in_user
 from territoire.reports.kinds import Scope, get_report_kind
 from territoire.reports.lifecycle import request_report
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
-def request_report_action(kind_code: str, description: str) -> Callable:
+
+def request_report_action(kind_code: str, description: "str | _StrPromise") -> Callable:
     """An admin action asking for a report of ``kind_code`` for each selected row: an event
     (event-scoped kinds) or a territory (the others)."""
 
@@ -27,7 +32,7 @@ def request_report_action(kind_code: str, description: str) -> Callable:
             if not request.user.has_perm("territoire.request_report", territory):
                 continue
             scope = Scope(territory=territory, event=obj if kind.needs_event else None)
-            request_report(kind_code=kind.code, scope=scope, requested_by=request.user)
+            request_report(kind_code=kind.code, scope=scope, requested_by=signed_in_user(request))
             territories[territory.pk] = territory
             count += 1
         if not territories:

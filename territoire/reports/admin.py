@@ -2,6 +2,7 @@
 ``actions.py`` or on the reports page)."""
 
 from django.contrib import admin
+from django.db.models import Model
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ class ReportAdmin(TerritoryScopedAdmin):
     search_fields = ["title"]
     list_select_related = ["territory"]
     date_hierarchy = "requested_at"
-    readonly_fields = [
+    readonly_fields = (
         "territory",
         "kind",
         "parameters",
@@ -46,10 +47,11 @@ class ReportAdmin(TerritoryScopedAdmin):
         "requested_at",
         "started_at",
         "finished_at",
-    ]
+    )
     fields = readonly_fields
 
-    def delete_model(self, request, obj: Report) -> None:
+    def delete_model(self, request, obj: Model) -> None:
+        assert isinstance(obj, Report)
         delete_reports([obj])
 
     def delete_queryset(self, request, queryset) -> None:

@@ -16,6 +16,7 @@ def report_file_response(report: Report, *, cache_control: str) -> FileResponse:
         kind_stem = get_report_kind(report.kind).file_stem
     except KeyError:
         kind_stem = report.kind
+    assert report.finished_at is not None  # a ready report has finished
     filename = "{}-{}-{}.pdf".format(
         kind_stem, report.territory.slug, report.finished_at.strftime("%Y%m%d-%H%M")
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from territoire.form_fields import choice_field
 from territoire.models import Territory
 from territoire.reports.kinds import ReportKind, Scope
 
@@ -37,7 +38,7 @@ class ReportRequestForm(forms.Form):
         self.territory = territory
         if kind.needs_event:
             self.events = {event.slug: event for event in kind.events_of(territory)}
-            self.fields["event"].choices = [("", _("— choisissez —"))] + [
+            choice_field(self, "event").choices = [("", _("— choisissez —"))] + [
                 (slug, str(event)) for slug, event in self.events.items()
             ]
             self.fields["event"].required = True
@@ -55,7 +56,8 @@ class ReportRequestForm(forms.Form):
         return self.cleaned_data["kind"]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since: datetime.date | None = data.get("since")
         until: datetime.date | None = data.get("until")
         if since and until and since > until:

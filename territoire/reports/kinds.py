@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.functional import Promise
 
@@ -75,10 +76,10 @@ class ReportKind:
     def scope_from_parameters(self, territory: Territory, parameters: dict[str, Any]) -> Scope:
         """The scope a stored report was requested for; LookupError if its event is gone."""
         event = None
-        if self.needs_event:
+        if self.event_model is not None:
             try:
                 event = self.events_of(territory).get(pk=parameters.get("event"))
-            except self.event_model.DoesNotExist:  # type: ignore[union-attr]
+            except ObjectDoesNotExist:
                 raise LookupError("event") from None
         return Scope(
             territory=territory,

@@ -1,5 +1,7 @@
 """Filters for report templates: French typography on text people typed, always escaped."""
 
+import datetime
+
 from django import template
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -36,6 +38,6 @@ def report_static(path: str) -> str:
 
 
 @register.filter(name="long_date")
-def long_date_filter(value: object) -> str:
+def long_date_filter(value: datetime.date | None) -> str:
     """``{{ event.starts_at|long_date }}``: « 1er juin 2026 » (no weekday)."""
     return long_date(value) if value else ""

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, StreamingHttpRespons
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from territoire.http import AuthenticatedRequest
 from territoire.impact.exports import csv_response, xlsx_response
 from territoire.impact.filters import filter_from_request
 from territoire.impact.registry import ImpactFilter, export_kind, export_kinds
@@ -33,7 +34,9 @@ def _reads_personal_data(request: HttpRequest, territory: Territory) -> bool:
 
 @login_required
 @require_safe
-def impact_export_csv(request: HttpRequest, territory: str, kind: str) -> StreamingHttpResponse:
+def impact_export_csv(
+    request: AuthenticatedRequest, territory: str, kind: str
+) -> StreamingHttpResponse:
     place = _territory_for_exports(request, territory)
     export = export_kind(kind)
     if export is None or (export.organisers_only and not _reads_personal_data(request, place)):
@@ -43,7 +46,7 @@ def impact_export_csv(request: HttpRequest, territory: str, kind: str) -> Stream
 
 @login_required
 @require_safe
-def impact_export_xlsx(request: HttpRequest, territory: str) -> FileResponse:
+def impact_export_xlsx(request: AuthenticatedRequest, territory: str) -> FileResponse:
     place = _territory_for_exports(request, territory)
     kinds = export_kinds(organiser=_reads_personal_data(request, place))
     return xlsx_response(kinds, _impact_filter(request, place))

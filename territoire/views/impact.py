@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from territoire.http import AuthenticatedRequest
 from territoire.impact.filters import filter_from_request, querystring
 from territoire.impact.registry import export_kinds
 from territoire.impact.sections import cached_sections_html
@@ -22,7 +23,7 @@ def territory_for_impact(request: HttpRequest, slug: str) -> Territory:
 
 @login_required
 @require_GET
-def impact(request: HttpRequest, territory: str) -> HttpResponse:
+def impact(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     place = territory_for_impact(request, territory)
     chosen, form = filter_from_request(request, place)
     organiser = request.user.has_perm("territoire.export_personal_data", place)

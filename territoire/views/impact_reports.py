@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from territoire.http import AuthenticatedRequest
 from territoire.impact.report import IMPACT_REPORT
 from territoire.models import Territory
 from territoire.ratelimit import allow
@@ -33,7 +34,8 @@ class ImpactReportForm(forms.Form):
     jusqua = forms.DateField(required=False, error_messages={"invalid": DATE_ERROR})
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("depuis"), data.get("jusqua")
         if since and until and since > until:
             raise forms.ValidationError(
@@ -55,7 +57,7 @@ def _impact_page(territory: Territory, request: HttpRequest) -> str:
 
 @login_required
 @require_POST
-def impact_report_request(request: HttpRequest, territory: str) -> HttpResponse:
+def impact_report_request(request: AuthenticatedRequest, territory: str) -> HttpResponse:
     """Ask for the impact report of the period shown; redirects to the reports page."""
     place = get_object_or_404(Territory, slug=territory)
     if not request.user.has_perm("territoire.view_impact", place):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from territoire.http import AuthenticatedRequest
 from territoire.models import Territory
 from territoire.pagination import ListPage, paginate
 from territoire.reports.downloads import report_file_response
@@ -53,7 +54,7 @@ def _report_rows(request: HttpRequest, territory: Territory) -> ListPage:
 @login_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-def territory_reports(request: HttpRequest, slug: str) -> HttpResponse:
+def territory_reports(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     territory = _territory_for_reports(request, slug)
     may_request = request.user.has_perm("territoire.request_report", territory)
     forms = {}
@@ -101,7 +102,7 @@ def territory_reports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     report = get_object_or_404(Report.objects.select_related("territory"), pk=pk)
     if not request.user.has_perm("territoire.download_report", report.territory):
         raise Http404
@@ -110,7 +111,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def report_publication(request: HttpRequest, pk: int) -> HttpResponse:
+def report_publication(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Publish a ready report of a public kind on the public pages, or take it off."""
     report = get_object_or_404(Report.objects.select_related("territory"), pk=pk)
     if not request.user.has_perm("territoire.view_reports", report.territory):

@@ -2,7 +2,7 @@
 
 import rules
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -14,12 +14,13 @@ from territoire.extensions import (
     space_territories,
     space_todos,
 )
+from territoire.http import AuthenticatedRequest
 from territoire.models import Invitation
 from territoire.queries import memberships_for_space
 
 
 @login_required
-def space(request: HttpRequest) -> HttpResponse:
+def space(request: AuthenticatedRequest) -> HttpResponse:
     territories: dict[int, dict] = {}
     for membership in memberships_for_space(request.user):
         entry = territories.setdefault(

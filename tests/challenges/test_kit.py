@@ -36,7 +36,7 @@ def test_kit_index_puts_the_volunteers_challenges_first(client, cast):
     response = client.get(index_url(cast.territory))
 
     assert response.status_code == 200
-    assert [c.title for c in response.context["challenges"]] == [
+    assert [kit.challenge.title for kit in response.context["challenges"]] == [
         "Manger local",
         "Seniors connectés",
         "Se déplacer",
@@ -56,7 +56,10 @@ def test_kit_index_shows_drafts_to_organisers(client, cast):
 
     response = client.get(index_url(cast.territory))
 
-    assert [c.title for c in response.context["challenges"]] == ["Ouvert", "Brouillon"]
+    assert [kit.challenge.title for kit in response.context["challenges"]] == [
+        "Ouvert",
+        "Brouillon",
+    ]
 
 
 @pytest.mark.parametrize("item_count", (1, 3))

@@ -51,8 +51,8 @@ def test_facilitator_sees_upcoming_and_past_sessions_with_their_answer(client, c
     response = client.get(list_url(cast.territory))
 
     assert response.status_code == 200
-    assert [s.title for s in response.context["upcoming"]] == ["Animer une table"]
-    assert [s.title for s in response.context["past"]] == ["Première formation"]
+    assert [row.session.title for row in response.context["upcoming"]] == ["Animer une table"]
+    assert [row.session.title for row in response.context["past"]] == ["Première formation"]
     assert response.context["upcoming"][0].my_answer is True
     assert response.context["past"][0].my_answer is None
     html = response.content.decode()
@@ -79,7 +79,7 @@ def test_organiser_sees_answer_counts_and_attendance_links(client, cast):
     response = client.get(list_url(cast.territory))
 
     listed = response.context["upcoming"][0]
-    assert (listed.coming, listed.not_coming, listed.no_answer) == (1, 1, 1)
+    assert (listed.session.coming, listed.session.not_coming, listed.no_answer) == (1, 1, 1)
     html = response.content.decode()
     assert "1 vient" in html
     assert "1 ne vient pas" in html

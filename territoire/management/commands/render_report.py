@@ -7,8 +7,10 @@ the background task, written to a file instead of the reports storage.
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from territoire.models import Territory
@@ -60,13 +62,14 @@ class Command(BaseCommand):
         )
 
     def _scope(self, kind: ReportKind, options: dict) -> Scope:
-        if kind.needs_event:
+        if kind.event_model is not None:
             if not options["event"]:
                 raise CommandError(f"{kind.code} needs --event SLUG")
             events = kind.event_model._default_manager.select_related("territory")
             try:
-                event = events.get(slug=options["event"])
-            except kind.event_model.DoesNotExist:
+                # An event-scoped kind's model has a territory and a slug (ReportKind).
+                event: Any = events.get(slug=options["event"])
+            except ObjectDoesNotExist:
                 raise CommandError(f"no event with the slug {options['event']!r}") from None
             return Scope(territory=event.territory, event=event)
         if not options["territory"]:
