@@ -53,6 +53,9 @@ def test_the_projector_shows_an_idea_posted_on_a_phone(live_server, browser: Bro
     expect(projector.get_by_role("heading", level=1)).to_have_text("Soirée au vélodrome")
     expect(projector.locator(".plenary-join__url")).to_contain_text("/t/")
     expect(projector.locator(".plenary-codes")).to_contain_text("SEN01")
+    # Five tables: each code on its own line, with its table's whole name (none cut short).
+    names = projector.locator(".plenary-codes__name")
+    assert names.evaluate_all("names => names.every(n => n.scrollWidth <= n.clientWidth)")
     expect(projector.locator(".plenary-countdown")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     expect(projector.locator(".plenary-phase__until")).to_contain_text("jusqu'à")
     assert projector_context.cookies() == []  # no session, no CSRF cookie
