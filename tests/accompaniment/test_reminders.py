@@ -396,3 +396,34 @@ def test_the_greeting_uses_the_name_escaped_in_html_or_none(cast):
     assert "<p>Bonjour Awa &lt;Équipe&gt;,</p>" in team.alternatives[0][0]
     assert coach.body.startswith("Bonjour,\n")
     assert "Voici le rappel du jour pour les projets que vous suivez." in coach.body
+
+
+def test_a_project_with_many_reminders_shows_ten_and_counts_the_others_in_each_language(cast):
+    cast.project.name = "Bus <numérique>"
+    cast.project.save(update_fields=["name"])
+    InvitationFactory(
+        territory=cast.territory,
+        email=cast.coach.email,
+        role="coach",
+        language="en",
+        accepted_at=timezone.now(),
+        accepted_by=cast.coach,
+    )
+    for n in range(12):
+        MilestoneFactory(project=cast.project, title=f"Étape {n}", due_on=DAY - DAYS(20 + n))
+
+    send_due_reminders(day=DAY)
+
+    team = next(m for m in mail.outbox if m.to == ["equipe@example.org"])
+    coach = next(m for m in mail.outbox if m.to == ["coach@example.org"])
+    team_html = team.alternatives[0][0]
+    assert team.subject == "Territoire : 12 rappels pour vos projets"
+    assert team.body.count("\n- Jalon « Étape") == 10
+    assert "== Bus <numérique> ==\n" in team.body
+    assert "\n… et 2 autres rappels.\nAgir sur le projet : http" in team.body
+    assert team_html.count("<li>Jalon « Étape") == 10
+    assert "<h2>Bus &lt;numérique&gt;</h2>" in team_html
+    assert "<p>… et 2 autres rappels.</p>" in team_html
+    assert coach.subject == "Territoire: 12 reminders for your projects"
+    assert coach.body.count("is more than 14 days overdue") == 10
+    assert "\n… and 2 other reminders.\nGo to the project: http" in coach.body
