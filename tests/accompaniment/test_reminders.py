@@ -329,8 +329,7 @@ def test_the_first_digest_gives_the_person_a_preferences_token_kept_afterwards(c
     )
 
 
-def test_the_task_runs_the_sweep(cast, settings):
-    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
+def test_the_task_runs_the_sweep(cast):
     MilestoneFactory(project=cast.project, due_on=DAY)
 
     result = task_send_reminders.delay(day=DAY.isoformat())
@@ -339,8 +338,7 @@ def test_the_task_runs_the_sweep(cast, settings):
     assert sent_to() == ["equipe@example.org"]
 
 
-def test_the_command_dry_run_lists_then_the_command_sends(cast, settings):
-    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
+def test_the_command_dry_run_lists_then_the_command_sends(cast):
     MilestoneFactory(project=cast.project, title="Prototype", due_on=DAY + DAYS(1))
     listed, sent = StringIO(), StringIO()
 
