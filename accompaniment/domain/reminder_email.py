@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from accompaniment.enums import ReminderKind
 from territoire.text import one_line
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def digest_context(*, person: "DuePerson", day: datetime.date) -> dict:
         "groups": groups,
         "count": len(person.items),
         "preferences_url": preferences_url(person.token),
+        "ReminderKind": ReminderKind,  # no request, no context processor: the kinds compared
     }
 
 

@@ -284,8 +284,11 @@ def test_the_digest_groups_by_project_with_links_to_act_and_to_choose(cast, plan
     assert "== Appli orientation ==" in message.body
     assert "== Bus numérique ==" in message.body
     assert message.body.index("Appli orientation") < message.body.index("Bus numérique")
-    assert "Jalon « Prototype <b> » : échéance le 3 octobre 2026." in message.body
-    assert "Jalon « Statuts » en retard : il était attendu le 28 septembre 2026." in message.body
+    assert "Jalon «\u00a0Prototype <b>\u00a0»\u00a0: échéance le 3 octobre 2026." in message.body
+    assert (
+        "Jalon «\u00a0Statuts\u00a0» en retard\u00a0: il était attendu le 28 septembre 2026."
+        in message.body
+    )
     assert "Pas de nouvelles depuis le 1 juillet 2026" in message.body
     assert "https://territoire.example/espace/projets/metropole-a/bus-numerique/" in message.body
     assert f"https://territoire.example/rappels/{token}/" in message.body
@@ -416,10 +419,10 @@ def test_a_project_with_many_reminders_shows_ten_and_counts_the_others_in_each_l
     coach = next(m for m in mail.outbox if m.to == ["coach@example.org"])
     team_html = team.alternatives[0][0]
     assert team.subject == "Territoire : 12 rappels pour vos projets"
-    assert team.body.count("\n- Jalon « Étape") == 10
+    assert team.body.count("\n- Jalon «\u00a0Étape") == 10
     assert "== Bus <numérique> ==\n" in team.body
-    assert "\n… et 2 autres rappels.\nAgir sur le projet : http" in team.body
-    assert team_html.count("<li>Jalon « Étape") == 10
+    assert "\n… et 2 autres rappels.\nAgir sur le projet\u00a0: http" in team.body
+    assert team_html.count("<li>Jalon «\u00a0Étape") == 10
     assert "<h2>Bus &lt;numérique&gt;</h2>" in team_html
     assert "<p>… et 2 autres rappels.</p>" in team_html
     assert coach.subject == "Territoire: 12 reminders for your projects"
