@@ -36,16 +36,17 @@ that one digest is sent again the next run; no design without a transactional ma
 better. The price is a transaction held open during one SMTP exchange; it locks only the new
 digest row. Each batch reuses one SMTP connection from one person to the next.
 
-What this plain version costs, measured (``make bench-reminders``, 2026-12-08, 2 cores, other
-processes using 1 core; docs/benchmarks.md): 7,919 digests, 70,876 reminders in **41.8 s**,
-over the issue's 30 s (the version it replaced, with one hand-written SQL statement per person,
-frames rendered once and 4 sending threads: 28.7 s on the same machine); memory within bounds
-(102 MB peak, was 115 MB). The time is the sweep's Python, 24 s of CPU (about 40 % rendering the
-two templates per person, 40 % the ORM's create and bulk_create, 10 % MIME), followed by
-PostgreSQL's 16 s (the items' foreign-key checks and one commit per person). Sending threads do
-not buy it back: with 4 (tried the same day) the sweep took 59.9 s and 36.5 s of CPU, the
-rendering and the ORM being Python under one lock. Where to cut if the bound must hold: those two
-halves of the Python time (the hand-tuned version spent 2.6 s rendering and 3.5 s inserting).
+What this plain version costs, measured (``make bench-reminders``, 2026-12-08, this 2-core
+machine, quiet; docs/benchmarks.md): 7,919 digests, 70,876 reminders in **49.4 s**, over the
+issue's 30 s (the version it replaced — one hand-written SQL statement per person, frames
+rendered once, 4 sending threads — took 15.8 s just before); memory within bounds (102 MB peak,
+was 116 MB). The time is the sweep's Python, 24 to 28 s of CPU from run to run (about 40 %
+rendering the two templates per person, 40 % the ORM's create and bulk_create, 10 % MIME),
+followed by PostgreSQL's 16 to 19 s (the items' foreign-key checks, one commit per person). Sending
+threads cannot buy it back: the Python time alone is about the bound and runs under one lock;
+with 4 (tried the same day, machine shared) the sweep took 59.9 s where one thread took 41.8 s.
+Where to cut if the bound must hold: those two halves of the Python time (the hand-tuned
+version spent 2.6 s rendering and 3.5 s inserting).
 """
 
 import datetime
