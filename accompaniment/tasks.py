@@ -4,7 +4,6 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import DatabaseError
 
 from accompaniment.domain.reminders import send_due_reminders
@@ -27,10 +26,7 @@ class RemindersLeftToSend(Exception):
 def task_send_reminders(*, day: str | None = None) -> dict:
     """The daily sweep (Celery beat). Running it twice, or on two hosts, sends nothing twice;
     a retry sends only what is left."""
-    result = send_due_reminders(
-        day=datetime.date.fromisoformat(day) if day else None,
-        workers=settings.REMINDER_SEND_WORKERS,
-    )
+    result = send_due_reminders(day=datetime.date.fromisoformat(day) if day else None)
     logger.info(
         "accompaniment reminders of %s: %d digests (%d reminders), %d already sent, %d failed",
         result.day,

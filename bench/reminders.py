@@ -74,8 +74,8 @@ def db_backends_cpu() -> dict[str, float]:
 
 
 class BackendSampler:
-    """Samples the database's backends twice a second: the sending threads' connections close
-    (and their backends exit) before the sweep ends, so a last look would miss them."""
+    """Samples the database's backends twice a second: an autovacuum worker may exit before
+    the sweep ends, so a last look would miss it."""
 
     def __init__(self) -> None:
         import threading
@@ -295,25 +295,20 @@ def reference() -> dict:
 
 def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
     import logging
-    import threading
 
-    from django.conf import settings
     from django.core import mail
     from django.db import connection
-    from django.db.backends.signals import connection_created
 
     from accompaniment.domain import reminders
 
     sent_mail = {"messages": 0, "bytes": 0}
-    lock = threading.Lock()
 
     def drop_outbox(person=None) -> None:
-        # Called from the sending threads: count the e-mails the backend got, forget them.
-        with lock:
-            outbox = getattr(mail, "outbox", [])
-            while outbox:
-                sent_mail["messages"] += 1
-                sent_mail["bytes"] += len(outbox.pop().body)
+        # Count the e-mails the backend got, forget them.
+        outbox = getattr(mail, "outbox", [])
+        while outbox:
+            sent_mail["messages"] += 1
+            sent_mail["bytes"] += len(outbox.pop().body)
 
     errors: list[str] = []
 
@@ -324,8 +319,6 @@ def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
 
     handler = FirstErrors(level=logging.ERROR)
     logging.getLogger("accompaniment.domain.reminders").addHandler(handler)
-    workers = settings.REMINDER_SEND_WORKERS
-
     real_send = reminders.send_digest_email
 
     def flaky_send(*, person, day, connection=None):
@@ -334,13 +327,6 @@ def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
         real_send(person=person, day=day, connection=connection)
 
     counter = QueryCounter()
-
-    def count_in_thread(sender, connection, **kwargs) -> None:
-        # The sending threads open their own connections: count their statements too.
-        if counter not in connection.execute_wrappers:
-            connection.execute_wrappers.append(counter)
-
-    connection_created.connect(count_in_thread)
     reminders.send_digest_email = flaky_send
     try:
         with connection.execute_wrapper(counter):
@@ -350,7 +336,6 @@ def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
             result = reminders.send_due_reminders(
                 day=day,
                 dry_run=dry_run,
-                workers=workers,
                 on_person=(lambda p: None) if dry_run else drop_outbox,
             )
             elapsed = time.perf_counter() - started
@@ -362,10 +347,8 @@ def _sweep(*, dry_run: bool, fail_every: int = 0, day=None) -> dict:
         drop_outbox()
     finally:
         reminders.send_digest_email = real_send
-        connection_created.disconnect(count_in_thread)
         logging.getLogger("accompaniment.domain.reminders").removeHandler(handler)
     return {
-        "workers": workers,
         "first_errors": errors,
         "day": result.day.isoformat(),
         "seconds": round(elapsed, 2),
@@ -518,7 +501,6 @@ def report(built: dict, first: dict, after: dict) -> bool:
             f"failed {step['failed']}  e-mails {step['emails']:,}"
         )
 
-    log(f"sending threads (REMINDER_SEND_WORKERS): {sweep['workers']}")
     line("dry run (what would be sent)", dry)
     line("the day's sweep", sweep)
     line("retry, same day", after["retry"])

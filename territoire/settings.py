@@ -283,9 +283,6 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_LOG_RETENTION_MONTHS = envint("AUDIT_LOG_RETENTION_MONTHS", 24)
 # How long a sent e-mail's deduplication record is kept (days): far beyond any redelivery.
 SENT_EMAIL_RETENTION_DAYS = envint("SENT_EMAIL_RETENTION_DAYS", 30)
-# Threads sending the reminders' digests (PostgreSQL only), each with its own database and mail
-# connections: they hide the mail server's latency (accompaniment/domain/reminders.py).
-REMINDER_SEND_WORKERS = envint("REMINDER_SEND_WORKERS", 4)
 
 # People
 AUTH_USER_MODEL = "territoire.User"

@@ -284,8 +284,11 @@ def test_the_digest_groups_by_project_with_links_to_act_and_to_choose(cast, plan
     assert "== Appli orientation ==" in message.body
     assert "== Bus numérique ==" in message.body
     assert message.body.index("Appli orientation") < message.body.index("Bus numérique")
-    assert "Jalon « Prototype <b> » : échéance le 3 octobre 2026." in message.body
-    assert "Jalon « Statuts » en retard : il était attendu le 28 septembre 2026." in message.body
+    assert "Jalon «\u00a0Prototype <b>\u00a0»\u00a0: échéance le 3 octobre 2026." in message.body
+    assert (
+        "Jalon «\u00a0Statuts\u00a0» en retard\u00a0: il était attendu le 28 septembre 2026."
+        in message.body
+    )
     assert "Pas de nouvelles depuis le 1 juillet 2026" in message.body
     assert "https://territoire.example/espace/projets/metropole-a/bus-numerique/" in message.body
     assert f"https://territoire.example/rappels/{token}/" in message.body
@@ -329,8 +332,7 @@ def test_the_first_digest_gives_the_person_a_preferences_token_kept_afterwards(c
     )
 
 
-def test_the_task_runs_the_sweep(cast, settings):
-    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
+def test_the_task_runs_the_sweep(cast):
     MilestoneFactory(project=cast.project, due_on=DAY)
 
     result = task_send_reminders.delay(day=DAY.isoformat())
@@ -339,8 +341,7 @@ def test_the_task_runs_the_sweep(cast, settings):
     assert sent_to() == ["equipe@example.org"]
 
 
-def test_the_command_dry_run_lists_then_the_command_sends(cast, settings):
-    settings.REMINDER_SEND_WORKERS = 1  # threads would not see this test's transaction
+def test_the_command_dry_run_lists_then_the_command_sends(cast):
     MilestoneFactory(project=cast.project, title="Prototype", due_on=DAY + DAYS(1))
     listed, sent = StringIO(), StringIO()
 
@@ -396,3 +397,34 @@ def test_the_greeting_uses_the_name_escaped_in_html_or_none(cast):
     assert "<p>Bonjour Awa &lt;Équipe&gt;,</p>" in team.alternatives[0][0]
     assert coach.body.startswith("Bonjour,\n")
     assert "Voici le rappel du jour pour les projets que vous suivez." in coach.body
+
+
+def test_a_project_with_many_reminders_shows_ten_and_counts_the_others_in_each_language(cast):
+    cast.project.name = "Bus <numérique>"
+    cast.project.save(update_fields=["name"])
+    InvitationFactory(
+        territory=cast.territory,
+        email=cast.coach.email,
+        role="coach",
+        language="en",
+        accepted_at=timezone.now(),
+        accepted_by=cast.coach,
+    )
+    for n in range(12):
+        MilestoneFactory(project=cast.project, title=f"Étape {n}", due_on=DAY - DAYS(20 + n))
+
+    send_due_reminders(day=DAY)
+
+    team = next(m for m in mail.outbox if m.to == ["equipe@example.org"])
+    coach = next(m for m in mail.outbox if m.to == ["coach@example.org"])
+    team_html = team.alternatives[0][0]
+    assert team.subject == "Territoire : 12 rappels pour vos projets"
+    assert team.body.count("\n- Jalon «\u00a0Étape") == 10
+    assert "== Bus <numérique> ==\n" in team.body
+    assert "\n… et 2 autres rappels.\nAgir sur le projet\u00a0: http" in team.body
+    assert team_html.count("<li>Jalon «\u00a0Étape") == 10
+    assert "<h2>Bus &lt;numérique&gt;</h2>" in team_html
+    assert "<p>… et 2 autres rappels.</p>" in team_html
+    assert coach.subject == "Territoire: 12 reminders for your projects"
+    assert coach.body.count("is more than 14 days overdue") == 10
+    assert "\n… and 2 other reminders.\nGo to the project: http" in coach.body

@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accompaniment.domain.reminders import DuePerson, send_due_reminders
@@ -39,7 +38,6 @@ class Command(BaseCommand):
         result = send_due_reminders(
             day=day,
             dry_run=dry_run,
-            workers=settings.REMINDER_SEND_WORKERS,
             on_person=show if dry_run else None,
         )
         if dry_run:
