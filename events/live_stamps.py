@@ -61,7 +61,7 @@ def changed_parts(stamps: dict[str, str], held: dict[str, str]) -> set[str]:
 
 # The console ------------------------------------------------------------------------------------
 
-CONSOLE_PARTS = ("participants", "ideas", "hidden", "projects")
+CONSOLE_PARTS = ("phase", "participants", "ideas", "hidden", "projects")
 # Up to this many standing ideas the console's list is refreshed idea by idea (each its own
 # part, ``i<pk>``): a poll after one idea carries that idea, not the list (30 KB at 66 ideas,
 # most of a busy night's console traffic, docs/benchmarks.md). Past it, never seen at a table,
@@ -88,11 +88,13 @@ def _idea_stamp(idea: ConsoleIdea) -> str:
     )
 
 
-def console_stamps(state: ConsoleState) -> dict[str, str]:
-    """The stamps of the console's parts: ``ideas`` is the list's frame (empty or not) and each
+def console_stamps(state: ConsoleState, phase: str) -> dict[str, str]:
+    """The stamps of the console's parts (``phase``: the table's, which the phase buttons show):
+    ``ideas`` is the list's frame (empty or not) and each
     standing idea is its own part, unless the table has more than IDEAS_ONE_BY_ONE of them."""
     one_by_one = len(state.ideas) <= IDEAS_ONE_BY_ONE
     stamps = {
+        "phase": stamp(phase),
         "participants": stamp(
             [(p.pk, p.display_name, p.organisation_name) for p in state.participants]
         ),

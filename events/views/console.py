@@ -212,7 +212,7 @@ def member_forms(data=None) -> list[MemberForm]:
 
 def _live_context(table: Table, state: ConsoleState) -> dict:
     etag = console_etag(table)
-    stamps = live_stamps.console_stamps(state)
+    stamps = live_stamps.console_stamps(state, table.phase)
     return {
         "table": table,
         "state": state,

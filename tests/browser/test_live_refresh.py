@@ -139,16 +139,20 @@ def test_the_console_refreshes_idea_by_idea_and_keeps_the_best_voted_first(
     for _ in range(2):
         cast_vote(participant=voter, idea=newcomer, client_key=uuid.uuid4())
     expect(page.locator(f"#idee-{newcomer.pk} .score strong")).to_have_text("2", timeout=15000)
-    assert _order(page)[0] == f"idee-{newcomer.pk}"
+    # The list is put back in order once the swap settles (console.js, htmx:afterSettle).
+    expect(page.locator("#idees-liste > li").first).to_have_id(f"idee-{newcomer.pk}")
     assert page.locator(f"#idee-{ideas[2].pk}").get_attribute("data-seen") == "yes"
 
     # A merge: the idea folded into another leaves the list, the other shows it.
     merge_ideas(table=table, idea=ideas[4], into=ideas[0], by=facilitator)
     expect(page.locator(f"#idee-{ideas[4].pk}")).to_have_count(0, timeout=15000)
     expect(page.locator(f"#idee-{ideas[0].pk} .merged")).to_contain_text("Idée 5 :")
-    assert _order(page) == [
+    expected = [
         f"idee-{pk}" for pk in (newcomer.pk, ideas[0].pk, ideas[1].pk, ideas[2].pk, ideas[3].pk)
     ]
+    in_order = "ids => [...document.querySelectorAll('#idees-liste > li')].map(li => li.id).join()"
+    page.wait_for_function(f"{in_order} === ids", arg=",".join(expected))
+    assert _order(page) == expected
     shot(page, "live-console-idea-by-idea-1280")
     context.close()
 

@@ -338,3 +338,25 @@ def test_stamps_are_stable_while_nothing_moves(client, cast, console_table):
     for element_id, url in pages.items():
         first, second = (poll_headers(client.get(url), element_id) for _ in range(2))
         assert first["X-Live-Parts"] == second["X-Live-Parts"], element_id
+
+
+def test_a_console_poll_shows_a_phase_launched_elsewhere_and_only_then(client, cast, console_table):
+    from events.domain.facilitation import set_phase
+    from events.enums import Phase
+
+    fill(console_table, 3)
+    client.force_login(cast.facilitator)
+    page_url, live_url = console_urls(console_table)
+    held = poll_headers(client.get(page_url), "console-live")
+
+    new_idea(console_table)
+    after_idea = client.get(live_url, headers=held)
+    assert 'id="phase-buttons"' not in after_idea.content.decode()
+
+    # The other facilitator (or the control room) opens the vote: this console's buttons follow.
+    set_phase(table=console_table, phase=Phase.VOTE, by=cast.organiser)
+    body = client.get(live_url, headers=poll_headers(after_idea, "console-live")).content.decode()
+    buttons = body.split('id="phase-buttons"')[1].split("</div>")[0]
+    assert 'hx-swap-oob="true"' in buttons
+    current = re.search(r'value="(\w+)"\s+class="[^"]*"\s+aria-current="step"', buttons)
+    assert current and current.group(1) == Phase.VOTE
