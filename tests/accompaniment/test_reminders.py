@@ -298,7 +298,8 @@ def test_the_digest_groups_by_project_with_links_to_act_and_to_choose(cast, plan
     assert f'href="https://territoire.example/rappels/{token}/"' in html
 
 
-def test_the_digest_is_in_the_language_the_person_was_invited_in(cast):
+def _coach_invited_in_english(cast) -> None:
+    """The coach joined the territory through an invitation in English: their language."""
     InvitationFactory(
         territory=cast.territory,
         email=cast.coach.email,
@@ -307,6 +308,10 @@ def test_the_digest_is_in_the_language_the_person_was_invited_in(cast):
         accepted_at=timezone.now(),
         accepted_by=cast.coach,
     )
+
+
+def test_the_digest_is_in_the_language_the_person_was_invited_in(cast):
+    _coach_invited_in_english(cast)
     MilestoneFactory(project=cast.project, title="Statuts", due_on=DAY - DAYS(15))
 
     send_due_reminders(day=DAY)
@@ -402,14 +407,7 @@ def test_the_greeting_uses_the_name_escaped_in_html_or_none(cast):
 def test_a_project_with_many_reminders_shows_ten_and_counts_the_others_in_each_language(cast):
     cast.project.name = "Bus <numérique>"
     cast.project.save(update_fields=["name"])
-    InvitationFactory(
-        territory=cast.territory,
-        email=cast.coach.email,
-        role="coach",
-        language="en",
-        accepted_at=timezone.now(),
-        accepted_by=cast.coach,
-    )
+    _coach_invited_in_english(cast)
     for n in range(12):
         MilestoneFactory(project=cast.project, title=f"Étape {n}", due_on=DAY - DAYS(20 + n))
 

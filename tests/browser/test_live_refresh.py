@@ -74,6 +74,15 @@ def test_the_picker_works_without_javascript(live_server, browser: Browser, even
     context.close()
 
 
+def _open_console(browser: Browser, live_server, facilitator, table, viewport: dict):
+    """The facilitator signed in, on the table's console, in a new browser context."""
+    context = _new_context(browser, live_server, viewport=viewport)
+    page = context.new_page()
+    _sign_in(page, facilitator.email)
+    page.goto(f"/espace/tables/{table.code}/")
+    return context, page
+
+
 @pytest.mark.parametrize("viewport", (DESKTOP, PHONE), ids=("1280", "390"))
 def test_the_console_and_its_picker_at_tablet_and_phone_width(
     live_server, browser: Browser, evening, viewport
@@ -81,11 +90,7 @@ def test_the_console_and_its_picker_at_tablet_and_phone_width(
     _event, tables, facilitator, _organiser = evening
     table = tables[0]
     ideas = _ideas(table, 40)
-    context = _new_context(browser, live_server, viewport=viewport)
-    page = context.new_page()
-    _sign_in(page, facilitator.email)
-
-    page.goto(f"/espace/tables/{table.code}/")
+    context, page = _open_console(browser, live_server, facilitator, table, viewport)
     width = viewport["width"]
     shot(page, f"live-console-{width}")
     page.locator(f"#idee-{ideas[5].pk}").get_by_role("link", name=re.compile("Regrouper")).click()
@@ -119,10 +124,7 @@ def test_the_console_refreshes_idea_by_idea_and_keeps_the_best_voted_first(
     _event, tables, facilitator, _organiser = evening
     table = tables[0]
     ideas = _ideas(table, 5)
-    context = _new_context(browser, live_server, viewport=DESKTOP)
-    page = context.new_page()
-    _sign_in(page, facilitator.email)
-    page.goto(f"/espace/tables/{table.code}/")
+    context, page = _open_console(browser, live_server, facilitator, table, DESKTOP)
     for idea in ideas:
         _mark(page, f"#idee-{idea.pk}")
 
